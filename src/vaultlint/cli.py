@@ -1,0 +1,382 @@
+"""The ``vaultlint`` command: argument parsing, commands and exit codes.
+
+Exit codes: 0 nothing left to report, 1 findings left (or, with ``--diff``,
+something would change), 2 a usage, path or configuration error, or an
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from vaultlint import __version__
+from vaultlint.model import Finding, Severity
+
+COMMANDS = ("check", "rule")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with the command line or its paths: exit 2, one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="vaultlint", description="A fast, safe linter and fixer for Obsidian vaults.")
+    parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check notes (the default command)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    check.add_argument("--output-format", choices=_formats(), default=None, help="how findings are printed (default: full)")
+    check.add_argument("-o", "--output-file", type=Path, help="write the findings to this file")
+    check.add_argument("--select", type=_rule_list, default=[], help="only these rules (names, codes or code prefixes)")
+    check.add_argument("--extend-select", type=_rule_list, default=[], help="these rules in addition")
+    check.add_argument("--ignore", type=_rule_list, default=[], help="not these rules")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left")
+    check.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed")
+    check.add_argument("--config", type=Path, help="the configuration file (default: .vaultlint.yaml at the vault root)")
+    check.add_argument("--force-exclude", action="store_true", help="apply excludes to paths named on the command line")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors")
+    check.set_defaults(func=run_check)
+
+    rule = commands.add_parser("rule", help="explain a rule, or list them all")
+    rule.add_argument("name", nargs="?", help="a rule name or code")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    rule.set_defaults(func=run_rule)
+    return parser
+
+
+def _formats() -> tuple[str, ...]:
+    from vaultlint.output import FORMATS
+
+    return FORMATS
+
+
+def _rule_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+        args.insert(0, "check")
+    verbose = "-v" in args or "--verbose" in args
+    try:
+        ns = build_parser().parse_args(args)
+        result: int = ns.func(ns)
+        return result
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        print("vaultlint: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _report_error(exc, verbose)
+
+
+def _report_error(exc: Exception, verbose: bool) -> int:
+    from vaultlint.config import ConfigError
+    from vaultlint.engine import SelectionError
+    from vaultlint.vault import VaultError
+
+    if isinstance(exc, (UsageError, ConfigError, SelectionError, VaultError)):
+        print(f"vaultlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if verbose:
+        traceback.print_exc()
+    print(
+        f"vaultlint: internal error: {type(exc).__name__}: {exc} "
+        "(run with -v for a traceback, and please report it)",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR
+
+
+# --- check -----------------------------------------------------------------------
+
+
+@dataclass
+class CheckRun:
+    findings: list[Finding] = field(default_factory=list)
+    fixed: Counter[str] = field(default_factory=Counter)
+    diffs: list[str] = field(default_factory=list)
+    hidden_unsafe: int = 0
+
+
+def run_check(ns: argparse.Namespace) -> int:
+    from vaultlint.config import load_config
+    from vaultlint.engine import Engine
+    from vaultlint.vault import VaultIndex, find_root, scan
+
+    started = time.perf_counter()
+    paths: list[Path] = ns.paths or [Path(".")]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    root = find_root(paths[0])
+    config = load_config(root, ns.config)
+    index = VaultIndex(root, scan(root))
+    targets = _targets(root, paths, index.notes, config.is_excluded, ns.force_exclude)
+    engine = Engine(config, index, select=ns.select, extend_select=ns.extend_select, ignore=ns.ignore)
+    run = _check_targets(ns, root, index, engine, targets)
+    run.findings.sort(key=Finding.sort_key)
+    if ns.verbose:
+        elapsed = time.perf_counter() - started
+        print(f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s (vault root {root})", file=sys.stderr)
+    return _finish(ns, run)
+
+
+def _targets(
+    root: Path, paths: Sequence[Path], notes: Sequence[str], excluded: Any, force_exclude: bool
+) -> list[str]:
+    from vaultlint.vault import vault_path
+
+    known = set(notes)
+    chosen: dict[str, None] = {}
+    for path in paths:
+        rel = vault_path(root, path)
+        if rel is None:
+            raise UsageError(f"{path}: outside the vault at {root}")
+        if path.is_dir():
+            prefix = "" if rel == "" else rel + "/"
+            for note in notes:
+                if note.startswith(prefix) and not excluded(note):
+                    chosen[note] = None
+        elif rel in known and not (force_exclude and excluded(rel)):
+            chosen[rel] = None  # hidden and non-note files are not the vault's notes
+    return list(chosen)
+
+
+def _check_targets(ns: argparse.Namespace, root: Path, index: Any, engine: Any, targets: list[str]) -> CheckRun:
+    from vaultlint.fixer import applicable, encode, fix_note, write_note
+
+    run = CheckRun()
+    fixing = ns.fix or ns.diff
+    progress = _Progress(len(targets))
+    for path in targets:
+        progress.advance()
+        source = index.source(path)
+        if source.text is None:
+            run.findings.extend(engine.source_findings(source))
+            continue
+        note = index.note(path)
+        if not fixing:
+            findings = engine.check(note)
+            run.findings.extend(findings)
+            run.hidden_unsafe += sum(1 for f in findings if f.fix is not None and not f.fix.safe)
+            continue
+        outcome = fix_note(note, engine.check, unsafe=ns.unsafe_fixes)
+        run.findings.extend(outcome.findings)
+        run.hidden_unsafe += sum(1 for f in outcome.findings if f.fix is not None and not applicable(f, ns.unsafe_fixes))
+        if not outcome.changed:
+            continue
+        data = encode(outcome.note.text, note.bom)
+        if ns.diff:
+            run.fixed.update(outcome.fixed)
+            run.diffs.append(_unified_diff(path, note.text, outcome.note.text))
+            continue
+        problem = write_note(root, path, source.data, data)
+        if problem is not None:
+            print(f"vaultlint: warning: {path}: {problem}", file=sys.stderr)
+            run.findings.extend(engine.check(note))
+            continue
+        run.fixed.update(outcome.fixed)
+        from vaultlint.vault import decode
+
+        index.replace(outcome.note, decode(path, data))
+        if not ns.quiet:
+            print(f"Fixing {path}", file=sys.stderr)
+    progress.close()
+    return run
+
+
+def _unified_diff(path: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
+    fixed = sum(run.fixed.values())
+    if ns.diff:
+        sys.stdout.write("".join(run.diffs))
+        if fixed:
+            print(f"Would fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
+    _emit(ns, run)
+    if ns.exit_zero:
+        return EXIT_OK
+    failing = any(f.severity is not Severity.INFO for f in run.findings)
+    if failing or (ns.exit_non_zero_on_fix and fixed):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
+    from vaultlint.output import renderer
+
+    fmt = ns.output_format or "full"
+    out: TextIO
+    if ns.output_file is not None:
+        try:
+            out = ns.output_file.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{ns.output_file}: cannot write: {exc.strerror or exc}") from None
+    else:
+        out = sys.stdout
+    try:
+        if ns.statistics:
+            _statistics(run.findings, out)
+        else:
+            renderer(fmt)(run.findings, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not ns.quiet and fmt in ("full", "concise"):
+        print(_summary(run, ns), file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout)
+
+
+def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
+    left = len(run.findings)
+    fixed = sum(run.fixed.values())
+    if not left and not fixed:
+        return "All checks passed!"
+    noun = "problem" if left + fixed == 1 else "problems"
+    if ns.fix:
+        text = f"Found {left + fixed} {noun} ({fixed} fixed, {left} remaining)."
+    else:
+        fixable = sum(1 for f in run.findings if f.fix is not None and f.fix.safe)
+        text = f"Found {left} {noun}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
+    if run.hidden_unsafe and not ns.unsafe_fixes:
+        text += f" {run.hidden_unsafe} more fixable with --fix --unsafe-fixes."
+    return text
+
+
+def _statistics(findings: Sequence[Finding], out: TextIO) -> None:
+    counts = Counter((f.code, f.rule) for f in findings)
+    fixable = Counter((f.code, f.rule) for f in findings if f.fixable)
+    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = "[*]" if fixable[(code, rule)] else "   "
+        out.write(f"{count:>6}  {code}  {mark} {rule}\n")
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal once a run takes > 1 s."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        if self.bar is None and time.perf_counter() - self.started > 1.0:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Checking notes", total=self.total, completed=self.done)
+        elif self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# --- rule ------------------------------------------------------------------------------
+
+
+def run_rule(ns: argparse.Namespace) -> int:
+    from vaultlint.rules import ALL_RULES, get_rule
+
+    if ns.all:
+        _rule_table(ALL_RULES, sys.stdout)
+        return EXIT_OK
+    if not ns.name:
+        raise UsageError("rule: give a rule name or code, or --all")
+    rule = get_rule(ns.name)
+    if rule is None:
+        raise UsageError(f"rule: unknown rule {ns.name!r} (see `vaultlint rule --all`)")
+    sys.stdout.write(explain(rule))
+    return EXIT_OK
+
+
+def _rule_table(rules: Sequence[Any], out: TextIO) -> None:
+    from rich.table import Table
+
+    from vaultlint.output.text import make_console
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("code", "name", "severity", "fix", "default", "summary"):
+        table.add_column(column)
+    for rule in rules:
+        table.add_row(
+            rule.code,
+            rule.name,
+            rule.severity.value,
+            "yes" if rule.fixable else "",
+            "on" if rule.enabled else "off",
+            rule.summary,
+        )
+    make_console(out).print(table)
+
+
+def explain(rule: Any) -> str:
+    """A rule's documentation: what ``vaultlint rule NAME`` prints."""
+    lines = [
+        f"{rule.name} ({rule.code})",
+        "",
+        rule.summary,
+        "",
+        rule.description(),
+        "",
+        f"Severity: {rule.severity.value}. Enabled by default: {'yes' if rule.enabled else 'no'}. "
+        f"Fix: {'yes' if rule.fixable else 'no'}.",
+    ]
+    if rule.options:
+        lines += ["", "Options (with defaults):"]
+        lines += [f"  {key}: {value!r}" for key, value in rule.options.items()]
+    for n, example in enumerate(rule.examples, 1):
+        title = f" - {example.title}" if example.title else ""
+        lines += ["", f"Example {n}{title}", "", "  Bad:"]
+        lines += [f"    {line}" for line in example.bad.splitlines()]
+        lines += ["  Good:"]
+        lines += [f"    {line}" for line in example.good.splitlines()]
+        if example.fixed is not None:
+            how = "--fix --unsafe-fixes" if example.unsafe else "--fix"
+            lines += [f"  After {how}:"]
+            lines += [f"    {line}" for line in example.fixed.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""The only writer: applies fixes to a fixed point, then writes atomically."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultlint.model import Finding, Fix, Note
+from vaultlint.parse import parse_note
+from vaultlint.vault import BOM
+
+MAX_PASSES = 10
+
+
+class FixError(Exception):
+    """The fixes did not converge: an internal error, naming the rules."""
+
+
+@dataclass
+class FixOutcome:
+    note: Note  # the note after the last pass (the original when nothing applied)
+    findings: list[Finding]  # what is left on it
+    fixed: Counter[str] = field(default_factory=Counter)  # rule -> fixes applied
+
+    @property
+    def changed(self) -> bool:
+        return sum(self.fixed.values()) > 0
+
+
+def applicable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (finding.fix.safe or unsafe)
+
+
+def select_fixes(note: Note, findings: Iterable[Finding], unsafe: bool) -> list[tuple[Finding, Fix]]:
+    """Non-overlapping fixes, earliest first; the others wait for the next pass.
+
+    Fixes touching a frontmatter block that failed to parse are never taken.
+    """
+    locked = None
+    fm = note.frontmatter
+    if fm is not None and fm.error is not None:
+        locked = (fm.start, fm.end)
+    candidates = sorted(
+        ((f, f.fix) for f in findings if applicable(f, unsafe) and f.fix is not None),
+        key=lambda pair: (pair[1].start, pair[1].end),
+    )
+    chosen: list[tuple[Finding, Fix]] = []
+    taken: list[tuple[int, int]] = []
+    for finding, fix in candidates:
+        if locked is not None and any(e.start < locked[1] and e.end >= locked[0] for e in fix.edits):
+            continue
+        if any(_overlaps(e.start, e.end, s, t) for e in fix.edits for s, t in taken):
+            continue
+        chosen.append((finding, fix))
+        taken.extend((e.start, e.end) for e in fix.edits)
+    return chosen
+
+
+def _overlaps(a: int, b: int, c: int, d: int) -> bool:
+    if a == b:  # an insertion clashes with an edit around or at its point
+        return c <= a <= d
+    if c == d:
+        return a <= c <= b
+    return a < d and c < b
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix], newline: str = "\n") -> str:
+    edits = sorted((e for fix in fixes for e in fix.edits), key=lambda e: (e.start, e.end))
+    parts: list[str] = []
+    pos = 0
+    for edit in edits:
+        parts.append(text[pos : edit.start])
+        replacement = edit.replacement
+        if newline != "\n" and "\n" in replacement:
+            replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
+        parts.append(replacement)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def fix_note(note: Note, check: Callable[[Note], list[Finding]], *, unsafe: bool = False) -> FixOutcome:
+    """Apply fixes and re-check until none applies; at most MAX_PASSES passes."""
+    outcome = FixOutcome(note, check(note))
+    seen = {note.text}
+    for _ in range(MAX_PASSES):
+        chosen = select_fixes(outcome.note, outcome.findings, unsafe)
+        if not chosen:
+            return outcome
+        text = apply_fixes(outcome.note.text, (fix for _, fix in chosen), outcome.note.newline)
+        rules = sorted({finding.rule for finding, _ in chosen})
+        if text in seen:
+            raise FixError(f"{note.path}: the fixes of {', '.join(rules)} do not converge")
+        seen.add(text)
+        new = parse_note(note.path, text)
+        new.bom = note.bom
+        outcome.fixed.update(finding.rule for finding, _ in chosen)
+        outcome.note = new
+        outcome.findings = check(new)
+    leftover = sorted({f.rule for f in outcome.findings if applicable(f, unsafe)})
+    raise FixError(f"{note.path}: fixes still pending after {MAX_PASSES} passes ({', '.join(leftover)})")
+
+
+def encode(text: str, bom: bool) -> bytes:
+    return (BOM if bom else b"") + text.encode("utf-8")
+
+
+def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | None:
+    """Replace the file's bytes atomically; a message when it was not written.
+
+    The file is written only if it still holds ``original`` (Obsidian may have
+    saved it meanwhile), is not read-only, and is not a symlink leading out of
+    the vault. The temporary file is hidden (dot name) in the same folder, so
+    the replace is atomic and never seen by a vault scan.
+    """
+    target = root / path
+    real = Path(os.path.realpath(target))
+    try:
+        real.relative_to(os.path.realpath(root))
+    except ValueError:
+        return "not written: it is a symlink to a file outside the vault"
+    try:
+        info = os.stat(real)
+        if not stat.S_ISREG(info.st_mode):
+            return "not written: not a regular file"
+        if not info.st_mode & 0o222:
+            return "not written: the file is read-only"
+        if real.read_bytes() != original:
+            return "not written: the file changed while vaultlint ran"
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".vaultlint-tmp")
+    except OSError as exc:
+        return f"not written: {exc.strerror or exc}"
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        if real.read_bytes() != original:
+            os.unlink(tmp)
+            return "not written: the file changed while vaultlint ran"
+        os.replace(tmp, real)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return f"not written: {exc.strerror or exc}"
+    return None

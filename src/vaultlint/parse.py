@@ -1,0 +1,773 @@
+"""Obsidian-flavoured Markdown -> Note: the only parser, one pass per note.
+
+The parser works on the whole text with compiled regular expressions and
+keeps Python-level work to the matches, which is what keeps a 10,000-note
+vault fast. Order matters: frontmatter, then block-level code (fences,
+indented code), then inline protected spans (code spans, comments, math),
+and only then headings, fields, links, tags and block ids, each of which is
+dropped when it starts inside a protected region.
+
+Where docs/obsidian-links.md leaves a case open (OQ1-OQ10) the link is kept
+with ``uncertain=True`` so that no rule reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from vaultlint.model import (
+    BlockId,
+    FieldEntry,
+    Frontmatter,
+    Heading,
+    Link,
+    Note,
+    Region,
+    Tag,
+    YamlError,
+)
+
+# --- frontmatter -------------------------------------------------------------
+
+_FM_OPEN = re.compile(r"---[ \t]*\r?(?:\n|$)")
+_FM_CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
+_FM_KEY = re.compile(r"""^(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#:"'\-?][^:\r\n]*?))[ \t]*:(?=[ \t]|\r?$)""", re.M)
+_WHOLE_WIKILINK = re.compile(r"\s*\[\[([^\[\]\r\n]+)\]\]\s*")
+
+_yaml: Any = None
+
+
+def _yaml_loader() -> Any:
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+
+        _yaml = YAML(typ="rt")
+    return _yaml
+
+
+def _parse_frontmatter(text: str) -> Frontmatter | None:
+    opening = _FM_OPEN.match(text)
+    if opening is None:
+        return None
+    raw_start = opening.end()
+    close = _FM_CLOSE.search(text, raw_start)
+    if close is None:
+        return Frontmatter(
+            start=0,
+            end=len(text),
+            raw=text[raw_start:],
+            raw_start=raw_start,
+            error=YamlError("frontmatter is not closed by a '---' line", 1, 1),
+            closed=False,
+        )
+    end = close.end()
+    if text.startswith("\n", end):
+        end += 1
+    raw = text[raw_start : close.start()]
+    fm = Frontmatter(start=0, end=end, raw=raw, raw_start=raw_start)
+    if not raw.strip():
+        return fm
+    try:
+        data = _yaml_loader().load(raw)
+    except Exception as exc:  # ruamel raises many error classes; all mean invalid YAML
+        fm.error = _yaml_error(exc)
+        return fm
+    if data is not None and not isinstance(data, dict):
+        fm.error = YamlError(f"frontmatter must be a mapping, not a {type(data).__name__}", 2, 1)
+        return fm
+    fm.data = data
+    return fm
+
+
+def _yaml_error(exc: Exception) -> YamlError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context and problem else str(problem or exc)
+    if mark is None:
+        return YamlError(message, 2, 1)
+    # The YAML starts on the file's second line, after the opening '---'.
+    return YamlError(message, mark.line + 2, mark.column + 1)
+
+
+def _frontmatter_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_frontmatter_text(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- block structure ---------------------------------------------------------
+
+_QUOTE = r"(?:[ ]{0,3}>[ \t]?)*"
+_FENCE = re.compile(r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\r\n]*)", re.M)
+_INDENTED = re.compile(r"^(?: {4}|\t)[ \t]*\S", re.M)
+_BLANK = re.compile(r"\n[ \t]*\r?\n")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
+_ATX = re.compile(
+    r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<hashes>#{1,6})(?=[ \t]|\r?$)(?P<rest>[^\r\n]*)", re.M
+)
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_SETEXT = re.compile(r"^[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
+_QUOTE_LINE = re.compile(r"[ ]{0,3}>")
+_NOT_QUOTE_LINE = re.compile(r"^(?![ ]{0,3}>)", re.M)
+_TABLE_ROW = re.compile(r"[ ]{0,3}\|")
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Offset of the end of the line holding ``pos``, before its line break."""
+    end = text.find("\n", pos)
+    if end == -1:
+        end = len(text)
+    if end > pos and text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def _next_line(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end + 1
+
+
+def _fences(text: str, start: int) -> list[Region]:
+    regions: list[Region] = []
+    pos = start
+    while True:
+        m = _FENCE.search(text, pos)
+        if m is None:
+            return regions
+        fence = m.group("fence")
+        if fence[0] == "`" and "`" in m.group("info"):
+            pos = _next_line(text, m.end())  # not a fence: backticks in the info string
+            continue
+        depth = m.group("prefix").count(">")
+        close = _fence_close(text, _next_line(text, m.end()), fence, depth)
+        regions.append(Region(m.start(), close, "fence"))
+        if close >= len(text):
+            return regions
+        pos = close
+
+
+def _fence_close(text: str, pos: int, fence: str, depth: int) -> int:
+    """End offset of a fenced block whose content starts at ``pos``."""
+    closer = re.compile(
+        r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*\r?$",
+        re.M,
+    )
+    while pos < len(text):
+        line_end = _line_end(text, pos)
+        line = text[pos:line_end]
+        if depth and _quote_depth(line) < depth:
+            return pos  # the quote holding the fence ended
+        m = closer.match(text, pos)
+        if m is not None and m.group("prefix").count(">") == depth:
+            return line_end
+        pos = _next_line(text, pos)
+    return len(text)
+
+
+def _quote_depth(line: str) -> int:
+    depth = 0
+    i = 0
+    n = len(line)
+    while True:
+        j = i
+        while j < n and j - i < 3 and line[j] == " ":
+            j += 1
+        if j < n and line[j] == ">":
+            depth += 1
+            i = j + 1
+            if i < n and line[i] in " \t":
+                i += 1
+        else:
+            return depth
+
+
+def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
+    """Indented code blocks: 4+ columns after a blank line, outside lists."""
+    regions: list[Region] = []
+    fence_starts = [r.start for r in fences]
+    pos = start
+    while True:
+        m = _INDENTED.search(text, pos)
+        if m is None:
+            return regions
+        line_start = m.start()
+        if _inside(fences, fence_starts, line_start) or not _after_blank_outside_list(
+            text, line_start, start
+        ):
+            pos = _next_line(text, line_start)
+            continue
+        end = line_start
+        scan = line_start
+        while scan < len(text):
+            line_end = _line_end(text, scan)
+            line = text[scan:line_end]
+            if line.startswith(("    ", "\t")):
+                end = line_end
+            elif line.strip():
+                break
+            scan = _next_line(text, scan)
+        regions.append(Region(line_start, end, "indented-code"))
+        pos = _next_line(text, end)
+
+
+def _after_blank_outside_list(text: str, line_start: int, body_start: int) -> bool:
+    if line_start <= body_start:
+        return True
+    prev_end = line_start - 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    if text[prev_start:prev_end].strip():
+        return False  # a paragraph continuation line, not code
+    # Walk back to the last line indented by less than two columns.
+    pos = prev_start
+    while pos > body_start:
+        prev_end = pos - 1
+        pos = text.rfind("\n", 0, prev_end) + 1
+        line = text[pos:prev_end]
+        if not line.strip() or line.startswith(("  ", "\t")):
+            continue
+        return not _LIST_ITEM.match(line) and not _QUOTE_LINE.match(line)
+    return True
+
+
+def _inside(regions: list[Region], starts: list[int], pos: int) -> bool:
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < regions[i].end
+
+
+# --- inline protected spans --------------------------------------------------
+
+_INLINE_OPENER = re.compile(r"\\[\\`$%<]|`+|<!--|%%|\$\$|\$")
+_INLINE_MATH = re.compile(r"\$(?:[^\s$\\]|\\.)(?:(?:[^$\r\n\\]|\\.)*?(?:[^\s$\\]|\\.))?\$(?!\d)")
+
+
+def _inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
+    pos = start
+    while pos < end:
+        m = _INLINE_OPENER.search(text, pos, end)
+        if m is None:
+            return
+        token = m.group()
+        if token[0] == "\\":
+            pos = m.end()
+        elif token[0] == "`":
+            close = _code_span_close(text, m.end(), end, len(token))
+            if close is None:
+                pos = m.end()
+            else:
+                yield Region(m.start(), close, "code-span")
+                pos = close
+        elif token == "<!--":
+            close = text.find("-->", m.end(), end)
+            stop = end if close == -1 else close + 3
+            yield Region(m.start(), stop, "html-comment")
+            pos = stop
+        elif token == "%%":
+            close = text.find("%%", m.end(), end)
+            stop = end if close == -1 else close + 2
+            yield Region(m.start(), stop, "comment")
+            pos = stop
+        elif token == "$$":
+            close = text.find("$$", m.end(), end)
+            if close == -1:
+                pos = m.end()
+            else:
+                yield Region(m.start(), close + 2, "math")
+                pos = close + 2
+        else:
+            math = _INLINE_MATH.match(text, m.start(), end)
+            if math is None:
+                pos = m.end()
+            else:
+                yield Region(m.start(), math.end(), "math")
+                pos = math.end()
+
+
+def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
+    """End of the code span opened by ``run`` backticks, within one paragraph."""
+    blank = _BLANK.search(text, pos, end)
+    limit = blank.start() if blank else end
+    ticks = "`" * run
+    while True:
+        i = text.find(ticks, pos, limit)
+        if i == -1:
+            return None
+        j = i + run
+        if j < limit and text[j] == "`":
+            while j < limit and text[j] == "`":
+                j += 1
+            pos = j
+            continue
+        return j
+
+
+def _protected_regions(text: str, body_start: int) -> list[Region]:
+    blocks = _fences(text, body_start)
+    blocks += _indented_code(text, body_start, blocks)
+    blocks.sort(key=lambda r: r.start)
+    regions: list[Region] = []
+    pos = body_start
+    for block in blocks:
+        if block.start > pos:
+            regions.extend(_inline_regions(text, pos, block.start))
+        regions.append(block)
+        pos = max(pos, block.end)
+    regions.extend(_inline_regions(text, pos, len(text)))
+    return regions
+
+
+# --- headings ----------------------------------------------------------------
+
+_NO_HEADINGS_IN = frozenset({"fence", "indented-code", "html-comment", "comment", "math", "frontmatter"})
+
+
+def _headings(note: Note) -> list[Heading]:
+    text = note.text
+    found: list[tuple[int, int, int, int, int, int, bool]] = []  # start, end, level, ts, te, depth, setext
+    for m in _ATX.finditer(text, note.body_start):
+        hashes_at = m.start("hashes")
+        region = note.region_at(hashes_at)
+        if region is not None and region.kind in _NO_HEADINGS_IN:
+            continue
+        rest = m.group("rest")
+        rest_start = m.start("rest")
+        stripped = rest.rstrip("\r")
+        closing = _CLOSING_HASHES.search(stripped)
+        if closing is not None:
+            stripped = stripped[: closing.start()]
+        lead = len(stripped) - len(stripped.lstrip(" \t"))
+        content = stripped.strip(" \t")
+        ts = rest_start + lead
+        end = rest_start + len(rest.rstrip("\r"))
+        depth = m.group("prefix").count(">")
+        found.append((m.start(), end, len(m.group("hashes")), ts, ts + len(content), depth, False))
+    found.extend(_setext_headings(note))
+    found.sort()
+    headings: list[Heading] = []
+    for i, (start, end, level, ts, te, depth, setext) in enumerate(found):
+        section_end = len(text)
+        for later in found[i + 1 :]:
+            if later[2] <= level:
+                section_end = later[0]
+                break
+        if depth:
+            quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
+            if quote_end is not None:
+                section_end = min(section_end, quote_end.start())
+        headings.append(
+            Heading(
+                level=level,
+                text=text[ts:te],
+                line=note.line_of(start),
+                start=start,
+                end=end,
+                text_start=ts,
+                text_end=te,
+                section_end=section_end,
+                quote_depth=depth,
+                setext=setext,
+            )
+        )
+    return headings
+
+
+def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int, bool]]:
+    text = note.text
+    for m in _SETEXT.finditer(text, note.body_start):
+        bar_start = m.start()
+        if bar_start <= note.body_start or note.region_at(bar_start) is not None:
+            continue
+        para = _paragraph_above(note, bar_start)
+        if para is None:
+            continue
+        first, last_end = para
+        level = 1 if m.group("bar")[0] == "=" else 2
+        lead = len(text[first:last_end]) - len(text[first:last_end].lstrip(" \t"))
+        ts = first + lead
+        te = last_end
+        while te > ts and text[te - 1] in " \t":
+            te -= 1
+        yield (first, _line_end(text, bar_start), level, ts, te, 0, True)
+
+
+def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
+    """(start, end) of the plain paragraph a setext underline closes, if any."""
+    text = note.text
+    pos = bar_start
+    first = -1
+    last_end = -1
+    while pos > note.body_start:
+        line_end = pos - 1
+        if line_end > 0 and text[line_end - 1] == "\r":
+            line_end -= 1
+        line_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[line_start:line_end]
+        if not line.strip():
+            break
+        region = note.region_at(line_start)
+        if region is not None and region.kind in ("fence", "indented-code", "frontmatter"):
+            break
+        if last_end == -1:
+            last_end = line_end
+        if (
+            _LIST_ITEM.match(line)
+            or _QUOTE_LINE.match(line)
+            or _TABLE_ROW.match(line)
+            or line.startswith(("    ", "\t"))
+            or (region is not None and region.kind != "code-span")
+        ):
+            return None
+        if _ATX.match(line):
+            break
+        first = line_start
+        pos = line_start
+    if first == -1 or first < note.body_start:
+        return None
+    return first, last_end
+
+
+# --- fields ------------------------------------------------------------------
+
+_LINE_PREFIX = r"^(?P<prefix>[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+)?)"
+_CODE_FIELD = re.compile(_LINE_PREFIX + r"`(?P<key>[^`\r\n]+?):`(?P<value>[^\r\n]*)", re.M)
+_DATAVIEW_LINE = re.compile(
+    _LINE_PREFIX + r"(?P<key>[^\s:`\[\]()>#*|-][^:`\[\]()\r\n|]*?)::(?P<value>[^\r\n]*)", re.M
+)
+_DATAVIEW_INLINE = re.compile(
+    r"(?<!\[)\[(?P<key>[^\[\]():`\r\n]+?)::(?P<value>[^\]\r\n]*)\](?!\])"
+    r"|\((?P<pkey>[^\[\]():`\r\n]+?)::(?P<pvalue>[^)\r\n]*)\)"
+)
+
+
+def _fields(note: Note) -> list[FieldEntry]:
+    text = note.text
+    fields: list[FieldEntry] = []
+    fm = note.frontmatter
+    if fm is not None and isinstance(fm.data, dict):
+        fields.extend(_frontmatter_fields(note, fm))
+    for m in _CODE_FIELD.finditer(text, note.body_start):
+        tick = m.start("key") - 1
+        region = note.region_at(tick)
+        if region is not None and not (region.kind == "code-span" and region.start == tick):
+            continue
+        fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+    for m in _DATAVIEW_LINE.finditer(text, note.body_start):
+        if note.region_at(m.start("key")) is not None:
+            continue
+        fields.append(_field(note, m, "key", "value", "dataview", m.start("prefix")))
+    for m in _DATAVIEW_INLINE.finditer(text, note.body_start):
+        if note.region_at(m.start()) is not None:
+            continue
+        key, value = ("key", "value") if m.group("key") is not None else ("pkey", "pvalue")
+        fields.append(_field(note, m, key, value, "dataview", m.start(), m.end()))
+    fields.sort(key=lambda f: f.start)
+    return fields
+
+
+def _field(
+    note: Note, m: re.Match[str], key: str, value: str, source: Any, start: int, end: int = -1
+) -> FieldEntry:
+    raw = m.group(value)
+    lead = len(raw) - len(raw.lstrip())
+    vs = m.start(value) + lead
+    ve = vs + len(raw.strip())
+    return FieldEntry(
+        key=m.group(key).strip(),
+        value=raw.strip(),
+        source=source,
+        line=note.line_of(start),
+        start=start,
+        end=_line_end(note.text, start) if end < 0 else end,
+        value_start=vs,
+        value_end=ve,
+    )
+
+
+def _frontmatter_fields(note: Note, fm: Frontmatter) -> Iterator[FieldEntry]:
+    spans: dict[str, tuple[int, int]] = {}
+    for m in _FM_KEY.finditer(fm.raw):
+        key = next(g for g in m.groups() if g is not None).strip()
+        spans.setdefault(key, (fm.raw_start + m.start(), fm.raw_start + m.end()))
+    for key, value in fm.data.items():
+        name = str(key).strip()
+        start, colon_end = spans.get(name, (fm.raw_start, fm.raw_start))
+        end = _line_end(note.text, start)
+        text = _frontmatter_text(value)
+        yield FieldEntry(
+            key=name,
+            value=text.strip(),
+            source="frontmatter",
+            line=note.line_of(start),
+            start=start,
+            end=end,
+            value_start=min(colon_end + 1, end),
+            value_end=end,
+        )
+
+
+# --- links ---------------------------------------------------------------------
+
+_WIKILINK = re.compile(r"(?<!\\)(?P<bang>!?)\[\[(?P<inner>(?:(?!\[\[|\]\])[^\r\n])*)\]\]")
+_MD_LINK = re.compile(
+    r"(?<![\\\]])(?P<bang>!?)\[(?P<text>(?:[^\[\]\r\n\\]|\\.|\[[^\[\]\r\n]*\])*)\]"
+    r"\([ \t]*(?P<dest><[^<>\r\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+    r"(?:[ \t]+(?:\"[^\"\r\n]*\"|'[^'\r\n]*'|\([^)\r\n]*\)))?[ \t]*\)"
+)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|//")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})|%(?:2[3F5]|3[FA])", re.I)
+_HTML_LINE = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*<[A-Za-z/]")
+_NO_LINKS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
+
+
+def _links(note: Note) -> list[Link]:
+    links: list[Link] = []
+    fm = note.frontmatter
+    if fm is not None and isinstance(fm.data, dict):
+        links.extend(_frontmatter_links(note, fm))
+    text = note.text
+    wiki_spans: list[tuple[int, int]] = []
+    for m in _WIKILINK.finditer(text, note.body_start):
+        uncertain = _link_region_uncertain(note, m.start())
+        if uncertain is None:
+            continue
+        link = _wikilink(note, m, uncertain)
+        if link is not None:
+            links.append(link)
+            wiki_spans.append((m.start(), m.end()))
+    wiki_starts = [s for s, _ in wiki_spans]
+    for m in _MD_LINK.finditer(text, note.body_start):
+        i = bisect_right(wiki_starts, m.start()) - 1
+        if i >= 0 and m.start() < wiki_spans[i][1]:
+            continue  # the brackets belong to a wikilink
+        uncertain = _link_region_uncertain(note, m.start())
+        if uncertain is None:
+            continue
+        link = _markdown_link(note, m, uncertain)
+        if link is not None:
+            links.append(link)
+    links.sort(key=lambda lk: lk.start)
+    return links
+
+
+def _link_region_uncertain(note: Note, pos: int) -> bool | None:
+    """None when no link can start at ``pos``; else whether the spec leaves it open."""
+    region = note.region_at(pos)
+    if region is not None:
+        if region.kind in _NO_LINKS_IN:
+            return None
+        # Inline %% comments hold real links (R15); multi-line ones are OQ2.
+        if "\n" in note.text[region.start : region.end]:
+            return True
+    line_start = note.text.rfind("\n", 0, pos) + 1
+    return bool(_HTML_LINE.match(note.text, line_start))  # OQ4: HTML
+
+
+def _wikilink(note: Note, m: re.Match[str], uncertain: bool) -> Link | None:
+    inner = m.group("inner")
+    if not inner:
+        return None
+    inner_start = m.start("inner")
+    display: str | None = None
+    escaped_pipe = inner.find("\\|")
+    if escaped_pipe > 0:
+        line_start = note.text.rfind("\n", 0, m.start()) + 1
+        if _TABLE_ROW.match(note.text, line_start):
+            target, display = inner[:escaped_pipe], inner[escaped_pipe + 2 :]
+        else:
+            uncertain = True  # OQ5
+            target, display = _split_pipe(inner)
+    else:
+        target, display = _split_pipe(inner)
+    hash_at = target.find("#")
+    path, subpath = (target, "") if hash_at == -1 else (target[:hash_at], target[hash_at:])
+    if path != path.strip() or (display is not None and target != target.rstrip()):
+        uncertain = True  # OQ1: spaces around the target
+    return Link(
+        kind="embed" if m.group("bang") else "wikilink",
+        raw=target,
+        path=path,
+        subpath=subpath,
+        display=display,
+        line=note.line_of(m.start()),
+        start=m.start(),
+        end=m.end(),
+        path_start=inner_start,
+        path_end=inner_start + len(path),
+        uncertain=uncertain,
+    )
+
+
+def _split_pipe(inner: str) -> tuple[str, str | None]:
+    # R11: a pipe with nothing before it is part of the target.
+    pipe = inner.find("|", 1)
+    if pipe == -1:
+        return inner, None
+    return inner[:pipe], inner[pipe + 1 :]
+
+
+def _markdown_link(note: Note, m: re.Match[str], uncertain: bool) -> Link | None:
+    dest = m.group("dest")
+    dest_start = m.start("dest")
+    if dest.startswith("<"):
+        dest = dest[1:-1]
+        dest_start += 1
+    if not dest or _SCHEME.match(dest):
+        return None
+    hash_at = dest.find("#")
+    raw_path, raw_sub = (dest, "") if hash_at == -1 else (dest[:hash_at], dest[hash_at:])
+    if "%" in dest:
+        if _PERCENT.search(dest):
+            uncertain = True  # OQ8: reserved or malformed escapes
+        path, subpath = unquote(raw_path), unquote(raw_sub)
+    else:
+        path, subpath = raw_path, raw_sub
+    return Link(
+        kind="markdown-embed" if m.group("bang") else "markdown",
+        raw=dest,
+        path=path,
+        subpath=subpath,
+        display=m.group("text"),
+        line=note.line_of(m.start()),
+        start=m.start(),
+        end=m.end(),
+        path_start=dest_start,
+        path_end=dest_start + len(raw_path),
+        uncertain=uncertain,
+    )
+
+
+def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
+    cursor = 0
+    for key, value in _string_values(fm.data, None):
+        whole = _WHOLE_WIKILINK.fullmatch(value)
+        if whole is None:
+            continue
+        inner = whole.group(1)
+        written = "[[" + inner + "]]"
+        at = fm.raw.find(written, cursor)
+        if at == -1:
+            at = fm.raw.find(written)
+        if at == -1:
+            continue  # written with YAML escapes: no exact span to point at
+        cursor = at + len(written)
+        start = fm.raw_start + at
+        target, display = _split_pipe(inner)
+        hash_at = target.find("#")
+        path, subpath = (target, "") if hash_at == -1 else (target[:hash_at], target[hash_at:])
+        yield Link(
+            kind="frontmatter",
+            raw=target,
+            path=path,
+            subpath=subpath,
+            display=display,
+            line=note.line_of(start),
+            start=start,
+            end=start + len(written),
+            path_start=start + 2,
+            path_end=start + 2 + len(path),
+            # OQ7: links in aliases and tags are unverified.
+            uncertain=str(key).lower() in ("aliases", "tags", "alias", "tag") or path != path.strip(),
+        )
+
+
+def _string_values(data: Any, key: Any) -> Iterator[tuple[Any, str]]:
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _string_values(v, k if key is None else key)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _string_values(v, key)
+
+
+# --- tags and block ids --------------------------------------------------------
+
+_TAG_CHAR = r"(?:[\w\-/]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\ufeff])"
+_TAG = re.compile(r"(?<![\w#&/\\])#(?P<name>" + _TAG_CHAR + r"+)")
+_BLOCK_ID = re.compile(r"(?:^|(?<=[ \t]))\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
+_NO_TAGS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
+
+
+def _tags(note: Note) -> list[Tag]:
+    tags: list[Tag] = []
+    fm = note.frontmatter
+    if fm is not None and isinstance(fm.data, dict):
+        for key, value in fm.data.items():
+            if str(key).lower() != "tags":
+                continue
+            items = value if isinstance(value, list) else [value]
+            start = fm.raw_start
+            for item in items:
+                if isinstance(item, str) and item.strip():
+                    tags.append(Tag(item.strip().lstrip("#"), note.line_of(start), start, start))
+    link_spans = [(lk.start, lk.end) for lk in note.links if lk.kind != "frontmatter"]
+    link_starts = [s for s, _ in link_spans]
+    for m in _TAG.finditer(note.text, note.body_start):
+        name = m.group("name").rstrip("/")
+        if not name or name.isdigit() or all(c.isdigit() or c in "-_/" for c in name):
+            continue
+        region = note.region_at(m.start())
+        if region is not None and region.kind in _NO_TAGS_IN:
+            continue
+        i = bisect_right(link_starts, m.start()) - 1
+        if i >= 0 and m.start() < link_spans[i][1]:
+            continue
+        tags.append(Tag(name, note.line_of(m.start()), m.start(), m.start() + 1 + len(name)))
+    return tags
+
+
+def _block_ids(note: Note) -> list[BlockId]:
+    ids = []
+    for m in _BLOCK_ID.finditer(note.text, note.body_start):
+        caret = m.start("id") - 1
+        if note.region_at(caret) is not None:
+            continue
+        ids.append(BlockId(m.group("id"), note.line_of(caret), caret, m.end("id")))
+    return ids
+
+
+# --- the entry point -------------------------------------------------------------
+
+
+def parse_note(path: str, text: str) -> Note:
+    """Parse ``text`` (decoded, without BOM) into a Note."""
+    newline_at = text.find("\n")
+    note = Note(
+        path=path,
+        text=text,
+        newline="\r\n" if newline_at > 0 and text[newline_at - 1] == "\r" else "\n",
+        line_starts=_line_starts(text),
+    )
+    fm = _parse_frontmatter(text)
+    note.frontmatter = fm
+    note.body_start = fm.end if fm is not None else 0
+    regions = [Region(0, fm.end, "frontmatter")] if fm is not None and fm.end > 0 else []
+    regions += _protected_regions(text, note.body_start)
+    note.regions = regions
+    note._region_starts = [r.start for r in regions]
+    note.headings = _headings(note)
+    note.fields = _fields(note)
+    note.links = _links(note)
+    note.tags = _tags(note)
+    note.block_ids = _block_ids(note)
+    return note

@@ -1,0 +1,95 @@
+"""What a rule is: metadata, options, examples and a ``check`` generator."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from vaultlint.model import Finding, Fix, Note, Severity
+
+if TYPE_CHECKING:
+    from vaultlint.vault import VaultIndex
+
+
+@dataclass(frozen=True)
+class Example:
+    """A note that breaks the rule and one that passes; run as tests, shown as docs.
+
+    ``fixed`` is what ``--fix`` makes of ``bad`` (``--unsafe-fixes`` too when
+    ``unsafe``); ``None`` when the rule offers no fix for it. ``files`` are the
+    other files of the example vault (path -> content).
+    """
+
+    bad: str
+    good: str
+    fixed: str | None = None
+    unsafe: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    path: str = "Note.md"
+    title: str = ""
+
+
+@dataclass
+class Context:
+    """What a rule may look at beyond the note itself."""
+
+    index: VaultIndex
+    schemas: list[Any] = field(default_factory=list)
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and ``check``.
+
+    The first paragraph of the subclass docstring is the rule's description.
+    """
+
+    name: ClassVar[str]
+    code: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    fixable: ClassVar[bool] = False
+    enabled: ClassVar[bool] = True
+    options: ClassVar[Mapping[str, Any]] = {}
+    examples: ClassVar[tuple[Example, ...]] = ()
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.opts: dict[str, Any] = {**self.options, **(options or {})}
+
+    @classmethod
+    def description(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        note: Note,
+        start: int,
+        end: int,
+        message: str,
+        fix: Fix | None = None,
+    ) -> Finding:
+        line, column = note.position(start)
+        end_line, end_column = note.position(end)
+        return Finding(
+            path=note.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            rule=self.name,
+            code=self.code,
+            severity=self.severity,
+            message=message,
+            fix=fix,
+            start=start,
+            end=end,
+        )
+
+    def file_finding(self, note: Note, message: str) -> Finding:
+        """A finding about the whole file: line 1, column 1."""
+        return self.finding(note, 0, 0, message)

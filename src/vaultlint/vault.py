@@ -1,0 +1,165 @@
+"""The vault: its root, its files, reading notes and the index of names.
+
+Every file below the root is part of the vault except hidden entries (a name
+starting with ``.``, at any depth). Directory symlinks are never followed:
+Obsidian ignores those that point inside the vault, and following those that
+leave it would lint (and write) files that are not the vault's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from vaultlint.model import Note
+from vaultlint.parse import parse_note
+
+BOM = b"\xef\xbb\xbf"
+
+
+class VaultError(Exception):
+    """A problem the user can act on (a missing path, an unreadable folder)."""
+
+
+def find_root(start: Path) -> Path:
+    """The vault root for ``start`` (a file or folder that exists).
+
+    The nearest ancestor holding ``.obsidian/`` or ``.vaultlint.yaml``; else the
+    git top level; else the folder given.
+    """
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".obsidian").is_dir() or (candidate / ".vaultlint.yaml").is_file():
+            return candidate
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
+
+
+def scan(root: Path) -> list[str]:
+    """Every non-hidden file below ``root``, as sorted vault paths with ``/``."""
+    found: list[str] = []
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable folder holds nothing we can lint
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = prefix + name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((path + "/", entry.path))
+                elif entry.is_file(follow_symlinks=True):
+                    found.append(path)
+            except OSError:
+                continue
+    found.sort()
+    return found
+
+
+@dataclass
+class Source:
+    """One file as read from disk: its bytes, and its text when it is UTF-8."""
+
+    path: str
+    data: bytes
+    text: str | None
+    bom: bool
+    problem: str | None = None
+
+
+def decode(path: str, data: bytes) -> Source:
+    bom = data.startswith(BOM)
+    body = data[len(BOM) :] if bom else data
+    if b"\x00" in body:
+        return Source(path, data, None, bom, "binary content (NUL bytes) in a note")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Source(path, data, None, bom, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})")
+    return Source(path, data, text, bom)
+
+
+def read_source(root: Path, path: str) -> Source:
+    try:
+        data = (root / path).read_bytes()
+    except OSError as exc:
+        return Source(path, b"", None, False, f"cannot be read: {exc.strerror or exc}")
+    return decode(path, data)
+
+
+def note_from_source(source: Source) -> Note:
+    assert source.text is not None
+    note = parse_note(source.path, source.text)
+    note.bom = source.bom
+    return note
+
+
+class VaultIndex:
+    """Names of every file in the vault, and notes parsed on demand, once each."""
+
+    def __init__(self, root: Path, files: Iterable[str]) -> None:
+        self.root = root
+        self.files: list[str] = list(files)
+        self.notes: list[str] = [f for f in self.files if f.lower().endswith(".md")]
+        self.by_name: dict[str, list[str]] = {}
+        self.by_lower_path: dict[str, str] = {}
+        for path in self.files:
+            lower = path.lower()
+            self.by_lower_path.setdefault(lower, path)
+            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+        self._sources: dict[str, Source] = {}
+        self._notes: dict[str, Note | None] = {}
+
+    def source(self, path: str) -> Source:
+        source = self._sources.get(path)
+        if source is None:
+            source = read_source(self.root, path)
+            self._sources[path] = source
+        return source
+
+    def note(self, path: str) -> Note | None:
+        """The parsed note at ``path``; None when it is not a readable UTF-8 note."""
+        if path in self._notes:
+            return self._notes[path]
+        source = self.source(path)
+        note = note_from_source(source) if source.text is not None else None
+        self._notes[path] = note
+        return note
+
+    def replace(self, note: Note, source: Source) -> None:
+        """Record a note's new state after the fixer rewrote it."""
+        self._sources[note.path] = source
+        self._notes[note.path] = note
+
+    def add_note(self, note: Note) -> None:
+        """Put an in-memory note in the index (rule examples and tests)."""
+        self._notes[note.path] = note
+
+
+def vault_path(root: Path, path: Path) -> str | None:
+    """``path`` relative to the vault root with ``/``, or None when outside it.
+
+    Only the folders are resolved: a symlinked note keeps its own name.
+    """
+    absolute = Path(os.path.abspath(path))
+    if absolute.name:
+        absolute = absolute.parent.resolve() / absolute.name
+    try:
+        rel = absolute.relative_to(root)
+    except ValueError:
+        try:
+            rel = absolute.resolve().relative_to(root)
+        except ValueError:
+            return None
+    text = PurePosixPath(rel).as_posix()
+    return "" if text == "." else text

@@ -1,0 +1,83 @@
+"""Shared test helpers: in-memory vaults, running one rule, building vault folders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from vaultlint.config import Config, default_settings
+from vaultlint.engine import Engine
+from vaultlint.fixer import FixOutcome, fix_note
+from vaultlint.model import Finding, Note
+from vaultlint.parse import parse_note
+from vaultlint.rules import Rule
+from vaultlint.vault import VaultIndex
+
+
+def memory_index(files: Mapping[str, str]) -> VaultIndex:
+    """A vault index over in-memory files; notes are parsed up front."""
+    index = VaultIndex(Path("/nonexistent-vault"), sorted(files))
+    for path, text in files.items():
+        if path.lower().endswith(".md"):
+            index.add_note(parse_note(path, text))
+    return index
+
+
+def rule_engine(rule: type[Rule], index: VaultIndex, options: Mapping[str, Any] | None = None) -> Engine:
+    config = Config(root=index.root, rules=default_settings())
+    setting = config.rules[rule.name]
+    setting.options.update(options or {})
+    return Engine(config, index, select=[rule.name])
+
+
+def check_text(
+    rule: type[Rule],
+    text: str,
+    *,
+    path: str = "Note.md",
+    files: Mapping[str, str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """The findings of one rule on ``text``, in a vault holding ``files`` too."""
+    index = memory_index({**(files or {}), path: text})
+    note = index.note(path)
+    assert note is not None
+    return rule_engine(rule, index, options).check(note)
+
+
+def fix_text(
+    rule: type[Rule],
+    text: str,
+    *,
+    path: str = "Note.md",
+    files: Mapping[str, str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    unsafe: bool = False,
+) -> FixOutcome:
+    index = memory_index({**(files or {}), path: text})
+    note = index.note(path)
+    assert note is not None
+    return fix_note(note, rule_engine(rule, index, options).check, unsafe=unsafe)
+
+
+def write_vault(root: Path, files: Mapping[str, str | bytes], obsidian: bool = True) -> Path:
+    """Create a vault folder with ``files`` (text or bytes) and ``.obsidian/``."""
+    if obsidian:
+        (root / ".obsidian").mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    return root
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.code for f in findings]
+
+
+def parsed(text: str, path: str = "Note.md") -> Note:
+    return parse_note(path, text)
