@@ -85,10 +85,16 @@ def _parse_frontmatter(text: str) -> Frontmatter | None:
 
 
 def _yaml_error(exc: Exception) -> YamlError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    message = f"{context}: {problem}" if context and problem else str(problem or exc)
+    message = str(problem)
+    mark = problem_mark or context_mark
+    if context and context_mark is not None:
+        message += f" ({context} at line {context_mark.line + 2})"
+        if "end of stream" in message:
+            mark = context_mark  # where the unclosed construct began is what to fix
     if mark is None:
         return YamlError(message, 2, 1)
     # The YAML starts on the file's second line, after the opening '---'.

@@ -46,4 +46,4 @@ class FrontmatterSyntax(Rule):
         error = fm.error
         line = min(max(error.line, 1), len(note.line_starts))
         start = min(note.line_starts[line - 1] + error.column - 1, len(note.text))
-        yield self.finding(note, start, start, f"invalid frontmatter: {error.message} (line {error.line}, column {error.column})")
+        yield self.finding(note, start, start, f"invalid frontmatter: {error.message}")

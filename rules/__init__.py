@@ -1,0 +1,1 @@
+"""Shipped declarative rules: note-type schemas and configuration presets (YAML)."""
