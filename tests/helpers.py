@@ -24,7 +24,9 @@ def memory_index(files: Mapping[str, str]) -> VaultIndex:
     return index
 
 
-def rule_engine(rule: type[Rule], index: VaultIndex, options: Mapping[str, Any] | None = None) -> Engine:
+def rule_engine(
+    rule: type[Rule], index: VaultIndex, options: Mapping[str, Any] | None = None
+) -> Engine:
     config = Config(root=index.root, rules=default_settings())
     setting = config.rules[rule.name]
     setting.options.update(options or {})

@@ -12,7 +12,16 @@ from vaultlint import __version__
 from vaultlint.cli import main
 
 JSON_KEYS = {
-    "path", "line", "column", "end_line", "end_column", "rule", "code", "severity", "message", "fixable",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "rule",
+    "code",
+    "severity",
+    "message",
+    "fixable",
 }
 CLEAN = "# Clean note\n\nNothing to report here.\n"
 DIRTY = "# Dirty note \n\nTrailing spaces.   \n"
@@ -36,7 +45,12 @@ def test_json_output_is_the_contract(vault: Path, capsys: pytest.CaptureFixture[
     assert items and all(set(item) == JSON_KEYS for item in items)
     first = items[0]
     assert first["path"] == "Books/Dirty.md"
-    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (1, 13, 1, 14)
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (
+        1,
+        13,
+        1,
+        14,
+    )
     assert first["rule"] == "trailing-whitespace" and first["code"] == "TX03"
     assert first["severity"] == "warning" and first["fixable"] is True
 
@@ -47,7 +61,9 @@ def test_clean_vault_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and "All checks passed" in out
 
 
-def test_missing_path_exits_two_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_path_exits_two_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "check", str(tmp_path / "nope.md"))
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "nope.md" in err and "Traceback" not in err
@@ -58,14 +74,18 @@ def test_unknown_option_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "--no-such-flag" in err
 
 
-def test_default_command_is_check_as_pre_commit_calls_it(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_command_is_check_as_pre_commit_calls_it(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = vault / "Books" / "Dirty.md"
     code, _, err = run(capsys, "--fix", str(path))
     assert code == 0 and "Fixing Books/Dirty.md" in err
     assert path.read_text() == "# Dirty note\n\nTrailing spaces.\n"
 
 
-def test_fix_twice_changes_nothing_the_second_time(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_twice_changes_nothing_the_second_time(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(capsys, "check", "--fix", str(vault))
     before = {p: p.read_bytes() for p in vault.rglob("*.md")}
     code, _, err = run(capsys, "check", "--fix", str(vault))
@@ -73,7 +93,9 @@ def test_fix_twice_changes_nothing_the_second_time(vault: Path, capsys: pytest.C
     assert {p: p.read_bytes() for p in vault.rglob("*.md")} == before
 
 
-def test_clean_note_is_byte_identical_after_fix(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_note_is_byte_identical_after_fix(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clean = vault / "Clean.md"
     stat_before = clean.stat()
     run(capsys, "check", "--fix", str(vault))
@@ -87,12 +109,16 @@ def test_fix_keeps_bom_and_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (tmp_path / "a.md").read_bytes() == b"\xef\xbb\xbf# Title\r\nLine\r\n"
 
 
-def test_invalid_utf8_is_reported_and_never_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_utf8_is_reported_and_never_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = "Caf\xe9 au lait \n".encode("latin-1")
     write_vault(tmp_path, {"latin.md": data})
     code, out, _ = run(capsys, "--fix", str(tmp_path), "--output-format", "json")
     assert code == 1
-    assert [(f["rule"], f["line"], f["column"]) for f in json.loads(out)] == [("file-encoding", 1, 1)]
+    assert [(f["rule"], f["line"], f["column"]) for f in json.loads(out)] == [
+        ("file-encoding", 1, 1)
+    ]
     assert (tmp_path / "latin.md").read_bytes() == data
 
 
@@ -121,13 +147,17 @@ def test_output_paths_are_relative_to_the_vault_root(
     monkeypatch.chdir(vault / "Books")
     code, out, _ = run(capsys, "Dirty.md", "--output-format", "concise")
     assert code == 1
-    assert out.splitlines()[0] == "Books/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
+    assert (
+        out.splitlines()[0] == "Books/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
+    )
 
 
 def test_select_and_ignore(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(vault), "--select", "FM01", "--output-format", "json")
     assert code == 0 and json.loads(out) == []
-    code, out, _ = run(capsys, str(vault), "--ignore", "trailing-whitespace", "--output-format", "json")
+    code, out, _ = run(
+        capsys, str(vault), "--ignore", "trailing-whitespace", "--output-format", "json"
+    )
     assert code == 0 and json.loads(out) == []
     code, _, err = run(capsys, str(vault), "--select", "nonsense")
     assert code == 2 and "nonsense" in err
@@ -138,7 +168,9 @@ def test_statistics_counts_per_rule(vault: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and out.splitlines()[0].split() == ["2", "TX03", "[*]", "trailing-whitespace"]
 
 
-def test_exit_zero_and_exit_non_zero_on_fix(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_zero_and_exit_non_zero_on_fix(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(capsys, str(vault), "--exit-zero")[0] == 0
     assert run(capsys, str(vault), "--fix", "--exit-non-zero-on-fix")[0] == 1
 
@@ -150,25 +182,36 @@ def test_output_file(vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert len(json.loads(target.read_text())) == 2
 
 
-def test_full_output_groups_by_file_with_summary(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_output_groups_by_file_with_summary(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_vault(vault, {"Z.md": "x \n"})
     code, out, _ = run(capsys, str(vault))
+    assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("Books/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]")
+    assert lines[0].startswith(
+        "Books/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]"
+    )
     assert lines[2] == "" and lines[3].startswith("Z.md:1:2")
     assert lines[-1] == "Found 3 problems (3 fixable with --fix)."
 
 
-def test_full_output_does_not_read_brackets_as_markup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_output_does_not_read_brackets_as_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_vault(tmp_path, {"a.md": '---\ntitle: "[[x]] [bold]\n---\n'})
     code, out, _ = run(capsys, str(tmp_path))
     assert code == 1 and "[frontmatter-syntax]" in out
 
 
-def test_invalid_config_exits_two_naming_file_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_config_exits_two_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_vault(tmp_path, {".vaultlint.yaml": "rules:\n  no-such-rule: off\n", "a.md": CLEAN})
     code, _, err = run(capsys, str(tmp_path))
-    assert code == 2 and ".vaultlint.yaml" in err and "no-such-rule" in err and "Traceback" not in err
+    assert (
+        code == 2 and ".vaultlint.yaml" in err and "no-such-rule" in err and "Traceback" not in err
+    )
 
 
 def test_internal_errors_exit_two_without_traceback(

@@ -20,27 +20,47 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_bad_example_is_reported(rule: type[Rule], example: Example) -> None:
-    findings = check_text(rule, example.bad, path=example.path, files=example.files, options=example.options)
+    findings = check_text(
+        rule, example.bad, path=example.path, files=example.files, options=example.options
+    )
     assert any(f.rule == rule.name for f in findings), f"{rule.name} missed its bad example"
 
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_good_example_passes(rule: type[Rule], example: Example) -> None:
-    findings = check_text(rule, example.good, path=example.path, files=example.files, options=example.options)
+    findings = check_text(
+        rule, example.good, path=example.path, files=example.files, options=example.options
+    )
     assert [f for f in findings if f.rule == rule.name] == []
 
 
 @pytest.mark.parametrize(("rule", "example"), [c for c in CASES if c.values[1].fixed is not None])
 def test_fixed_example(rule: type[Rule], example: Example) -> None:
     outcome = fix_text(
-        rule, example.bad, path=example.path, files=example.files, options=example.options, unsafe=example.unsafe
+        rule,
+        example.bad,
+        path=example.path,
+        files=example.files,
+        options=example.options,
+        unsafe=example.unsafe,
     )
     assert outcome.note.text == example.fixed
-    again = fix_text(rule, outcome.note.text, path=example.path, files=example.files, options=example.options, unsafe=example.unsafe)
+    again = fix_text(
+        rule,
+        outcome.note.text,
+        path=example.path,
+        files=example.files,
+        options=example.options,
+        unsafe=example.unsafe,
+    )
     assert not again.changed, "fixing the fixed text changed it again"
     if example.unsafe:
-        safe_only = fix_text(rule, example.bad, path=example.path, files=example.files, options=example.options)
-        assert safe_only.note.text != example.fixed, "an unsafe fix was applied without --unsafe-fixes"
+        safe_only = fix_text(
+            rule, example.bad, path=example.path, files=example.files, options=example.options
+        )
+        assert safe_only.note.text != example.fixed, (
+            "an unsafe fix was applied without --unsafe-fixes"
+        )
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)

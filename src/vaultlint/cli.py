@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vaultlint: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``vaultlint | head``)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except Exception as exc:
         return _report_error(exc, verbose)
 
@@ -123,6 +126,8 @@ class CheckRun:
     fixed: Counter[str] = field(default_factory=Counter)
     diffs: list[str] = field(default_factory=list)
     hidden_unsafe: int = 0
+    root: Path = Path(".")
+    checked: list[str] = field(default_factory=list)
 
 
 def run_check(ns: argparse.Namespace) -> int:
@@ -141,6 +146,7 @@ def run_check(ns: argparse.Namespace) -> int:
     targets = _targets(root, paths, index.notes, config.is_excluded, ns.force_exclude)
     engine = Engine(config, index, select=ns.select, extend_select=ns.extend_select, ignore=ns.ignore)
     run = _check_targets(ns, root, index, engine, targets)
+    run.root, run.checked = root, targets
     run.findings.sort(key=Finding.sort_key)
     if ns.verbose:
         elapsed = time.perf_counter() - started
@@ -236,9 +242,9 @@ def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
 
 
 def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
-    from vaultlint.output import renderer
+    from vaultlint.output import OutputContext, renderer
 
-    fmt = ns.output_format or "full"
+    fmt = ns.output_format or _default_format()
     out: TextIO
     if ns.output_file is not None:
         try:
@@ -251,12 +257,16 @@ def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
         if ns.statistics:
             _statistics(run.findings, out)
         else:
-            renderer(fmt)(run.findings, out)
+            renderer(fmt)(run.findings, out, OutputContext(run.root, run.checked))
     finally:
         if out is not sys.stdout:
             out.close()
     if not ns.quiet and fmt in ("full", "concise"):
         print(_summary(run, ns), file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout)
+
+
+def _default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
 
 
 def _summary(run: CheckRun, ns: argparse.Namespace) -> str:

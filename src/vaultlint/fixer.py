@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -36,7 +37,9 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
     return finding.fix is not None and (finding.fix.safe or unsafe)
 
 
-def select_fixes(note: Note, findings: Iterable[Finding], unsafe: bool) -> list[tuple[Finding, Fix]]:
+def select_fixes(
+    note: Note, findings: Iterable[Finding], unsafe: bool
+) -> list[tuple[Finding, Fix]]:
     """Non-overlapping fixes, earliest first; the others wait for the next pass.
 
     Fixes touching a frontmatter block that failed to parse are never taken.
@@ -52,7 +55,9 @@ def select_fixes(note: Note, findings: Iterable[Finding], unsafe: bool) -> list[
     chosen: list[tuple[Finding, Fix]] = []
     taken: list[tuple[int, int]] = []
     for finding, fix in candidates:
-        if locked is not None and any(e.start < locked[1] and e.end >= locked[0] for e in fix.edits):
+        if locked is not None and any(
+            e.start < locked[1] and e.end >= locked[0] for e in fix.edits
+        ):
             continue
         if any(_overlaps(e.start, e.end, s, t) for e in fix.edits for s, t in taken):
             continue
@@ -84,7 +89,9 @@ def apply_fixes(text: str, fixes: Iterable[Fix], newline: str = "\n") -> str:
     return "".join(parts)
 
 
-def fix_note(note: Note, check: Callable[[Note], list[Finding]], *, unsafe: bool = False) -> FixOutcome:
+def fix_note(
+    note: Note, check: Callable[[Note], list[Finding]], *, unsafe: bool = False
+) -> FixOutcome:
     """Apply fixes and re-check until none applies; at most MAX_PASSES passes."""
     outcome = FixOutcome(note, check(note))
     seen = {note.text}
@@ -103,7 +110,9 @@ def fix_note(note: Note, check: Callable[[Note], list[Finding]], *, unsafe: bool
         outcome.note = new
         outcome.findings = check(new)
     leftover = sorted({f.rule for f in outcome.findings if applicable(f, unsafe)})
-    raise FixError(f"{note.path}: fixes still pending after {MAX_PASSES} passes ({', '.join(leftover)})")
+    raise FixError(
+        f"{note.path}: fixes still pending after {MAX_PASSES} passes ({', '.join(leftover)})"
+    )
 
 
 def encode(text: str, bom: bool) -> bytes:
@@ -132,7 +141,9 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return "not written: the file is read-only"
         if real.read_bytes() != original:
             return "not written: the file changed while vaultlint ran"
-        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".vaultlint-tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=real.parent, prefix=f".{real.name}.", suffix=".vaultlint-tmp"
+        )
     except OSError as exc:
         return f"not written: {exc.strerror or exc}"
     try:
@@ -146,9 +157,7 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return "not written: the file changed while vaultlint ran"
         os.replace(tmp, real)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         return f"not written: {exc.strerror or exc}"
     return None

@@ -113,7 +113,9 @@ def _frontmatter_text(value: Any) -> str:
 
 # --- block structure ---------------------------------------------------------
 
-_QUOTE = r"(?:[ ]{0,3}>[ \t]?)*"
+# Each ">" takes the spaces before it, so a deep prefix matches in one way only
+# (an ambiguous pattern backtracks exponentially on "> > > ...").
+_QUOTE = r"(?:[ ]{0,3}>)*[ \t]?"
 _FENCE = re.compile(r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\r\n]*)", re.M)
 _INDENTED = re.compile(r"^(?: {4}|\t)[ \t]*\S", re.M)
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
@@ -453,7 +455,7 @@ def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
 
 # --- fields ------------------------------------------------------------------
 
-_LINE_PREFIX = r"^(?P<prefix>[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+)?)"
+_LINE_PREFIX = r"^(?P<prefix>(?:[ \t]*>)*[ \t]*(?:[-*+][ \t]+)?)"
 _CODE_FIELD = re.compile(_LINE_PREFIX + r"`(?P<key>[^`\r\n]+?):`(?P<value>[^\r\n]*)", re.M)
 _DATAVIEW_LINE = re.compile(
     _LINE_PREFIX + r"(?P<key>[^\s:`\[\]()>#*|-][^:`\[\]()\r\n|]*?)::(?P<value>[^\r\n]*)", re.M
@@ -540,7 +542,7 @@ _MD_LINK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|//")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})|%(?:2[3F5]|3[FA])", re.I)
-_HTML_LINE = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*<[A-Za-z/]")
+_HTML_LINE = re.compile(r"(?:[ \t]*>)*[ \t]*<[A-Za-z/]")
 _NO_LINKS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
 
 

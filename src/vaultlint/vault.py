@@ -85,7 +85,13 @@ def decode(path: str, data: bytes) -> Source:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Source(path, data, None, bom, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})")
+        return Source(
+            path,
+            data,
+            None,
+            bom,
+            f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start})",
+        )
     return Source(path, data, text, bom)
 
 

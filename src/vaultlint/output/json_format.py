@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.model import Finding
+
+if TYPE_CHECKING:
+    from vaultlint.output import OutputContext
 
 
 def as_dict(finding: Finding) -> dict[str, Any]:
@@ -24,6 +27,6 @@ def as_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render(findings: Sequence[Finding], out: TextIO) -> None:
+def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     json.dump([as_dict(f) for f in findings], out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
+if TYPE_CHECKING:
+    from vaultlint.output import OutputContext
 
-def render_concise(findings: Sequence[Finding], out: TextIO) -> None:
+
+def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     for f in findings:
         out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.rule}]\n")
 
 
-def render_full(findings: Sequence[Finding], out: TextIO) -> None:
+def render_full(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     from rich.text import Text
 
     console = make_console(out)

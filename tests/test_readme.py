@@ -1,0 +1,36 @@
+"""The README stays true: every rule is listed, CI runs its test command verbatim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from vaultlint.rules import ALL_RULES
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(python3 -m venv[^\n]+)\n```", README)
+
+
+def test_every_rule_is_in_the_readme() -> None:
+    for rule in ALL_RULES:
+        assert f"`{rule.name}`" in README, f"README does not list {rule.name}"
+        assert rule.code in README, f"README does not list {rule.code}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = _commands()
+    assert len(commands) == 2, "README must show the two set-up commands"
+    run_example, run_tests = commands
+    assert "vaultlint check examples/vault" in run_example
+    assert run_tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_pre_commit_hook_is_in_the_readme() -> None:
+    hooks = re.findall(r"^- id: (\S+)", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.M)
+    assert hooks == ["vaultlint", "vaultlint-fix"]
+    for hook in hooks:
+        assert f"id: {hook}" in README or f"`{hook}`" in README
