@@ -67,7 +67,9 @@ def test_github_paths_are_relative_to_the_current_folder(
     assert code == 1 and out.startswith("::warning file=notes/a.md,line=1,")
 
 
-def test_sarif_has_the_shape_code_scanning_needs(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_has_the_shape_code_scanning_needs(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = run(capsys, "check", ".", "--output-format", "sarif")
     assert code == 1
     sarif = json.loads(out)

@@ -19,7 +19,9 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
         by_path[f.path].append(f)
     paths = list(dict.fromkeys([*ctx.checked, *by_path]))
     failures = sum(1 for p in paths if by_path.get(p))
-    suites = ET.Element("testsuites", name="vaultlint", tests=str(len(paths)), failures=str(failures))
+    suites = ET.Element(
+        "testsuites", name="vaultlint", tests=str(len(paths)), failures=str(failures)
+    )
     suite = ET.SubElement(
         suites, "testsuite", name="vaultlint", tests=str(len(paths)), failures=str(failures)
     )
