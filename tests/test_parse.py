@@ -11,7 +11,6 @@ from itertools import pairwise
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ruamel.yaml.comments import CommentedMap
 
 from vaultlint.model import Link, Note
 from vaultlint.parse import parse_note
@@ -121,10 +120,24 @@ def test_frontmatter_basic_spans_and_data():
     assert fm.data["title"] == "X"
 
 
-def test_frontmatter_data_is_round_trip_mapping():
+def test_frontmatter_data_is_a_plain_mapping_in_file_order():
     note = parse("---\nb: 2\na: 1\n---\n")
-    assert isinstance(note.frontmatter.data, CommentedMap)
+    assert isinstance(note.frontmatter.data, dict)
     assert list(note.frontmatter.data) == ["b", "a"]
+
+
+def test_frontmatter_tags_never_construct_objects():
+    note = parse("---\nx: !!python/object/apply:os.system ['echo hi']\n---\n")
+    assert note.frontmatter.data is None and note.frontmatter.error is not None
+
+
+def test_frontmatter_alias_bomb_is_bounded():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 12):
+        prev = chr(ord("a") + n - 1)
+        lines.append(f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    note = parse("---\n" + "\n".join(lines) + "\nup: '[[Home]]'\n---\n")
+    assert [link.path for link in note.links] == ["Home"]
 
 
 def test_frontmatter_closing_line_may_have_trailing_spaces():

@@ -42,11 +42,16 @@ _yaml: Any = None
 
 
 def _yaml_loader() -> Any:
+    """ruamel.yaml's safe loader: it builds only plain data, never objects from tags.
+
+    With ruamel.yaml.clib it parses in C, four times faster than the round-trip
+    loader; round-trip YAML is for writing frontmatter, not for reading it.
+    """
     global _yaml
     if _yaml is None:
         from ruamel.yaml import YAML
 
-        _yaml = YAML(typ="rt")
+        _yaml = YAML(typ="safe")
     return _yaml
 
 
@@ -101,11 +106,16 @@ def _yaml_error(exc: Exception) -> YamlError:
     return YamlError(message, mark.line + 2, mark.column + 1)
 
 
-def _frontmatter_text(value: Any) -> str:
+def _frontmatter_text(value: Any, seen: set[int] | None = None) -> str:
+    """A frontmatter value as field text; aliases to a list already shown are skipped."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_frontmatter_text(v) for v in value)
+        seen = set() if seen is None else seen
+        if id(value) in seen:
+            return ""  # a YAML alias back into itself (or an alias bomb)
+        seen.add(id(value))
+        return ", ".join(_frontmatter_text(v, seen) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -371,16 +381,13 @@ def _headings(note: Note) -> list[Heading]:
     found.extend(_setext_headings(note))
     found.sort()
     headings: list[Heading] = []
-    for i, (start, end, level, ts, te, depth, setext) in enumerate(found):
-        section_end = len(text)
-        for later in found[i + 1 :]:
-            if later[2] <= level:
-                section_end = later[0]
-                break
+    section_ends = _section_ends(found, len(text))
+    for (start, end, level, ts, te, depth, setext), section_end in zip(found, section_ends):
         if depth:
             quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
             if quote_end is not None:
                 section_end = min(section_end, quote_end.start())
+        section_end = max(section_end, end)
         headings.append(
             Heading(
                 level=level,
@@ -396,6 +403,18 @@ def _headings(note: Note) -> list[Heading]:
             )
         )
     return headings
+
+
+def _section_ends(found: list[tuple[int, int, int, int, int, int, bool]], size: int) -> list[int]:
+    """For each heading, the start of the next heading of the same or a higher level."""
+    ends = [size] * len(found)
+    stack: list[int] = []  # indices still waiting for their end, levels increasing
+    for i, heading in enumerate(found):
+        level = heading[2]
+        while stack and found[stack[-1]][2] >= level:
+            ends[stack.pop()] = heading[0]
+        stack.append(i)
+    return ends
 
 
 def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int, bool]]:
@@ -444,8 +463,8 @@ def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
             or (region is not None and region.kind != "code-span")
         ):
             return None
-        if _ATX.match(line):
-            break
+        if _ATX.match(line) or _SETEXT.match(line):
+            break  # the paragraph starts below a heading or an underline
         first = line_start
         pos = line_start
     if first == -1 or first < note.body_start:
@@ -478,6 +497,9 @@ def _fields(note: Note) -> list[FieldEntry]:
         if region is not None and not (region.kind == "code-span" and region.start == tick):
             continue
         fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+    if "::" not in text:
+        fields.sort(key=lambda f: f.start)
+        return fields
     for m in _DATAVIEW_LINE.finditer(text, note.body_start):
         if note.region_at(m.start("key")) is not None:
             continue
@@ -534,7 +556,7 @@ def _frontmatter_fields(note: Note, fm: Frontmatter) -> Iterator[FieldEntry]:
 
 # --- links ---------------------------------------------------------------------
 
-_WIKILINK = re.compile(r"(?<!\\)(?P<bang>!?)\[\[(?P<inner>(?:(?!\[\[|\]\])[^\r\n])*)\]\]")
+_WIKILINK = re.compile(r"\[\[(?P<inner>(?:(?!\[\[|\]\])[^\r\n])*)\]\]")
 _MD_LINK = re.compile(
     r"(?<![\\\]])(?P<bang>!?)\[(?P<text>(?:[^\[\]\r\n\\]|\\.|\[[^\[\]\r\n]*\])*)\]"
     r"\([ \t]*(?P<dest><[^<>\r\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
@@ -554,15 +576,20 @@ def _links(note: Note) -> list[Link]:
     text = note.text
     wiki_spans: list[tuple[int, int]] = []
     for m in _WIKILINK.finditer(text, note.body_start):
-        uncertain = _link_region_uncertain(note, m.start())
+        start = m.start()
+        if start > 0 and text[start - 1] == "\\":
+            continue  # \[[ is escaped: plain text
+        bang = start > 0 and text[start - 1] == "!" and not (start > 1 and text[start - 2] == "\\")
+        uncertain = _link_region_uncertain(note, start)
         if uncertain is None:
             continue
-        link = _wikilink(note, m, uncertain)
+        link = _wikilink(note, m, start - bang, uncertain)
         if link is not None:
             links.append(link)
-            wiki_spans.append((m.start(), m.end()))
+            wiki_spans.append((link.start, link.end))
     wiki_starts = [s for s, _ in wiki_spans]
-    for m in _MD_LINK.finditer(text, note.body_start):
+    markdown = _MD_LINK.finditer(text, note.body_start) if "](" in text else ()
+    for m in markdown:
         i = bisect_right(wiki_starts, m.start()) - 1
         if i >= 0 and m.start() < wiki_spans[i][1]:
             continue  # the brackets belong to a wikilink
@@ -589,7 +616,7 @@ def _link_region_uncertain(note: Note, pos: int) -> bool | None:
     return bool(_HTML_LINE.match(note.text, line_start))  # OQ4: HTML
 
 
-def _wikilink(note: Note, m: re.Match[str], uncertain: bool) -> Link | None:
+def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link | None:
     inner = m.group("inner")
     if not inner:
         return None
@@ -597,7 +624,7 @@ def _wikilink(note: Note, m: re.Match[str], uncertain: bool) -> Link | None:
     display: str | None = None
     escaped_pipe = inner.find("\\|")
     if escaped_pipe > 0:
-        line_start = note.text.rfind("\n", 0, m.start()) + 1
+        line_start = note.text.rfind("\n", 0, start) + 1
         if _TABLE_ROW.match(note.text, line_start):
             target, display = inner[:escaped_pipe], inner[escaped_pipe + 2 :]
         else:
@@ -610,13 +637,13 @@ def _wikilink(note: Note, m: re.Match[str], uncertain: bool) -> Link | None:
     if path != path.strip() or (display is not None and target != target.rstrip()):
         uncertain = True  # OQ1: spaces around the target
     return Link(
-        kind="embed" if m.group("bang") else "wikilink",
+        kind="embed" if start < m.start() else "wikilink",
         raw=target,
         path=path,
         subpath=subpath,
         display=display,
-        line=note.line_of(m.start()),
-        start=m.start(),
+        line=note.line_of(start),
+        start=start,
         end=m.end(),
         path_start=inner_start,
         path_end=inner_start + len(path),
@@ -697,22 +724,34 @@ def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
         )
 
 
-def _string_values(data: Any, key: Any) -> Iterator[tuple[Any, str]]:
+def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterator[tuple[Any, str]]:
+    """Every string in the frontmatter with its top-level key; each container once.
+
+    Visiting a container once keeps YAML aliases (and alias bombs) linear.
+    """
     if isinstance(data, str):
         yield key, data
-    elif isinstance(data, dict):
+        return
+    if not isinstance(data, (dict, list)):
+        return
+    seen = set() if seen is None else seen
+    if id(data) in seen:
+        return
+    seen.add(id(data))
+    if isinstance(data, dict):
         for k, v in data.items():
-            yield from _string_values(v, k if key is None else key)
-    elif isinstance(data, list):
+            yield from _string_values(v, k if key is None else key, seen)
+    else:
         for v in data:
-            yield from _string_values(v, key)
+            yield from _string_values(v, key, seen)
 
 
 # --- tags and block ids --------------------------------------------------------
 
 _TAG_CHAR = r"(?:[\w\-/]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\ufeff])"
-_TAG = re.compile(r"(?<![\w#&/\\])#(?P<name>" + _TAG_CHAR + r"+)")
-_BLOCK_ID = re.compile(r"(?:^|(?<=[ \t]))\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
+_TAG = re.compile(r"#(?P<name>" + _TAG_CHAR + r"+)")
+_NOT_BEFORE_TAG = re.compile(r"[\w#&/\\]")
+_BLOCK_ID = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
 _NO_TAGS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
 
 
@@ -730,7 +769,10 @@ def _tags(note: Note) -> list[Tag]:
                     tags.append(Tag(item.strip().lstrip("#"), note.line_of(start), start, start))
     link_spans = [(lk.start, lk.end) for lk in note.links if lk.kind != "frontmatter"]
     link_starts = [s for s, _ in link_spans]
-    for m in _TAG.finditer(note.text, note.body_start):
+    text = note.text
+    for m in _TAG.finditer(text, note.body_start):
+        if m.start() > 0 and _NOT_BEFORE_TAG.match(text, m.start() - 1):
+            continue
         name = m.group("name").rstrip("/")
         if not name or name.isdigit() or all(c.isdigit() or c in "-_/" for c in name):
             continue
@@ -746,8 +788,11 @@ def _tags(note: Note) -> list[Tag]:
 
 def _block_ids(note: Note) -> list[BlockId]:
     ids = []
-    for m in _BLOCK_ID.finditer(note.text, note.body_start):
-        caret = m.start("id") - 1
+    text = note.text
+    for m in _BLOCK_ID.finditer(text, note.body_start):
+        caret = m.start()
+        if caret > 0 and text[caret - 1] not in " \t\n":
+            continue  # a caret inside a word is not a block id
         if note.region_at(caret) is not None:
             continue
         ids.append(BlockId(m.group("id"), note.line_of(caret), caret, m.end("id")))
