@@ -29,7 +29,7 @@ DIRTY = "# Dirty note \n\nTrailing spaces.   \n"
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    return write_vault(tmp_path, {"Clean.md": CLEAN, "Books/Dirty.md": DIRTY})
+    return write_vault(tmp_path, {"Clean.md": CLEAN, "Notes/Dirty.md": DIRTY})
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -44,7 +44,7 @@ def test_json_output_is_the_contract(vault: Path, capsys: pytest.CaptureFixture[
     items = json.loads(out)
     assert items and all(set(item) == JSON_KEYS for item in items)
     first = items[0]
-    assert first["path"] == "Books/Dirty.md"
+    assert first["path"] == "Notes/Dirty.md"
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (
         1,
         13,
@@ -77,9 +77,9 @@ def test_unknown_option_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
 def test_default_command_is_check_as_pre_commit_calls_it(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = vault / "Books" / "Dirty.md"
+    path = vault / "Notes" / "Dirty.md"
     code, _, err = run(capsys, "--fix", str(path))
-    assert code == 0 and "Fixing Books/Dirty.md" in err
+    assert code == 0 and "Fixing Notes/Dirty.md" in err
     assert path.read_text() == "# Dirty note\n\nTrailing spaces.\n"
 
 
@@ -125,9 +125,9 @@ def test_invalid_utf8_is_reported_and_never_written(
 def test_diff_writes_nothing_and_exits_one(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "--diff", str(vault))
     assert code == 1
-    assert "--- a/Books/Dirty.md" in out and "-# Dirty note \n+# Dirty note\n" in out
+    assert "--- a/Notes/Dirty.md" in out and "-# Dirty note \n+# Dirty note\n" in out
     assert "Would fix 2 problems" in err
-    assert (vault / "Books" / "Dirty.md").read_text() == DIRTY
+    assert (vault / "Notes" / "Dirty.md").read_text() == DIRTY
 
 
 def test_diff_on_clean_vault_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,11 +144,11 @@ def test_paths_choose_what_is_reported(vault: Path, capsys: pytest.CaptureFixtur
 def test_output_paths_are_relative_to_the_vault_root(
     vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(vault / "Books")
+    monkeypatch.chdir(vault / "Notes")
     code, out, _ = run(capsys, "Dirty.md", "--output-format", "concise")
     assert code == 1
     assert (
-        out.splitlines()[0] == "Books/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
+        out.splitlines()[0] == "Notes/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
     )
 
 
@@ -190,7 +190,7 @@ def test_full_output_groups_by_file_with_summary(
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(
-        "Books/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]"
+        "Notes/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]"
     )
     assert lines[2] == "" and lines[3].startswith("Z.md:1:2")
     assert lines[-1] == "Found 3 problems (3 fixable with --fix)."

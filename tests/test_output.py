@@ -14,7 +14,7 @@ from vaultlint.output.github import escape_data, escape_property
 
 NOTES = {
     "Clean.md": "# Clean\n",
-    "Books/Dirty, really: yes.md": "# Dirty \n",
+    "Notes/Dirty, really: yes.md": "# Dirty \n",
     "Broken.md": '---\ntitle: "x\n---\n',
 }
 
@@ -42,11 +42,11 @@ def test_github_annotations(vault: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 1
     lines = out.splitlines()
     assert lines == [
-        "::warning file=Books/Dirty%2C really%3A yes.md,line=1,col=8,endLine=1,endColumn=9,"
-        "title=vaultlint (TX03)::trailing whitespace [trailing-whitespace]",
         "::error file=Broken.md,line=2,col=8,endLine=2,endColumn=8,title=vaultlint (FM01)::"
         "invalid frontmatter: found unexpected end of stream "
         "(while scanning a quoted scalar at line 2) [frontmatter-syntax]",
+        "::warning file=Notes/Dirty%2C really%3A yes.md,line=1,col=8,endLine=1,endColumn=9,"
+        "title=vaultlint (TX03)::trailing whitespace [trailing-whitespace]",
     ]
 
 
@@ -55,7 +55,7 @@ def test_github_is_chosen_on_github_actions(
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out = run(capsys, "check", ".")
-    assert code == 1 and out.startswith("::warning file=")
+    assert code == 1 and out.startswith("::error file=Broken.md,")
 
 
 def test_github_paths_are_relative_to_the_current_folder(
@@ -88,7 +88,7 @@ def test_sarif_has_the_shape_code_scanning_needs(
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] in ("Broken.md", "Books/Dirty, really: yes.md")
+        assert location["artifactLocation"]["uri"] in ("Broken.md", "Notes/Dirty, really: yes.md")
         region = location["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert region["endLine"] >= region["startLine"]

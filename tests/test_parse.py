@@ -135,7 +135,9 @@ def test_frontmatter_alias_bomb_is_bounded():
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for n in range(1, 12):
         prev = chr(ord("a") + n - 1)
-        lines.append(f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ", ".join([f"*{prev}"] * 10) + "]")
+        lines.append(
+            f"{chr(ord('a') + n)}: &{chr(ord('a') + n)} [" + ", ".join([f"*{prev}"] * 10) + "]"
+        )
     note = parse("---\n" + "\n".join(lines) + "\nup: '[[Home]]'\n---\n")
     assert [link.path for link in note.links] == ["Home"]
 

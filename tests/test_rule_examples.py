@@ -9,7 +9,7 @@ from vaultlint.cli import explain
 from vaultlint.rules import ALL_RULES, Example, Rule
 
 # Rules reported by the engine before a note can be parsed have no note examples.
-ENGINE_RULES = {"file-encoding"}
+ENGINE_RULES = {"file-encoding", "file-too-large", "file-unreadable"}
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.name}-{n}")

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from vaultlint import __version__
 from vaultlint.model import Finding, Severity
 
-COMMANDS = ("check", "rule")
+COMMANDS = ("check", "rule", "init", "config")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -36,28 +36,69 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vaultlint", description="A fast, safe linter and fixer for Obsidian vaults.")
+    parser = _Parser(
+        prog="vaultlint", description="A fast, safe linter and fixer for Obsidian vaults."
+    )
     parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="check notes (the default command)")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
-    check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
-    check.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
-    check.add_argument("--output-format", choices=_formats(), default=None, help="how findings are printed (default: full)")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff; write nothing"
+    )
+    check.add_argument(
+        "--output-format",
+        choices=_formats(),
+        default=None,
+        help="how findings are printed (default: full)",
+    )
     check.add_argument("-o", "--output-file", type=Path, help="write the findings to this file")
-    check.add_argument("--select", type=_rule_list, default=[], help="only these rules (names, codes or code prefixes)")
-    check.add_argument("--extend-select", type=_rule_list, default=[], help="these rules in addition")
+    check.add_argument(
+        "--select",
+        type=_rule_list,
+        default=[],
+        help="only these rules (names, codes or code prefixes)",
+    )
+    check.add_argument(
+        "--extend-select", type=_rule_list, default=[], help="these rules in addition"
+    )
     check.add_argument("--ignore", type=_rule_list, default=[], help="not these rules")
-    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left")
-    check.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed")
-    check.add_argument("--config", type=Path, help="the configuration file (default: .vaultlint.yaml at the vault root)")
-    check.add_argument("--force-exclude", action="store_true", help="apply excludes to paths named on the command line")
+    check.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing them"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left"
+    )
+    check.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="the configuration file (default: .vaultlint.yaml at the vault root)",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to paths named on the command line",
+    )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
-    check.add_argument("-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors")
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors"
+    )
+    check.add_argument(
+        "--ignore-suppressions",
+        action="store_true",
+        help="report what suppression comments silence (for audits)",
+    )
     check.set_defaults(func=run_check)
 
     rule = commands.add_parser("rule", help="explain a rule, or list them all")
@@ -65,6 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("--all", action="store_true", help="list every rule")
     rule.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     rule.set_defaults(func=run_rule)
+
+    init = commands.add_parser("init", help="write a commented .vaultlint.yaml in the vault")
+    init.add_argument(
+        "folder", nargs="?", type=Path, default=Path("."), help="the vault (default: .)"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    init.add_argument(
+        "--schemas", action="store_true", help="copy the shipped schemas to .vaultlint/schemas/"
+    )
+    init.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    init.set_defaults(func=run_init)
+
+    config = commands.add_parser("config", help="print the effective configuration for a path")
+    config.add_argument("path", nargs="?", type=Path, default=Path("."), help="a note or folder")
+    config.add_argument("--config", type=Path, help="the configuration file")
+    config.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    config.set_defaults(func=run_config)
     return parser
 
 
@@ -102,9 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report_error(exc: Exception, verbose: bool) -> int:
     from vaultlint.config import ConfigError
     from vaultlint.engine import SelectionError
+    from vaultlint.schema import SchemaError
     from vaultlint.vault import VaultError
 
-    if isinstance(exc, (UsageError, ConfigError, SelectionError, VaultError)):
+    if isinstance(exc, (UsageError, ConfigError, SchemaError, SelectionError, VaultError)):
         print(f"vaultlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if verbose:
@@ -133,6 +192,7 @@ class CheckRun:
 def run_check(ns: argparse.Namespace) -> int:
     from vaultlint.config import load_config
     from vaultlint.engine import Engine
+    from vaultlint.schema import load_schemas
     from vaultlint.vault import VaultIndex, find_root, scan
 
     started = time.perf_counter()
@@ -142,15 +202,28 @@ def run_check(ns: argparse.Namespace) -> int:
             raise UsageError(f"{path}: no such file or folder")
     root = find_root(paths[0])
     config = load_config(root, ns.config)
-    index = VaultIndex(root, scan(root))
+    schemas = load_schemas(root, config.schemas)
+    max_bytes = int(config.rules["file-too-large"].options["max-bytes"])
+    index = VaultIndex(root, scan(root), max_bytes)
     targets = _targets(root, paths, index.notes, config.is_excluded, ns.force_exclude)
-    engine = Engine(config, index, select=ns.select, extend_select=ns.extend_select, ignore=ns.ignore)
+    engine = Engine(
+        config,
+        index,
+        select=ns.select,
+        extend_select=ns.extend_select,
+        ignore=ns.ignore,
+        schemas=schemas,
+        ignore_suppressions=ns.ignore_suppressions,
+    )
     run = _check_targets(ns, root, index, engine, targets)
     run.root, run.checked = root, targets
     run.findings.sort(key=Finding.sort_key)
     if ns.verbose:
         elapsed = time.perf_counter() - started
-        print(f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s (vault root {root})", file=sys.stderr)
+        print(
+            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s (vault root {root})",
+            file=sys.stderr,
+        )
     return _finish(ns, run)
 
 
@@ -175,7 +248,9 @@ def _targets(
     return list(chosen)
 
 
-def _check_targets(ns: argparse.Namespace, root: Path, index: Any, engine: Any, targets: list[str]) -> CheckRun:
+def _check_targets(
+    ns: argparse.Namespace, root: Path, index: Any, engine: Any, targets: list[str]
+) -> CheckRun:
     from vaultlint.fixer import applicable, encode, fix_note, write_note
 
     run = CheckRun()
@@ -195,7 +270,9 @@ def _check_targets(ns: argparse.Namespace, root: Path, index: Any, engine: Any, 
             continue
         outcome = fix_note(note, engine.check, unsafe=ns.unsafe_fixes)
         run.findings.extend(outcome.findings)
-        run.hidden_unsafe += sum(1 for f in outcome.findings if f.fix is not None and not applicable(f, ns.unsafe_fixes))
+        run.hidden_unsafe += sum(
+            1 for f in outcome.findings if f.fix is not None and not applicable(f, ns.unsafe_fixes)
+        )
         if not outcome.changed:
             continue
         data = encode(outcome.note.text, note.bom)
@@ -222,7 +299,9 @@ def _unified_diff(path: str, old: str, new: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
@@ -262,7 +341,10 @@ def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
         if out is not sys.stdout:
             out.close()
     if not ns.quiet and fmt in ("full", "concise"):
-        print(_summary(run, ns), file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout)
+        print(
+            _summary(run, ns),
+            file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout,
+        )
 
 
 def _default_format() -> str:
@@ -386,6 +468,66 @@ def explain(rule: Any) -> str:
             lines += [f"  After {how}:"]
             lines += [f"    {line}" for line in example.fixed.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+# --- init and config -----------------------------------------------------------------
+
+PRE_COMMIT_SNIPPET = """\
+repos:
+  - repo: https://github.com/vaultlint/vaultlint
+    rev: v0.1.0
+    hooks:
+      - id: vaultlint-fix
+"""
+
+
+def run_init(ns: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from vaultlint.config import CONFIG_NAME, init_text
+    from vaultlint.rules import ALL_RULES
+    from vaultlint.schema import SHIPPED_SCHEMAS
+
+    folder: Path = ns.folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    target = folder / CONFIG_NAME
+    schema_dir = Path(".vaultlint") / "schemas"
+    copies = [(schema_dir / f"{name}.yaml", name) for name in SHIPPED_SCHEMAS] if ns.schemas else []
+    for path in [target, *(folder / rel for rel, _ in copies)]:
+        if path.exists() and not ns.force:
+            raise UsageError(f"{path}: already exists (use --force to overwrite it)")
+    schemas = [f"{schema_dir.as_posix()}/*.yaml"] if copies else []
+    written = []
+    try:
+        for rel, name in copies:
+            text = resources.files("vaultlint.shipped").joinpath(f"{name}.yaml").read_text("utf-8")
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text, encoding="utf-8")
+            written.append(rel.as_posix())
+        target.write_text(init_text(ALL_RULES, schemas), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot write: {exc.strerror or exc}") from None
+    print(f"Wrote {CONFIG_NAME}" + "".join(f", {path}" for path in written) + ".")
+    print("To run vaultlint before each commit, add to .pre-commit-config.yaml:\n")
+    sys.stdout.write(PRE_COMMIT_SNIPPET)
+    return EXIT_OK
+
+
+def run_config(ns: argparse.Namespace) -> int:
+    from vaultlint.config import load_config, render_config
+    from vaultlint.vault import find_root, vault_path
+
+    path: Path = ns.path
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    root = find_root(path)
+    config = load_config(root, ns.config)
+    rel = vault_path(root, path)
+    if rel is None:
+        raise UsageError(f"{path}: outside the vault at {root}")
+    sys.stdout.write(render_config(config, rel if path.is_file() else None))
+    return EXIT_OK
 
 
 if __name__ == "__main__":

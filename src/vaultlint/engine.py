@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from vaultlint.config import Config
 from vaultlint.model import Finding, Note, Severity
-from vaultlint.rules import ALL_RULES, Context, Rule
-from vaultlint.rules.files import FileEncoding
+from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
+from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.suppress import (
+    filter_findings,
+    find_suppressions,
+    silences_unused,
+    unused_directives,
+)
 from vaultlint.vault import Source, VaultIndex
 
 
@@ -26,7 +33,17 @@ def _matches(rule: type[Rule], keys: Iterable[str]) -> bool:
 def _check_keys(keys: Sequence[str], option: str) -> None:
     for key in keys:
         if not any(_matches(rule, [key]) for rule in ALL_RULES):
-            raise SelectionError(f"{option}: unknown rule or code {key!r} (see `vaultlint rule --all`)")
+            raise SelectionError(
+                f"{option}: unknown rule or code {key!r} (see `vaultlint rule --all`)"
+            )
+
+
+@dataclass
+class _Plan:
+    """The rule instances run on notes under one combination of overrides."""
+
+    rules: list[Rule] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
 
 
 class Engine:
@@ -39,44 +56,92 @@ class Engine:
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         schemas: Sequence[object] = (),
+        ignore_suppressions: bool = False,
     ) -> None:
         _check_keys(select, "--select")
         _check_keys(extend_select, "--extend-select")
         _check_keys(ignore, "--ignore")
-        self.severity: dict[str, Severity] = {}
-        self.rules: list[Rule] = []
+        self.config = config
+        self.select, self.extend_select, self.ignore = select, extend_select, ignore
+        self.ignore_suppressions = ignore_suppressions
+        self._plans: dict[tuple[int, ...], _Plan] = {}
+        base = self._plan(())
+        self.severity: dict[str, Severity] = base.severity
+        self.rules: list[Rule] = base.rules
+        self.ctx = Context(index=index, schemas=list(schemas))
+
+    def _plan(self, matched: tuple[int, ...]) -> _Plan:
+        """The rules to run, and their severities, under the overrides ``matched``."""
+        plan = self._plans.get(matched)
+        if plan is not None:
+            return plan
+        settings, touched = self.config.settings_for(matched)
+        plan = _Plan()
         for rule in ALL_RULES:
-            setting = config.rules[rule.name]
+            setting = settings[rule.name]
             severity = setting.severity
-            if select:
-                severity = (severity or rule.severity) if _matches(rule, select) else None
-            if extend_select and _matches(rule, extend_select):
-                severity = severity or rule.severity
-            if ignore and _matches(rule, ignore):
+            # --select may turn on a rule the configuration leaves off, but not
+            # one an override turned off for these paths.
+            default = severity if rule.name in touched else severity or rule.severity
+            if self.select:
+                severity = default if _matches(rule, self.select) else None
+            if self.extend_select and _matches(rule, self.extend_select):
+                severity = default
+            if self.ignore and _matches(rule, self.ignore):
                 severity = None
             if severity is None:
                 continue
-            self.severity[rule.name] = severity
-            self.rules.append(rule(setting.options))
-        self.ctx = Context(index=index, schemas=list(schemas))
+            plan.severity[rule.name] = severity
+            plan.rules.append(rule(setting.options))
+        self._plans[matched] = plan
+        return plan
 
-    def enabled(self, name: str) -> bool:
-        return name in self.severity
+    def plan_for(self, path: str) -> _Plan:
+        if not self.config.overrides:
+            return self._plan(())
+        return self._plan(self.config.overrides_for(path))
+
+    def enabled(self, name: str, path: str | None = None) -> bool:
+        plan = self._plan(()) if path is None else self.plan_for(path)
+        return name in plan.severity
 
     def check(self, note: Note) -> list[Finding]:
+        """Every finding on ``note``: its rules as configured for its path, minus
+        what its suppressions silence, plus the unused suppressions (VL01)."""
+        plan = self.plan_for(note.path)
         findings: list[Finding] = []
-        for rule in self.rules:
-            severity = self.severity[rule.name]
+        for rule in plan.rules:
+            severity = plan.severity[rule.name]
             for finding in rule.check(note, self.ctx):
                 finding.severity = severity
                 findings.append(finding)
+        if not self.ignore_suppressions:
+            findings = self._suppress(note, plan, findings)
         findings.sort(key=Finding.sort_key)
         return findings
 
+    def _suppress(self, note: Note, plan: _Plan, findings: list[Finding]) -> list[Finding]:
+        suppressions = find_suppressions(note)
+        if not suppressions.directives:
+            return findings
+        kept = filter_findings(suppressions, findings)
+        reporter = next((r for r in plan.rules if r.name == UnusedSuppression.name), None)
+        if reporter is None:
+            return kept
+        for directive, message, fix in unused_directives(note, suppressions, plan.severity):
+            finding = reporter.finding(note, directive.start, directive.end, message, fix)
+            if not silences_unused(suppressions, finding):
+                finding.severity = plan.severity[reporter.name]
+                kept.append(finding)
+        return kept
+
     def source_findings(self, source: Source) -> list[Finding]:
         """Findings for a file that could not be read as a UTF-8 note."""
-        if source.problem is None or not self.enabled(FileEncoding.name):
+        plan = self.plan_for(source.path)
+        if source.problem is None or source.rule not in plan.severity:
             return []
+        rule = get_rule(source.rule)
+        assert rule is not None
         return [
             Finding(
                 path=source.path,
@@ -84,9 +149,9 @@ class Engine:
                 column=1,
                 end_line=1,
                 end_column=1,
-                rule=FileEncoding.name,
-                code=FileEncoding.code,
-                severity=self.severity[FileEncoding.name],
+                rule=rule.name,
+                code=rule.code,
+                severity=plan.severity[rule.name],
                 message=source.problem,
             )
         ]

@@ -35,7 +35,9 @@ from vaultlint.model import (
 
 _FM_OPEN = re.compile(r"---[ \t]*\r?(?:\n|$)")
 _FM_CLOSE = re.compile(r"^---[ \t]*\r?$", re.M)
-_FM_KEY = re.compile(r"""^(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#:"'\-?][^:\r\n]*?))[ \t]*:(?=[ \t]|\r?$)""", re.M)
+_FM_KEY = re.compile(
+    r"""^(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#:"'\-?][^:\r\n]*?))[ \t]*:(?=[ \t]|\r?$)""", re.M
+)
 _WHOLE_WIKILINK = re.compile(r"\s*\[\[([^\[\]\r\n]+)\]\]\s*")
 
 _yaml: Any = None
@@ -126,7 +128,9 @@ def _frontmatter_text(value: Any, seen: set[int] | None = None) -> str:
 # Each ">" takes the spaces before it, so a deep prefix matches in one way only
 # (an ambiguous pattern backtracks exponentially on "> > > ...").
 _QUOTE = r"(?:[ ]{0,3}>)*[ \t]?"
-_FENCE = re.compile(r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\r\n]*)", re.M)
+_FENCE = re.compile(
+    r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\r\n]*)", re.M
+)
 _INDENTED = re.compile(r"^(?: {4}|\t)[ \t]*\S", re.M)
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
@@ -187,7 +191,13 @@ def _fences(text: str, start: int) -> list[Region]:
 def _fence_close(text: str, pos: int, fence: str, depth: int) -> int:
     """End offset of a fenced block whose content starts at ``pos``."""
     closer = re.compile(
-        r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*\r?$",
+        r"^(?P<prefix>"
+        + _QUOTE
+        + r")[ ]{0,3}"
+        + re.escape(fence[0])
+        + "{"
+        + str(len(fence))
+        + r",}[ \t]*\r?$",
         re.M,
     )
     while pos < len(text):
@@ -355,12 +365,16 @@ def _protected_regions(text: str, body_start: int) -> list[Region]:
 
 # --- headings ----------------------------------------------------------------
 
-_NO_HEADINGS_IN = frozenset({"fence", "indented-code", "html-comment", "comment", "math", "frontmatter"})
+_NO_HEADINGS_IN = frozenset(
+    {"fence", "indented-code", "html-comment", "comment", "math", "frontmatter"}
+)
 
 
 def _headings(note: Note) -> list[Heading]:
     text = note.text
-    found: list[tuple[int, int, int, int, int, int, bool]] = []  # start, end, level, ts, te, depth, setext
+    found: list[
+        tuple[int, int, int, int, int, int, bool]
+    ] = []  # start, end, level, ts, te, depth, setext
     for m in _ATX.finditer(text, note.body_start):
         hashes_at = m.start("hashes")
         region = note.region_at(hashes_at)
@@ -382,7 +396,7 @@ def _headings(note: Note) -> list[Heading]:
     found.sort()
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
-    for (start, end, level, ts, te, depth, setext), section_end in zip(found, section_ends):
+    for (start, end, level, ts, te, depth, setext), section_end in zip(found, section_ends, strict=True):
         if depth:
             quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
             if quote_end is not None:
@@ -565,7 +579,9 @@ _MD_LINK = re.compile(
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|//")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})|%(?:2[3F5]|3[FA])", re.I)
 _HTML_LINE = re.compile(r"(?:[ \t]*>)*[ \t]*<[A-Za-z/]")
-_NO_LINKS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
+_NO_LINKS_IN = frozenset(
+    {"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"}
+)
 
 
 def _links(note: Note) -> list[Link]:
@@ -609,11 +625,18 @@ def _link_region_uncertain(note: Note, pos: int) -> bool | None:
     if region is not None:
         if region.kind in _NO_LINKS_IN:
             return None
-        # Inline %% comments hold real links (R15); multi-line ones are OQ2.
-        if "\n" in note.text[region.start : region.end]:
+        # Inline %% comments hold real links (R15); multi-line ones are OQ2, and
+        # so is one standing alone on its line, which Obsidian reads as a block.
+        if "\n" in note.text[region.start : region.end] or _starts_line(note.text, region.start):
             return True
     line_start = note.text.rfind("\n", 0, pos) + 1
     return bool(_HTML_LINE.match(note.text, line_start))  # OQ4: HTML
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    """Whether only blanks and quote markers stand before ``pos`` on its line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip(" \t>")
 
 
 def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link | None:
@@ -720,7 +743,8 @@ def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
             path_start=start + 2,
             path_end=start + 2 + len(path),
             # OQ7: links in aliases and tags are unverified.
-            uncertain=str(key).lower() in ("aliases", "tags", "alias", "tag") or path != path.strip(),
+            uncertain=str(key).lower() in ("aliases", "tags", "alias", "tag")
+            or path != path.strip(),
         )
 
 
@@ -752,7 +776,9 @@ _TAG_CHAR = r"(?:[\w\-/]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\uf
 _TAG = re.compile(r"#(?P<name>" + _TAG_CHAR + r"+)")
 _NOT_BEFORE_TAG = re.compile(r"[\w#&/\\]")
 _BLOCK_ID = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
-_NO_TAGS_IN = frozenset({"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"})
+_NO_TAGS_IN = frozenset(
+    {"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"}
+)
 
 
 def _tags(note: Note) -> list[Tag]:

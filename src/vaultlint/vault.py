@@ -12,11 +12,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from vaultlint.model import Note
 from vaultlint.parse import parse_note
 
+if TYPE_CHECKING:
+    from vaultlint.links import LinkResolver
+
 BOM = b"\xef\xbb\xbf"
+MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 
 class VaultError(Exception):
@@ -75,6 +80,7 @@ class Source:
     text: str | None
     bom: bool
     problem: str | None = None
+    rule: str = "file-encoding"  # the rule that reports ``problem``
 
 
 def decode(path: str, data: bytes) -> Source:
@@ -95,11 +101,16 @@ def decode(path: str, data: bytes) -> Source:
     return Source(path, data, text, bom)
 
 
-def read_source(root: Path, path: str) -> Source:
+def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Source:
     try:
-        data = (root / path).read_bytes()
+        with open(root / path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
-        return Source(path, b"", None, False, f"cannot be read: {exc.strerror or exc}")
+        problem = f"cannot be read: {exc.strerror or exc}"
+        return Source(path, b"", None, False, problem, "file-unreadable")
+    if len(data) > max_bytes:
+        problem = f"larger than {max_bytes:,} bytes: not checked"
+        return Source(path, b"", None, False, problem, "file-too-large")
     return decode(path, data)
 
 
@@ -113,8 +124,9 @@ def note_from_source(source: Source) -> Note:
 class VaultIndex:
     """Names of every file in the vault, and notes parsed on demand, once each."""
 
-    def __init__(self, root: Path, files: Iterable[str]) -> None:
+    def __init__(self, root: Path, files: Iterable[str], max_bytes: int = MAX_NOTE_BYTES) -> None:
         self.root = root
+        self.max_bytes = max_bytes
         self.files: list[str] = list(files)
         self.notes: list[str] = [f for f in self.files if f.lower().endswith(".md")]
         self.by_name: dict[str, list[str]] = {}
@@ -125,11 +137,21 @@ class VaultIndex:
             self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
         self._sources: dict[str, Source] = {}
         self._notes: dict[str, Note | None] = {}
+        self._resolver: LinkResolver | None = None
+
+    @property
+    def resolver(self) -> LinkResolver:
+        """Link resolution over this index, with its per-note caches (``vaultlint.links``)."""
+        if self._resolver is None:
+            from vaultlint.links import LinkResolver
+
+            self._resolver = LinkResolver(self)
+        return self._resolver
 
     def source(self, path: str) -> Source:
         source = self._sources.get(path)
         if source is None:
-            source = read_source(self.root, path)
+            source = read_source(self.root, path, self.max_bytes)
             self._sources[path] = source
         return source
 

@@ -3,14 +3,58 @@
 from __future__ import annotations
 
 from vaultlint.rules.base import Context, Example, Rule
-from vaultlint.rules.files import FileEncoding
+from vaultlint.rules.files import FileEncoding, FileTooLarge, FileUnreadable
 from vaultlint.rules.frontmatter import FrontmatterSyntax
-from vaultlint.rules.text import TrailingWhitespace
+from vaultlint.rules.headings import (
+    EmojiHeading,
+    EmptyHeading,
+    HeadingEmphasis,
+    HeadingFragment,
+    HeadingIncrement,
+)
+from vaultlint.rules.links import (
+    AmbiguousLink,
+    BrokenBlockLink,
+    BrokenEmbed,
+    BrokenHeadingLink,
+    BrokenLink,
+)
+from vaultlint.rules.schema import (
+    EmptyField,
+    EmptySection,
+    FieldValue,
+    MissingField,
+    MissingSection,
+    SectionOrder,
+)
+from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.rules.text import IrregularWhitespace, Mojibake, TrailingWhitespace
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    UnusedSuppression,
     FileEncoding,
+    FileTooLarge,
+    FileUnreadable,
     FrontmatterSyntax,
     TrailingWhitespace,
+    Mojibake,
+    IrregularWhitespace,
+    EmojiHeading,
+    HeadingFragment,
+    HeadingEmphasis,
+    EmptyHeading,
+    HeadingIncrement,
+    MissingField,
+    EmptyField,
+    MissingSection,
+    EmptySection,
+    FieldValue,
+    SectionOrder,
+    BrokenLink,
+    BrokenEmbed,
+    BrokenHeadingLink,
+    BrokenBlockLink,
+    AmbiguousLink,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
+from vaultlint.mojibake import Repair, find_repairs
 from vaultlint.rules.base import Context, Example, Rule
 
-_TRAILING = re.compile(r"[ \t]+(?=\r?$)", re.M)
+# The last blank of a line; the run is then followed backwards. (``[ \t]+(?=\r?$)``
+# costs time quadratic in the indentation of a deeply indented line.)
+_TRAILING = re.compile(r"[ \t](?=\r?$)", re.M)
 _HEADING_LINE = re.compile(r"[ ]{0,3}(?:>[ \t]?)*[ ]{0,3}#{1,6}(?:[ \t]|$)")
 
 
@@ -49,11 +54,13 @@ class TrailingWhitespace(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         text = note.text
         for m in _TRAILING.finditer(text, note.body_start):
-            start, end = m.start(), m.end()
+            end = m.end()
+            line_start = max(text.rfind("\n", 0, end) + 1, note.body_start)
+            start = line_start + len(text[line_start:end].rstrip(" \t"))
             if note.region_at(start) is not None:
                 continue
             keep = ""
-            run = m.group()
+            run = text[start:end]
             if len(run) >= 2 and run.strip(" ") == "" and _is_line_break(note, start, end):
                 if len(run) == 2:
                     continue
@@ -80,3 +87,180 @@ def _is_line_break(note: Note, start: int, end: int) -> bool:
     next_end = text.find("\n", next_start + 1)
     following = text[next_start + 1 : next_end if next_end != -1 else len(text)]
     return bool(following.strip())
+
+
+class Mojibake(Rule):
+    """Report text that was UTF-8, read with a legacy code page and saved again.
+
+    Pastes that went through a Western or Baltic code page turn ``é`` into
+    ``Ã©``, ``“We”`` into ``ā€œWeā€`` and 📘 into ``šŸ“˜``. Damaged stretches
+    are re-encoded with the code page (cp1252/Latin-1, or the Baltic mix of
+    cp1252 and ISO-8859-13) and read as UTF-8 again; only a repair that gives
+    valid and clearly more plausible text is reported, so correct text in any
+    language (``Ādaži``, ``šķūnis``, ``Größe``, ``Café``) is never touched. A
+    ``ā€`` whose last byte was lost is read as ``”`` (see ``vaultlint.mojibake``).
+    One finding per line; the fix replaces each damaged stretch by its repair.
+    Code, math, comments, the frontmatter and link targets (which name files,
+    perhaps files named with the same damage) are left alone.
+    """
+
+    name = "mojibake"
+    code = "TX01"
+    summary = "Text damaged by a wrong code page (mojibake)"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="curly quotes and an apostrophe through cp1252",
+            bad="It isnâ€™t â€œfixedâ€\u009d yet.\n",
+            good="It isn’t “fixed” yet.\n",
+            fixed="It isn’t “fixed” yet.\n",
+        ),
+        Example(
+            title="the Baltic mix, with the lost last byte of ”",
+            bad="ā€œWeā€ are šŸ“˜ readers.\n",
+            good="“We” are 📘 readers.\n",
+            fixed="“We” are 📘 readers.\n",
+        ),
+        Example(
+            title="correct text in many languages is left alone; code is not touched",
+            bad="Café at Ādaži: Ã©\n",
+            good="Café at Ādaži, šķūnis, Größe, Zażółć: `Ã©`\n",
+            fixed="Café at Ādaži: é\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        text = note.text
+        if text.isascii():
+            return
+        targets = [(lk.path_start, lk.path_end) for lk in note.links if lk.kind != "frontmatter"]
+        starts = [a for a, _ in targets]
+        by_line: dict[int, list[Repair]] = {}
+        for r in find_repairs(text, note.body_start):
+            if note.region_at(r.start) is not None:
+                continue
+            i = bisect_right(starts, r.start) - 1
+            if i >= 0 and r.start < targets[i][1]:
+                continue  # a link's target names a file, maybe one named just so
+            by_line.setdefault(note.line_of(r.start), []).append(r)
+        for repairs in by_line.values():
+            shown = ", ".join(f"{_show(r.original)} → {_show(r.replacement)}" for r in repairs[:3])
+            more = f" and {len(repairs) - 3} more" if len(repairs) > 3 else ""
+            yield self.finding(
+                note,
+                repairs[0].start,
+                repairs[-1].end,
+                f"mojibake ({repairs[0].description}): {shown}{more}",
+                Fix(tuple(Edit(r.start, r.end, r.replacement) for r in repairs)),
+            )
+
+
+def _show(text: str) -> str:
+    """Quoted text with invisible characters named, for messages."""
+    shown = "".join(
+        c if c == " " or unicodedata.category(c)[0] not in "ZC" else f"<U+{ord(c):04X}>"
+        for c in text
+    )
+    return f"'{shown}'"
+
+
+# Spaces that are never plain typing: replaced by a space inside a line.
+_ODD_SPACES = "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f"
+# Zero-width characters that carry nothing: removed. The joiners U+200C/U+200D are
+# left alone, emoji sequences and several scripts need them.
+_ZERO_WIDTH = "\u200b\u2060\ufeff\u180e"
+# No-break spaces are typography inside a line (French "« oui »", "10 km").
+_NO_BREAK = "\u00a0\u202f"
+_IRREGULAR = re.compile(f"[{_ODD_SPACES}{_ZERO_WIDTH}{_NO_BREAK}]+")
+
+
+class IrregularWhitespace(Rule):
+    """Report no-break, zero-width and other unusual spaces outside code.
+
+    Pasted text carries them invisibly: a no-break space at the end of a line
+    or heading, a zero-width space inside a word (which then breaks search and
+    links), an em space between words. Reported: zero-width spaces, word
+    joiners and stray BOMs anywhere; no-break spaces at the end of a line
+    (inside a line they are typography, as in French ``« oui »``); other
+    unusual spaces anywhere but at the start of a line, where they indent on
+    purpose. Lines holding nothing but such spaces are spacers and are kept.
+    The fix removes them at line ends and zero-width ones anywhere, and turns
+    the others into a plain space. Code, math and comments are left alone.
+    """
+
+    name = "irregular-whitespace"
+    code = "TX02"
+    summary = "No-break, zero-width or other unusual spaces"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="a no-break space ending a heading, a zero-width space in a word",
+            bad="### Overview\u00a0\nThe neuro\u200bbiology of us.\n",
+            good="### Overview\nThe neurobiology of us.\n",
+            fixed="### Overview\nThe neurobiology of us.\n",
+        ),
+        Example(
+            title="an em space between words",
+            bad="Mind\u2003as flow.\n",
+            good="Mind as flow.\n",
+            fixed="Mind as flow.\n",
+        ),
+        Example(
+            title="typographic no-break spaces inside a line are fine",
+            bad="« Oui\u00a0», dit-il\u00a0\n",
+            good="« Oui\u00a0», dit-il\u00a0: 10\u00a0km, `code\u00a0`\n",
+            fixed="« Oui\u00a0», dit-il\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        text = note.text
+        if text.isascii():
+            return
+        for m in _IRREGULAR.finditer(text, note.body_start):
+            start, end = m.span()
+            if note.region_at(start) is not None:
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = _line_end(text, end)
+            at_end = not text[end:line_end].strip()
+            at_start = not text[line_start:start].strip()
+            if at_start and at_end:
+                continue  # a spacer line
+            edits = []
+            for i in range(start, end):
+                char = text[i]
+                if char in _ZERO_WIDTH or (at_end and not at_start):
+                    edits.append(Edit(i, i + 1, ""))
+                elif char in _ODD_SPACES and not at_start:
+                    edits.append(Edit(i, i + 1, " "))
+            if edits and start > 0 and not text[start - 1].isascii():
+                edits = _outside_mojibake(text, line_start, line_end, edits)
+            if not edits:
+                continue
+            names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
+            where = " at the end of the line" if at_end else ""
+            yield self.finding(
+                note,
+                edits[0].start,
+                edits[-1].end,
+                f"{', '.join(names)}{where}",
+                Fix(tuple(edits)),
+            )
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    if end == -1:
+        end = len(text)
+    if end > pos and text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def _outside_mojibake(text: str, start: int, end: int, edits: list[Edit]) -> list[Edit]:
+    """The edits that touch no mojibake (``Ā`` + NBSP is one damaged NBSP: TX01's)."""
+    damaged = find_repairs(text, start, end)
+    return [e for e in edits if not any(r.start <= e.start < r.end for r in damaged)]

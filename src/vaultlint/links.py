@@ -1,0 +1,398 @@
+"""Obsidian link resolution, as ``docs/obsidian-links.md`` describes it.
+
+A link resolves from the file *names* alone: the vault index maps each
+lower-cased file name (with its extension) to the paths holding it, and
+:meth:`LinkResolver.resolve` follows the resolution order of R29-R35 with a
+handful of dictionary look-ups, so no note is parsed to resolve a link. Only
+``#heading`` and ``#^block`` subpaths need the target note: its normalised
+headings and block ids are kept in a small :class:`LinkTargets`, computed once
+per note.
+
+Where the spec leaves a case open the resolver stays silent: a link is called
+broken only when Obsidian itself would leave it unresolved.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote
+
+from vaultlint.model import Link, Note
+
+if TYPE_CHECKING:
+    from vaultlint.vault import VaultIndex
+
+# R40: these characters and line breaks count as spaces when headings are compared.
+_HEADING_PUNCTUATION = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
+_SPACES = re.compile(r"\s+")
+# What a wikilink path cannot hold (R27) and still be reached by a link.
+_UNLINKABLE = re.compile(r"[#|^\[\]]|%%")
+# Names a suggestion must score (0-100, rapidfuzz ratio) to be shown, and to be fixed to.
+SUGGEST_CUTOFF = 70.0
+FIX_CUTOFF = 85.0
+FIX_MARGIN = 10.0  # how far ahead of the next name the one fixed to must be
+
+SubpathKind = Literal["heading", "block"]
+
+
+def normalize_heading(text: str) -> str:
+    """R40: punctuation and line breaks as spaces, spaces collapsed, trimmed, lower case."""
+    return _SPACES.sub(" ", _HEADING_PUNCTUATION.sub(" ", text)).strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTargets:
+    """What ``#subpath`` links can point at in one note: headings and block ids."""
+
+    headings: tuple[tuple[int, str], ...]  # (level, normalised text), in order
+    names: frozenset[str]  # the normalised heading texts
+    block_ids: frozenset[str]  # lower-cased
+
+    @classmethod
+    def of(cls, note: Note) -> LinkTargets:
+        # Setext headings and headings in quotes or callouts are kept although
+        # the spec leaves them open (OQ9): a link they satisfy is not reported.
+        headings = tuple((h.level, normalize_heading(h.text)) for h in note.headings)
+        return cls(
+            headings=headings,
+            names=frozenset(name for _, name in headings),
+            block_ids=frozenset(b.id.lower() for b in note.block_ids),
+        )
+
+    def has_heading_chain(self, parts: Sequence[str]) -> bool:
+        """R42: each part matches a later heading deeper than the previous part's match.
+
+        Obsidian takes the first match of each part; this accepts a chain when
+        *any* choice of matches works, which finds every chain the greedy walk
+        finds (and a few more, about which it then stays silent).
+        """
+        if len(parts) == 1:
+            return parts[0] in self.names
+        if not all(part in self.names for part in parts):
+            return False
+        best = [7] * len(parts)  # the shallowest level each part can be matched at
+        for level, name in self.headings:
+            for k in range(len(parts) - 1, -1, -1):
+                if name == parts[k] and (k == 0 or best[k - 1] < level):
+                    best[k] = min(best[k], level)
+        return best[-1] < 7
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """How one link of a note fares."""
+
+    link: Link
+    target: str | None  # the vault path it resolves to; None when unresolved
+    # The subpath looked for and not found in the target (never for uncertain cases).
+    missing: SubpathKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Files a broken link may have meant, best first."""
+
+    paths: tuple[str, ...]
+    clear: bool  # exactly one of them is clearly the closest
+    hint: str = ""  # why they are suggested, when that is not plain similarity
+
+
+class LinkResolver:
+    """Resolves links against one vault index; reachable as ``index.resolver``."""
+
+    def __init__(self, index: VaultIndex) -> None:
+        self.index = index
+        self._targets: dict[str, tuple[Note, LinkTargets]] = {}
+        self._last: tuple[Note, list[LinkStatus]] | None = None
+        self._nfc_names: frozenset[str] | None = None
+        self._stems: dict[str, list[str]] | None = None
+        self._choices: tuple[list[str], dict[str, list[str]]] | None = None
+        self._suggestions: dict[str, list[tuple[str, float]]] = {}
+
+    # --- files ------------------------------------------------------------------
+
+    def resolve(self, link_path: str, source: str) -> str | None:
+        """The vault path ``link_path`` (written in ``source``) opens, or None (R29-R35)."""
+        if not link_path:
+            return source  # R22
+        lower = link_path.lower()
+        name = lower.rpartition("/")[2]
+        # R30: a dotted name is looked up as written first, then with ".md".
+        # When the first try finds candidates that do not match, the ".md" one
+        # is tried all the same: the more lenient reading never calls a link
+        # broken that Obsidian resolves.
+        if "." in name:
+            found = self._find(lower, name, link_path, source)
+            if found is not None:
+                return found
+        return self._find(lower + ".md", name + ".md", link_path, source)
+
+    def _find(self, lp: str, name: str, written: str, source: str) -> str | None:
+        cands = self.index.by_name.get(name)
+        if not cands:
+            return None
+        if "/" not in lp and len(cands) == 1:
+            return cands[0]  # R32
+        folder = source.lower().rpartition("/")[0]
+        by_path = self.index.by_lower_path
+        if lp.startswith(("./", "../")):  # R33b
+            lp = _join(folder, lp)
+            hit = by_path.get(lp)
+            if hit is not None:
+                return hit
+        lp = lp[1:] if lp.startswith("/") else lp  # R33c
+        hit = by_path.get(lp)
+        if hit is not None:
+            return hit
+        if written.startswith("/"):  # R33d
+            return None
+        # R33e, R35: plain string tests; ties go to the first path in sorted order.
+        hits = [c for c in cands if c.lower().endswith(lp)]
+        if not hits:
+            return None
+        return min(hits, key=lambda c: (not c.lower().startswith(folder), len(c), c))
+
+    def candidates(self, link_path: str) -> list[str]:
+        """The files whose name is the link's last segment (after R30's completion)."""
+        name = link_path.lower().rpartition("/")[2]
+        found = self.index.by_name.get(name, []) if "." in name else []
+        return found or self.index.by_name.get(name + ".md", [])
+
+    def tied_with(self, target: str, names: Sequence[str], source: str) -> list[str]:
+        """The other files a bare-name link could open as well as ``target`` (R33e ties).
+
+        Obsidian breaks such ties by file system scan order; vaultlint by path.
+        """
+        if target.lower().count("/") == 0:
+            return []  # an exact vault-path hit at the root wins outright
+        folder = source.lower().rpartition("/")[0]
+
+        def rank(path: str) -> tuple[bool, int]:
+            return (not path.lower().startswith(folder), len(path))
+
+        return [p for p in names if p != target and rank(p) == rank(target)]
+
+    def unicode_mismatch(self, link_path: str) -> bool:
+        """Whether the name exists in another Unicode normalisation form (OQ6)."""
+        if link_path.isascii():
+            return False
+        if self._nfc_names is None:
+            self._nfc_names = frozenset(
+                unicodedata.normalize("NFC", name) for name in self.index.by_name
+            )
+        name = unicodedata.normalize("NFC", link_path.lower().rpartition("/")[2])
+        return name in self._nfc_names or name + ".md" in self._nfc_names
+
+    # --- headings and blocks ------------------------------------------------------
+
+    def targets(self, path: str, current: Note | None = None) -> LinkTargets | None:
+        """The headings and block ids of the note at ``path`` (``current`` if it is that note)."""
+        note = current if current is not None and current.path == path else self.index.note(path)
+        if note is None:
+            return None
+        cached = self._targets.get(path)
+        if cached is not None and cached[0] is note:
+            return cached[1]
+        targets = LinkTargets.of(note)
+        self._targets[path] = (note, targets)
+        return targets
+
+    def missing_subpath(self, link: Link, target: str, note: Note) -> SubpathKind | None:
+        """Which kind of subpath ``link`` names and ``target`` lacks, if any (R39-R44)."""
+        body = link.subpath[1:]
+        if not body or not target.lower().endswith(".md"):
+            return None  # no subpath, or a PDF's #page=N and the like (R44)
+        if body.startswith("^"):
+            block = body[1:]
+            if not block or "#" in block:
+                return None  # not a single ^id part
+            targets = self.targets(target, note)
+            if targets is None or block.lower() in targets.block_ids:
+                return None
+            return "block"
+        if body.startswith("[^"):
+            return None  # a footnote (R44)
+        raw_parts = body.split("#")
+        if any(not p.strip() or p.startswith("^") for p in raw_parts):
+            return None  # ``[[## x]]`` and mixed chains: the spec says nothing
+        parts = [normalize_heading(p) for p in raw_parts]
+        if not all(parts):
+            return None
+        targets = self.targets(target, note)
+        if targets is None or targets.has_heading_chain(parts):
+            return None
+        return "heading"
+
+    # --- a note's links -------------------------------------------------------------
+
+    def statuses(self, note: Note) -> list[LinkStatus]:
+        """Every certain link of ``note`` with its resolution; computed once per note.
+
+        Links the spec leaves open (``uncertain``, or a name that exists in
+        another Unicode form) are left out: no rule reports them.
+        """
+        last = self._last
+        if last is not None and last[0] is note:
+            return last[1]
+        found: list[LinkStatus] = []
+        for link in note.links:
+            if link.uncertain:
+                continue
+            target = self.resolve(link.path, note.path)
+            if target is None:
+                if not self.unicode_mismatch(link.path):
+                    found.append(LinkStatus(link, None))
+                continue
+            found.append(LinkStatus(link, target, self.missing_subpath(link, target, note)))
+        self._last = (note, found)
+        return found
+
+    # --- suggestions ------------------------------------------------------------------
+
+    def suggest(self, link: Link, source: str) -> Suggestion:
+        """Existing files an unresolved ``link`` may have meant."""
+        whole = link.path + link.subpath
+        if link.subpath and self.resolve(whole, source) is not None:
+            # R27: ``[[C# notes]]`` cannot reach ``C# notes.md``; nothing to rewrite to.
+            hint = f"'{whole}' exists, but a '#' in a name starts a heading: rename the file"
+            return Suggestion((), False, hint)
+        name = link.path.rpartition("/")[2]
+        lower = name.lower()
+        # The name exists, but the folder part of the link does not match it (R34).
+        same = self.candidates(link.path)
+        if same:
+            ordered = sorted(same, key=lambda p: (not _in_folder(p, source), len(p), p))
+            return Suggestion(tuple(ordered), len(ordered) == 1)
+        # A file other than a note, named without its extension (R30).
+        with_ext = self._stem_index().get(lower, [])
+        if with_ext:
+            hint = "files other than notes need their extension"
+            return Suggestion(tuple(with_ext), len(with_ext) == 1, hint)
+        query = lower[:-3] if lower.endswith(".md") else lower
+        scored = self._similar(query)
+        if not scored:
+            return Suggestion((), False)
+        _, by_key = self._choice_index()
+        paths: list[str] = []
+        for key, _ in scored:
+            paths.extend(by_key[key])
+        best = scored[0][1]
+        runner_up = scored[1][1] if len(scored) > 1 else 0.0
+        clear = (
+            best >= FIX_CUTOFF and best - runner_up >= FIX_MARGIN and len(by_key[scored[0][0]]) == 1
+        )
+        return Suggestion(tuple(paths[:3]), clear)
+
+    def _similar(self, query: str) -> list[tuple[str, float]]:
+        cached = self._suggestions.get(query)
+        if cached is None:
+            from rapidfuzz import fuzz, process
+
+            keys, _ = self._choice_index()
+            cached = [
+                (keys[i], score)
+                for _, score, i in process.extract(
+                    query, keys, scorer=fuzz.ratio, limit=3, score_cutoff=SUGGEST_CUTOFF
+                )
+            ]
+            self._suggestions[query] = cached
+        return cached
+
+    def _choice_index(self) -> tuple[list[str], dict[str, list[str]]]:
+        """Names as a link would write them (notes without ``.md``), lower-cased."""
+        if self._choices is None:
+            by_key: dict[str, list[str]] = {}
+            for name, paths in self.index.by_name.items():
+                if _UNLINKABLE.search(name):
+                    continue
+                key = name[:-3] if name.endswith(".md") else name
+                by_key.setdefault(key, []).extend(paths)
+            self._choices = (list(by_key), by_key)
+        return self._choices
+
+    def _stem_index(self) -> dict[str, list[str]]:
+        if self._stems is None:
+            stems: dict[str, list[str]] = {}
+            for name, paths in self.index.by_name.items():
+                stem, dot, ext = name.rpartition(".")
+                if dot and stem and ext != "md":
+                    stems.setdefault(stem, []).extend(paths)
+            self._stems = stems
+        return self._stems
+
+    def link_text(self, target: str, source: str, like: Link | None = None) -> str:
+        """How a link to ``target`` is written, in the style of the link ``like``.
+
+        A bare name gets Obsidian's "shortest" form (R37): the file name if it
+        resolves to ``target``, else the vault path. A link with a folder part
+        gets the vault path, a ``./`` or ``../`` link a relative path; ``.md``
+        is written out only when ``like`` wrote it.
+        """
+        written = like.path if like is not None else ""
+        note = target.lower().endswith(".md")
+        drop_md = note and not written.lower().endswith(".md")
+        path = target[:-3] if drop_md else target
+        if written.startswith(("./", "../")):
+            folder = source.rpartition("/")[0]
+            relative = posixpath.relpath(path, folder or ".")
+            return relative if relative.startswith("../") else "./" + relative
+        if "/" in written:
+            return "/" + path if written.startswith("/") else path
+        short = path.rpartition("/")[2]
+        return short if self.resolve(short, source) == target else path
+
+    def retarget(self, link: Link, target: str, source: str, text: str) -> str | None:
+        """The new path text for ``link`` so that it opens ``target``; None if unsafe."""
+        new = self.link_text(target, source, link)
+        if _UNLINKABLE.search(new) or self.resolve(new, source) != target:
+            return None
+        if link.kind in ("markdown", "markdown-embed"):
+            angled = link.path_start > 0 and text[link.path_start - 1] == "<"
+            if angled:
+                return None if "<" in new or ">" in new else new
+            return encode_destination(new)
+        if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
+            return None  # would need YAML escaping inside the quoted value
+        return new
+
+
+def encode_destination(path: str) -> str:
+    """``path`` as a Markdown link destination, percent-encoded as ``encodeURI`` does.
+
+    Obsidian decodes destinations with ``decodeURI`` semantics (R19, OQ8), which
+    leaves reserved escapes such as ``%26`` undecoded: those characters stay as
+    they are. Parentheses are encoded so that the destination stays balanced.
+    """
+    return quote(path, safe="/;,?:@&=+$!*'")
+
+
+def _join(folder: str, relative: str) -> str:
+    """``relative`` joined to ``folder``; ``..`` above the root stays at the root (R1)."""
+    parts = folder.split("/") if folder else []
+    for segment in relative.split("/"):
+        if segment == ".":
+            continue
+        if segment == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(segment)
+    return "/".join(parts)
+
+
+def _in_folder(path: str, source: str) -> bool:
+    return path.lower().startswith(source.lower().rpartition("/")[0])
+
+
+def show_link(link: Link, path: str | None = None) -> str:
+    """A link's target as written (or with another path), for messages."""
+    shown = link.path if path is None else path
+    bang = "!" if link.is_embed else ""
+    if link.kind in ("markdown", "markdown-embed"):
+        return f"{bang}({shown}{link.subpath})"
+    return f"{bang}[[{shown}{link.subpath}]]"

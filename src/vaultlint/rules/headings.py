@@ -1,0 +1,410 @@
+"""Rules about headings: the noise pasted summaries bring, and heading structure.
+
+Every rule here judges a heading on its *repaired* text: mojibake repaired
+(``šŸ“˜`` is 📘, ``Ā`` + NBSP is a NBSP) and unusual spaces at its end set aside,
+so that check mode reports what ``--fix`` will find after the text rules have
+run. The fixes only touch markup (``#``s, emphasis markers, whole heading
+lines); repairing the text itself is left to ``mojibake`` and
+``irregular-whitespace``, and the fixer's passes compose them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from vaultlint.model import Edit, Finding, Fix, Heading, Note, Severity
+from vaultlint.mojibake import find_repairs
+from vaultlint.rules.base import Context, Example, Rule
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u180e")
+_EMPHASIS_CHARS = "*_"
+# A heading holding these is markup (a link, code, a tag), not decoration.
+_MARKUP = frozenset("[]<>`$%#^")
+_LIST_NUMBER = re.compile(
+    r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+"
+    r"|(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})[.)]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[.)]"
+    r"|[A-Za-z][.)])"
+)
+_BLANK_LINE = re.compile(r"[ \t>]*\r?\n")
+_BLANK_TO_END = re.compile(r"[ \t>\r\n]*\Z")
+_QUOTE_PREFIX = re.compile(r"[ \t>]*")
+_NOT_SEEN = re.compile(r"[*_\s\u200b\u200c\u200d\u2060\ufeff\u180e]+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A heading's text as the rules judge it."""
+
+    text: str  # repaired (mojibake), its trailing spaces (damaged or not) set aside
+    core: int  # length of the raw text before those trailing spaces
+    bare: str  # ``text`` without emphasis markers and spaces: what a reader sees
+    words: bool  # whether ``bare`` holds a letter or a digit
+
+
+def _blank(text: str) -> bool:
+    return bool(text) and all(c.isspace() or c in _ZERO_WIDTH for c in text)
+
+
+def _view(heading: Heading) -> _View:
+    return _judge(heading.text)
+
+
+def _core_end(heading: Heading) -> int:
+    """Offset in the note where the heading's trailing spaces begin."""
+    return heading.text_start + _judge(heading.text).core
+
+
+@lru_cache(maxsize=16384)
+def _judge(raw: str) -> _View:
+    """Headings repeat (``**Overview**``), so each text is judged once."""
+    if raw.isascii():
+        return _viewed(raw, len(raw))
+    repairs = find_repairs(raw)
+    ends = {r.end: r for r in repairs}
+    pos = len(raw)
+    while pos > 0:
+        r = ends.get(pos)
+        if r is not None:
+            if not _blank(r.replacement):
+                break
+            pos = r.start
+        elif _blank(raw[pos - 1]):
+            pos -= 1
+        else:
+            break
+    parts: list[str] = []
+    done = 0
+    for r in repairs:
+        if r.end > pos:
+            break
+        parts += [raw[done : r.start], r.replacement]
+        done = r.end
+    parts.append(raw[done:pos])
+    return _viewed("".join(parts), pos)
+
+
+def _viewed(text: str, core: int) -> _View:
+    bare = _NOT_SEEN.sub("", text)
+    return _View(text, core, bare, _WORD_CHAR.search(bare) is not None)
+
+
+def _unwrap(text: str) -> tuple[str, str] | None:
+    """(marker, inner) when emphasis wraps the whole text, as in ``**Overview**``."""
+    if len(text) < 3 or text[0] not in _EMPHASIS_CHARS:
+        return None
+    char = text[0]
+    size = len(text) - len(text.lstrip(char))
+    if size > 3 or size != len(text) - len(text.rstrip(char)) or 2 * size >= len(text):
+        return None
+    marker = char * size
+    inner = text[size:-size]
+    if inner != inner.strip() or inner.endswith("\\"):
+        return None  # ``** x **`` is no emphasis; ``\*`` is an escaped star
+    if (marker if size == 2 else char) in inner:
+        return None  # ``**A** and **B**``: two spans, not one around the whole
+    return marker, inner
+
+
+def _plain(text: str) -> str:
+    wrap = _unwrap(text)
+    return text if wrap is None else wrap[1]
+
+
+def _line_after(text: str, end: int) -> int:
+    """Offset of the line after the one ending at ``end``."""
+    newline = text.find("\n", end)
+    return len(text) if newline == -1 else newline + 1
+
+
+def _next_content(text: str, end: int) -> int:
+    """Start of the first non-blank line after the line ending at ``end``.
+
+    Lines holding only quote markers count as blank (inside a callout).
+    """
+    pos = _line_after(text, end)
+    while True:
+        m = _BLANK_LINE.match(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+    return len(text) if _BLANK_TO_END.match(text, pos) else pos
+
+
+def _delete_line(note: Note, heading: Heading, starts: set[int]) -> Edit:
+    """Delete the heading's line(s); between two paragraph lines leave a blank line.
+
+    Without the blank line the two paragraphs would run together into one.
+    """
+    text = note.text
+    after = _line_after(text, heading.end)
+    if heading.start > 0 and after < len(text) and after not in starts:
+        prev_start = text.rfind("\n", 0, heading.start - 1) + 1
+        prev = text[prev_start : heading.start].strip(" \t>\r\n")
+        following = text[after : _line_after(text, after)].strip(" \t>\r\n")
+        if prev and following and prev_start not in starts:
+            prefix = _QUOTE_PREFIX.match(text, heading.start)
+            kept = prefix.group().rstrip() if prefix is not None else ""
+            return Edit(heading.start, heading.end, kept)
+    return Edit(heading.start, after, "")
+
+
+class EmojiHeading(Rule):
+    """Report a heading with no letters or digits: only emoji, symbols, punctuation.
+
+    Summaries pasted from chat assistants put a decoration heading such as
+    ``## **📘**`` before each real one; it adds an empty section to the outline
+    and noise to links and search. The heading is judged on its repaired text,
+    so ``### **šŸ“˜**Ā`` (a damaged 📘 and NBSP) counts. The fix deletes the
+    line; it is safe when the next non-blank line is a heading (or nothing
+    follows), and unsafe when content follows, since that content would then
+    join the previous section (a blank line is left where two paragraphs would
+    otherwise run together). Headings holding a link, code or a tag are left
+    alone.
+    """
+
+    name = "emoji-heading"
+    code = "HD01"
+    summary = "Heading with only emoji, symbols or punctuation"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="a decoration heading before the real one",
+            bad="## **📘**\n## The Neurobiology of Us\n",
+            good="## The Neurobiology of Us\n",
+            fixed="## The Neurobiology of Us\n",
+        ),
+        Example(
+            title="judged on the repaired text: a damaged 📘 and no-break space",
+            bad="> [!info]\n> ### **šŸ“˜**Ā\u00a0\n> ### Overview\n",
+            good="> [!info]\n> ### 📘 Overview\n",
+            fixed="> [!info]\n> ### Overview\n",
+        ),
+        Example(
+            title="content follows: deleting the heading needs --unsafe-fixes",
+            bad="## Notes\nFirst.\n### ✨\nSecond.\n",
+            good="## Notes\nFirst.\n\nSecond.\n",
+            fixed="## Notes\nFirst.\n\nSecond.\n",
+            unsafe=True,
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        starts = {h.start for h in note.headings}
+        for heading in note.headings:
+            view = _view(heading)
+            if not view.bare or view.words or _MARKUP.intersection(view.bare):
+                continue
+            follow = _next_content(note.text, heading.end)
+            safe = follow >= len(note.text) or follow in starts
+            yield self.finding(
+                note,
+                heading.start,
+                heading.end,
+                f"heading without words: '{view.text.strip()}'"
+                + ("" if safe else " (content follows it)"),
+                Fix((_delete_line(note, heading, starts),), safe=safe),
+            )
+
+
+class HeadingFragment(Rule):
+    """Report a heading holding only a list number, followed by a heading of its level.
+
+    A pasted numbered outline often splits ``1. Mind as Flow`` into two
+    headings, ``#### **1.**`` and ``#### **Mind as Flow**``. The fix merges
+    them into one heading (``#### 1. Mind as Flow``); when both were wrapped in
+    the same emphasis the merged heading keeps it (``heading-emphasis`` then
+    unwraps it), so the result is the same whichever rule fixes first.
+    """
+
+    name = "heading-fragment"
+    code = "HD02"
+    summary = "Heading holding only a list number, split from its title"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="a number split from its title",
+            bad="#### 1.\n#### Mind as Flow\n",
+            good="#### 1. Mind as Flow\n",
+            fixed="#### 1. Mind as Flow\n",
+        ),
+        Example(
+            title="bold fragments keep their bold when merged",
+            bad="#### **IV.**\u00a0\n#### **Mind as Flow**\n",
+            good="#### **IV. Mind as Flow**\n",
+            fixed="#### **IV. Mind as Flow**\n",
+        ),
+        Example(
+            title="a closing parenthesis too; above a deeper heading it is an outline level",
+            bad="## 2)\n## Results\n",
+            good="## 2)\n### Results\n",
+            fixed="## 2) Results\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for first, second in pairwise(note.headings):
+            if first.setext or second.setext or first.level != second.level:
+                continue
+            if first.quote_depth != second.quote_depth:
+                continue
+            number = _view(first).bare
+            if len(number) > 9 or not _LIST_NUMBER.fullmatch(number):
+                continue
+            title_view = _view(second)
+            if _LIST_NUMBER.fullmatch(title_view.bare) or not title_view.words:
+                continue
+            if _next_content(note.text, first.end) != second.start:
+                continue
+            text = note.text
+            number_wrap = _unwrap(text[first.text_start : _core_end(first)])
+            title_end = _core_end(second)
+            title = text[second.text_start : title_end]
+            title_wrap = _unwrap(title)
+            if number_wrap and title_wrap and number_wrap[0] == title_wrap[0]:
+                marker = number_wrap[0]
+                merged = f"{marker}{number} {title_wrap[1]}{marker}"
+            else:
+                merged = f"{number} {title}"
+            yield self.finding(
+                note,
+                first.start,
+                second.end,
+                f"heading '{number}' is split from its title '{_plain(title_view.text)}'",
+                Fix((Edit(first.text_start, title_end, merged),)),
+            )
+
+
+class HeadingEmphasis(Rule):
+    """Report a heading whose whole text is wrapped in emphasis (``**…**``, ``_…_``).
+
+    A heading is already bold; wrapping it in ``**`` (as pasted summaries do)
+    adds nothing but noise in the outline, in links to the heading and in
+    search. Emphasis on part of a heading is fine. The fix removes the markers.
+    Headings without words are ``emoji-heading``'s and ``empty-heading``'s.
+    """
+
+    name = "heading-emphasis"
+    code = "HD03"
+    summary = "Heading text wrapped in bold or italic markers"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="a bold-wrapped heading",
+            bad="### **Overview**\n",
+            good="### Overview\n",
+            fixed="### Overview\n",
+        ),
+        Example(
+            title="italic, in a callout",
+            bad="> [!note]\n> ## _The Neurobiology of Us_\n",
+            good="> [!note]\n> ## The Neurobiology of *Us*\n",
+            fixed="> [!note]\n> ## The Neurobiology of Us\n",
+        ),
+        Example(
+            title="underscores too; two bold spans are partial emphasis, which is fine",
+            bad="## __Mind as Flow__\n",
+            good="## **Mind** as **Flow**\n",
+            fixed="## Mind as Flow\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for heading in note.headings:
+            if not _view(heading).words:
+                continue
+            core_end = _core_end(heading)
+            wrap = _unwrap(note.text[heading.text_start : core_end])
+            if wrap is None:
+                continue
+            size = len(wrap[0])
+            yield self.finding(
+                note,
+                heading.text_start,
+                core_end,
+                f"heading wrapped in {wrap[0]}…{wrap[0]}",
+                Fix(
+                    (
+                        Edit(heading.text_start, heading.text_start + size, ""),
+                        Edit(core_end - size, core_end, ""),
+                    )
+                ),
+            )
+
+
+class EmptyHeading(Rule):
+    """Report a heading with no text at all, or only empty emphasis such as ``****``.
+
+    An empty heading opens a section nobody can link to or find in the
+    outline. The fix deletes the line.
+    """
+
+    name = "empty-heading"
+    code = "HD04"
+    summary = "Heading without text"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="hashes alone, and empty bold",
+            bad="## Notes\n###\nFirst.\n### ****\n",
+            good="## Notes\nFirst.\n",
+            fixed="## Notes\nFirst.\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        starts = {h.start for h in note.headings}
+        for heading in note.headings:
+            if heading.setext or _view(heading).bare:
+                continue
+            yield self.finding(
+                note,
+                heading.start,
+                heading.end,
+                "heading without text",
+                Fix((_delete_line(note, heading, starts),)),
+            )
+
+
+class HeadingIncrement(Rule):
+    """Report a heading more than one level deeper than the heading before it.
+
+    ``#`` followed by ``###`` skips a level: the outline shows a gap, and
+    screen readers announce a structure that is not there. Off by default
+    (pasted summaries often start at ``###``); the strict preset turns it on.
+    No fix: which level was meant is the author's call.
+    """
+
+    name = "heading-increment"
+    code = "HD05"
+    summary = "Heading level skipped"
+    severity = Severity.WARNING
+    enabled = False
+    examples = (
+        Example(
+            title="from h1 straight to h3",
+            bad="# Book\n### Overview\n",
+            good="# Book\n## Overview\n### Details\n# Next\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        previous: Heading | None = None
+        for heading in note.headings:
+            if previous is not None and heading.level > previous.level + 1:
+                yield self.finding(
+                    note,
+                    heading.start,
+                    heading.end,
+                    f"heading level {heading.level} after level {previous.level}"
+                    f" (expected at most {previous.level + 1})",
+                )
+            previous = heading

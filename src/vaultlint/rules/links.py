@@ -1,0 +1,312 @@
+"""Rules about links: broken links and embeds, missing headings and blocks, ambiguity.
+
+A link is broken only when Obsidian itself leaves it unresolved
+(``docs/obsidian-links.md``; the resolver is ``vaultlint.links``). Links in
+code, HTML comments and math are no links; cases the spec leaves open are
+never reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import ClassVar
+
+from vaultlint.links import (
+    LinkStatus,
+    Suggestion,
+    encode_destination,
+    normalize_heading,
+    show_link,
+)
+from vaultlint.model import Edit, Finding, Fix, Link, Note, Severity
+from vaultlint.rules.base import Context, Example, Rule
+
+_EMBEDS = ("embed", "markdown-embed")
+_MARKDOWN = ("markdown", "markdown-embed")
+
+
+class _FileRule(Rule):
+    """Shared by broken-link and broken-embed: unresolved links of some kinds."""
+
+    embeds: ClassVar[bool] = False
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        resolver = ctx.index.resolver
+        for status in resolver.statuses(note):
+            link = status.link
+            if status.target is not None or (link.kind in _EMBEDS) != self.embeds:
+                continue
+            suggestion = resolver.suggest(link, note.path)
+            message = f"{self.what} {show_link(link)}: {_looked_for(link)}"
+            shown = [
+                _written(resolver.link_text(p, note.path, link), link) for p in suggestion.paths
+            ]
+            if shown:
+                message += f"; did you mean {_alternatives(shown)}?"
+            if suggestion.hint:
+                message += f" ({suggestion.hint})"
+            yield self.finding(
+                note, link.start, link.end, message, _retarget(ctx, note, link, suggestion)
+            )
+
+    @property
+    def what(self) -> str:
+        return "broken embed" if self.embeds else "broken link"
+
+
+def _looked_for(link: Link) -> str:
+    if "/" in link.path:
+        return f"no file at '{link.path}' (the folders must match the end of its path)"
+    return f"no note or file named '{link.path}' in the vault"
+
+
+def _written(path: str, link: Link) -> str:
+    return show_link(link, encode_destination(path) if link.kind in _MARKDOWN else path)
+
+
+def _alternatives(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> Fix | None:
+    if not suggestion.clear:
+        return None
+    new = ctx.index.resolver.retarget(link, suggestion.paths[0], note.path, note.text)
+    if new is None:
+        return None
+    return Fix((Edit(link.path_start, link.path_end, new),), safe=False)
+
+
+class BrokenLink(_FileRule):
+    """Report links to files that do not exist, exactly as Obsidian resolves them.
+
+    A wikilink, Markdown link or quoted frontmatter link is broken when no
+    file in the vault answers to it: names match without case, ``.md`` may be
+    left out but other extensions may not, a folder part must match the end
+    of the file's path, ``./`` and ``../`` start from the note's folder, and
+    aliases never resolve a link. Hidden folders (``.trash``) hold no targets;
+    files excluded from checking still do. Links in code, HTML comments and
+    math are not links, and cases Obsidian's behaviour leaves open are never
+    reported. The message names the closest existing files; when exactly one
+    is clearly closest, an unsafe fix rewrites the link's file part to it and
+    keeps the display text, heading and block parts.
+    """
+
+    name = "broken-link"
+    code = "LK01"
+    summary = "Link to a note or file that does not exist"
+    severity = Severity.ERROR
+    fixable = True
+    embeds = False
+    examples = (
+        Example(
+            title="a typo in a note name (the unsafe fix keeps the display text)",
+            bad="`Knowledge Base:` [[Books indx|Index]]\n",
+            good=(
+                "`Knowledge Base:` [[books index|Index]], [[Books index.md]], "
+                "[[Lists/Books index]]\n"
+            ),
+            fixed="`Knowledge Base:` [[Books index|Index]]\n",
+            unsafe=True,
+            files={"Lists/Books index.md": "# Books index\n"},
+        ),
+        Example(
+            title="aliases never resolve links; code and comments hold none",
+            bad="Read about [[AI]].\n",
+            good="Read about [[Artificial Intelligence|AI]]. `[[AI]]` <!-- [[AI]] -->\n",
+            files={"Artificial Intelligence.md": "---\naliases: [AI]\n---\n"},
+        ),
+        Example(
+            title="Markdown and frontmatter links resolve the same way",
+            bad='---\nup: "[[Hom]]"\n---\nSee [the plan](Plans/My%20Plan.md).\n',
+            good='---\nup: "[[Home]]"\n---\nSee [the plan](Projects/My%20Plan.md), <https://x.org>.\n',
+            files={"Home.md": "", "Projects/My Plan.md": ""},
+        ),
+    )
+
+
+class BrokenEmbed(_FileRule):
+    """Report embeds (``![[…]]``, ``![…](…)``) of files that do not exist.
+
+    Embeds resolve exactly like links (see ``broken-link``); a missing image
+    is an empty frame in reading view. Files other than notes must be named
+    with their extension. When exactly one existing file is clearly meant, an
+    unsafe fix rewrites the embed's file part to it and keeps its size or
+    display text.
+    """
+
+    name = "broken-embed"
+    code = "LK02"
+    summary = "Embed of a file that does not exist"
+    severity = Severity.ERROR
+    fixable = True
+    embeds = True
+    examples = (
+        Example(
+            title="an image named without its extension",
+            bad="![[Figure 1|300]]\n",
+            good="![[Figure 1.png|300]] ![[figure 1.PNG]]\n",
+            fixed="![[Figure 1.png|300]]\n",
+            unsafe=True,
+            files={"Attachments/Figure 1.png": ""},
+        ),
+        Example(
+            title="a missing image in a Markdown embed",
+            bad="![cover](Attachments/cover%202.jpg)\n",
+            good="![cover](Attachments/cover%201.jpg)\n",
+            fixed="![cover](Attachments/cover%201.jpg)\n",
+            unsafe=True,
+            files={"Attachments/cover 1.jpg": ""},
+        ),
+    )
+
+
+class BrokenHeadingLink(Rule):
+    """Report ``#heading`` links whose note exists but has no such heading.
+
+    Obsidian opens the note anyway (the link is not unresolved), but lands at
+    its top, and an embed shows "unable to find section". Headings match as
+    Obsidian matches them: punctuation (``: # | ^ [ ] * …``) counts as a
+    space, spaces are collapsed, case is ignored, so ``[[Note#Q&A setup]]``
+    finds ``## Q&A: setup`` and ``[[Note#Overview]]`` finds ``### **Overview**``.
+    A chain ``#A#C`` needs a heading ``C`` after ``A`` and deeper than it;
+    ``[[#Heading]]`` looks in the note itself. The message suggests the
+    closest headings.
+    """
+
+    name = "broken-heading-link"
+    code = "LK03"
+    summary = "Link to a heading that is not in the note"
+    severity = Severity.WARNING
+    examples = (
+        Example(
+            title="a misspelt heading, in another note and in this one",
+            bad="See [[Guide#Instalation]] and [[#Sumary]].\n\n## Summary\n",
+            good=(
+                "See [[Guide#installation]], [[Guide#Q&A setup v2]] and [[#Summary]].\n"
+                "\n## Summary\n"
+            ),
+            files={"Guide.md": "# Guide\n## Installation\n## Q&A: setup (v2)\n"},
+        ),
+        Example(
+            title="a nested heading chain",
+            bad="[[Guide#Other#Linux]]\n",
+            good="[[Guide#Guide#Windows]] [[Guide#Setup#Linux]] [[Guide#Other#Windows]]\n",
+            files={"Guide.md": "# Guide\n## Setup\n### Linux\n## Other\n### Windows\n"},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for status in ctx.index.resolver.statuses(note):
+            if status.missing != "heading":
+                continue
+            yield self.finding(
+                note, status.link.start, status.link.end, _heading_message(ctx, note, status)
+            )
+
+
+def _heading_message(ctx: Context, note: Note, status: LinkStatus) -> str:
+    link = status.link
+    assert status.target is not None
+    parts = link.subpath[1:].split("#")
+    where = "this note" if status.target == note.path else f"'{status.target}'"
+    wanted = " > ".join(f"'{p}'" for p in parts)
+    message = f"heading not found: {show_link(link)}: {where} has no heading {wanted}"
+    target = note if status.target == note.path else ctx.index.note(status.target)
+    if target is not None and target.headings:
+        texts = {normalize_heading(h.text): h.text for h in target.headings}
+        close = difflib.get_close_matches(
+            normalize_heading(parts[-1]), list(texts), n=3, cutoff=0.6
+        )
+        if close:
+            message += f"; did you mean {_alternatives([repr(texts[c]) for c in close])}?"
+    return message
+
+
+class BrokenBlockLink(Rule):
+    """Report ``#^block`` links whose note exists but has no such block id.
+
+    A block id is `` ^id`` at the end of a paragraph or list item (letters,
+    digits and ``-``), compared without case. Obsidian opens the note but
+    cannot scroll to or embed the block.
+    """
+
+    name = "broken-block-link"
+    code = "LK04"
+    summary = "Link to a block id that is not in the note"
+    severity = Severity.WARNING
+    examples = (
+        Example(
+            title="a block id that was renamed",
+            bad="As said in [[Guide#^quote-1]].\n",
+            good="As said in [[Guide#^Quote1]] and [[#^mine]].\n\nMine. ^mine\n",
+            files={"Guide.md": "A good line. ^quote1\n"},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for status in ctx.index.resolver.statuses(note):
+            if status.missing != "block":
+                continue
+            link = status.link
+            assert status.target is not None
+            where = "this note" if status.target == note.path else f"'{status.target}'"
+            block = link.subpath[2:]
+            yield self.finding(
+                note,
+                link.start,
+                link.end,
+                f"block not found: {show_link(link)}: {where} has no block ^{block}",
+            )
+
+
+class AmbiguousLink(Rule):
+    """Report bare names that several files share, and say which one Obsidian opens.
+
+    ``[[Note]]`` with ``Note.md`` in two folders is not broken: Obsidian
+    opens a note at that exact path, else one in the linking note's own folder
+    tree, else the one with the shortest path. That choice changes when files
+    move; a link with a folder part (``[[Projects/Note]]``) says which is meant.
+    Off by default.
+    """
+
+    name = "ambiguous-link"
+    code = "LK05"
+    summary = "Link name shared by several files"
+    severity = Severity.INFO
+    enabled = False
+    examples = (
+        Example(
+            title="two notes named Meeting",
+            bad="[[Meeting]]\n",
+            good="[[Work/Meeting]] [[Home/Meeting|the other one]]\n",
+            files={"Work/Meeting.md": "", "Home/Meeting.md": ""},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        resolver = ctx.index.resolver
+        for status in resolver.statuses(note):
+            link = status.link
+            if status.target is None or not link.path or "/" in link.path:
+                continue
+            names = resolver.candidates(link.path)
+            if len(names) < 2:
+                continue
+            listed = ", ".join(names[:4]) + (
+                f" and {len(names) - 4} more" if len(names) > 4 else ""
+            )
+            opens = status.target
+            tied = resolver.tied_with(status.target, names, note.path)
+            if tied:
+                opens = f"{_alternatives([opens, *tied])} (a tie: the file system decides)"
+            yield self.finding(
+                note,
+                link.start,
+                link.end,
+                f"ambiguous link {show_link(link)}: {len(names)} files have this name "
+                f"({listed}); Obsidian opens {opens}",
+            )

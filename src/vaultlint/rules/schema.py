@@ -1,0 +1,425 @@
+"""Rules driven by note-type schemas: missing and empty fields and sections, values, order.
+
+Which notes have a type, and what a type asks for, is in the schemas
+(``rules/book.yaml`` and the vault's own, see ``vaultlint.schema``). A note
+of no type (a daily note, a meeting note) gets none of these rules. All of
+them read one completeness computation per note (``schema.states_for``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from vaultlint.model import Edit, FieldEntry, Finding, Fix, Heading, Note, Severity
+from vaultlint.rules.base import Context, Example, Rule
+from vaultlint.schema import FieldState, SectionState, states_for
+
+BOOK = "Books/Dune.md"
+_LINE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*(?:[-*+][ \t]+)?")
+
+
+class MissingField(Rule):
+    """Report a required field that a note of a schema's type does not have.
+
+    A field may be written as a `` `Key:` value `` line, a Dataview
+    ``Key:: value`` or a frontmatter key; keys ignore case. Reported at line 1.
+    The unsafe fix inserts the empty field line (a value is never invented) at
+    its template position: after the schema field before it that the note
+    has, else before the next one, else at the top of the body; in the note's
+    own style (`` `Key:` `` or ``Key::``, with the callout or list prefix of
+    the line next to it; the template's `` `Key:` `` when the body has no
+    fields). Frontmatter is not edited: a note that keeps its schema fields in
+    the frontmatter gets no fix. Missing fields that belong at the same place
+    are inserted together.
+    """
+
+    name = "missing-field"
+    code = "SC01"
+    summary = "A required field of the note's type is missing"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="Books/Dune.md (a book note by its folder) without an Author line",
+            path=BOOK,
+            bad="`Availability:` Library\n\n## Notes\n\n`Concepts:` [[Desert]]\n"
+            "`Knowledge Base:` [[Books index]]\n",
+            good="`Author:` Frank Herbert\n`Availability:` Library\n\n## Notes\n\n"
+            "`Concepts:` [[Desert]]\n`Knowledge Base:` [[Books index]]\n",
+            fixed="`Author:`\n`Availability:` Library\n\n## Notes\n\n`Concepts:` [[Desert]]\n"
+            "`Knowledge Base:` [[Books index]]\n",
+            unsafe=True,
+        ),
+        Example(
+            title="Books/Dune.md with Dataview fields: the line is inserted in that style",
+            path=BOOK,
+            bad="Author:: Frank Herbert\nKnowledge Base:: [[Books index]]\n",
+            good="Author:: Frank Herbert\nConcepts:: [[Desert]]\n"
+            "Knowledge Base:: [[Books index]]\n",
+            fixed="Author:: Frank Herbert\nConcepts::\nKnowledge Base:: [[Books index]]\n",
+            unsafe=True,
+        ),
+        Example(
+            title="Reading/Dune.md, a book note by its frontmatter type: no fix in frontmatter",
+            path="Reading/Dune.md",
+            bad="---\ntype: book\nauthor: Frank Herbert\nconcepts: '[[Desert]]'\n---\n",
+            good="---\ntype: book\nauthor: Frank Herbert\nconcepts: '[[Desert]]'\n"
+            "knowledge base: '[[Books index]]'\n---\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            fixes = _missing_field_fixes(note, state.fields)
+            for i, field in enumerate(state.fields):
+                if field.spec.required and field.state == "missing":
+                    yield self.finding(
+                        note,
+                        0,
+                        0,
+                        f"{state.schema.name} note has no '{field.spec.name}' field",
+                        fixes.get(i),
+                    )
+
+
+class EmptyField(Rule):
+    """Report a required field that is present but empty.
+
+    A value is empty when it is only whitespace or a lone ``-`` (a template
+    placeholder). Reported on the field's line. There is no fix: a value is
+    never invented.
+    """
+
+    name = "empty-field"
+    code = "SC02"
+    summary = "A required field of the note's type is empty"
+    severity = Severity.WARNING
+    examples = (
+        Example(
+            title="Books/Dune.md with an empty Concepts line",
+            path=BOOK,
+            bad="`Author:` Frank Herbert\n`Concepts:`\n`Knowledge Base:` [[Books index]]\n",
+            good="`Author:` Frank Herbert\n`Concepts:` [[Desert]]\n"
+            "`Knowledge Base:` [[Books index]]\n",
+        ),
+        Example(
+            title="Reading/Dune.md, tagged book: an empty key and a lone dash",
+            path="Reading/Dune.md",
+            bad="---\ntags: [book]\nauthor:\n---\nConcepts:: -\nKnowledge Base:: [[Books index]]\n",
+            good="---\ntags: [book]\nauthor: Frank Herbert\n---\nConcepts:: [[Desert]]\n"
+            "Knowledge Base:: [[Books index]]\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            for field in state.fields:
+                entry = field.entry
+                if field.spec.required and field.state == "empty" and entry is not None:
+                    yield self.finding(
+                        note,
+                        entry.start,
+                        entry.end,
+                        f"'{field.spec.name}' is empty (required in a {state.schema.name} note)",
+                    )
+
+
+class MissingSection(Rule):
+    """Report a required section that a note of a schema's type does not have.
+
+    Headings match section names ignoring case, surrounding spaces and
+    emphasis (``## **Quotes**``), at any level unless the schema sets
+    ``level``. Reported at line 1. The unsafe fix inserts the empty heading at
+    its template position: after the section before it that the note has
+    (above the field lines that end it), else before the next one, else at
+    the end; at the schema's level, else the level of that neighbour.
+    """
+
+    name = "missing-section"
+    code = "SC03"
+    summary = "A required section of the note's type is missing"
+    severity = Severity.WARNING
+    fixable = True
+    examples = (
+        Example(
+            title="Books/Dune.md without Quotes between Key Takeaways and Notes",
+            path=BOOK,
+            bad="## Key Takeaways\n- Fear is the mind-killer.\n\n## Notes\nReread.\n",
+            good="## Key Takeaways\n- Fear is the mind-killer.\n\n## Quotes\n- I must not fear.\n\n"
+            "## Notes\nReread.\n",
+            fixed="## Key Takeaways\n- Fear is the mind-killer.\n\n## Quotes\n\n"
+            "## Notes\nReread.\n",
+            unsafe=True,
+        ),
+        Example(
+            title="Books/Dune.md: a missing last section goes above the field lines",
+            path=BOOK,
+            bad="## Key Takeaways\n- Fear.\n\n## Quotes\n- Fear.\n\n`Concepts:` [[Desert]]\n",
+            good="## Key Takeaways\n- Fear.\n\n## Quotes\n- Fear.\n\n## Notes\nReread.\n\n"
+            "`Concepts:` [[Desert]]\n",
+            fixed="## Key Takeaways\n- Fear.\n\n## Quotes\n- Fear.\n\n## Notes\n\n"
+            "`Concepts:` [[Desert]]\n",
+            unsafe=True,
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            fixes = _missing_section_fixes(note, state.sections)
+            for i, section in enumerate(state.sections):
+                if section.spec.required and section.state == "missing":
+                    yield self.finding(
+                        note,
+                        0,
+                        0,
+                        f"{state.schema.name} note has no '{section.spec.name}' section",
+                        fixes.get(i),
+                    )
+
+
+class EmptySection(Rule):
+    """Report a required section that has no content.
+
+    Nothing under the heading, down to the next heading of the same or a
+    higher level (subsections included, and for a heading inside a callout
+    only the callout), is content: blank lines, lone list markers (``-``,
+    ``1.``, ``- [ ]``), empty callout lines, thematic breaks, subsection
+    headings, ``%%`` and HTML comments and the lines holding the note's
+    fields (template footers like `` `Concepts:` `` under ``## Notes``) do
+    not count; code blocks and embeds do. Reported on the heading's line.
+    There is no fix: content is never invented.
+    """
+
+    name = "empty-section"
+    code = "SC04"
+    summary = "A required section of the note's type has no content"
+    severity = Severity.WARNING
+    examples = (
+        Example(
+            title="Books/Dune.md: Key Takeaways directly above Quotes, Quotes a lone dash",
+            path=BOOK,
+            bad="## Key Takeaways\n## Quotes\n- \n\n## Notes\nReread.\n",
+            good="## Key Takeaways\n- Fear.\n\n## Quotes\n- I must not fear.\n\n"
+            "## Notes\nReread.\n",
+        ),
+        Example(
+            title="Books/Dune.md: a callout ends its section; field lines are not content",
+            path=BOOK,
+            bad="> [!info]\n> ## Key Takeaways\n>\n> -\nText below the callout.\n\n## Quotes\n"
+            "- Fear.\n\n## Notes\n\n`Concepts:` [[Desert]]\n",
+            good="> [!info]\n> ## Key Takeaways\n> - Fear.\n\n## Quotes\n- Fear.\n\n## Notes\n"
+            "Reread.\n`Concepts:` [[Desert]]\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            for section in state.sections:
+                heading = section.heading
+                if section.spec.required and section.state == "empty" and heading is not None:
+                    yield self.finding(
+                        note,
+                        heading.start,
+                        heading.end,
+                        f"section '{section.spec.name}' is empty "
+                        f"(required in a {state.schema.name} note)",
+                    )
+
+
+class FieldValue(Rule):
+    """Report a field value that breaks its schema's ``links``, ``pattern``, ``enum`` or ``type``.
+
+    ``links``: the value must hold a link. ``pattern``: a regular expression
+    searched in the value. ``enum``: one of the allowed values (ignoring
+    case). ``type``: ``number``, ``date`` (ISO 8601), ``url`` or ``list``.
+    For a list (a frontmatter list, or a body field of type ``list`` split
+    at commas) each item is checked. The message names the check and shows
+    the value. Empty values are left to ``empty-field``.
+    """
+
+    name = "field-value"
+    code = "SC05"
+    summary = "A field value breaks its schema (links, pattern, enum or type)"
+    severity = Severity.WARNING
+    examples = (
+        Example(
+            title="Books/Dune.md: Concepts must link to notes",
+            path=BOOK,
+            bad="`Concepts:` Desert, Ecology\n",
+            good="`Concepts:` [[Desert]], [[Ecology]]\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            for problem in state.problems:
+                entry = problem.entry
+                yield self.finding(note, entry.value_start, entry.value_end, problem.message)
+
+
+class SectionOrder(Rule):
+    """Report sections that are out of the order of the note type's template.
+
+    The sections outside the longest run in template order are reported, on
+    their heading line, so one misplaced section gives one finding. Off by
+    default: many vaults reorder sections on purpose.
+    """
+
+    name = "section-order"
+    code = "SC06"
+    summary = "Sections out of the note type's template order"
+    severity = Severity.WARNING
+    enabled = False
+    examples = (
+        Example(
+            title="Books/Dune.md: Notes above Key Takeaways",
+            path=BOOK,
+            bad="## Notes\nReread.\n\n## Key Takeaways\n- Fear.\n\n## Quotes\n- Fear.\n",
+            good="## Key Takeaways\n- Fear.\n\n## Quotes\n- Fear.\n\n## Notes\nReread.\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for state in states_for(note, ctx):
+            if not state.misordered:
+                continue
+            order = ", ".join(s.spec.name for s in state.sections)
+            for section in state.misordered:
+                heading = section.headings[0]
+                yield self.finding(
+                    note,
+                    heading.start,
+                    heading.end,
+                    f"section '{section.spec.name}' is out of {state.schema.name} template "
+                    f"order ({order})",
+                )
+
+
+# --- fixes ------------------------------------------------------------------------------
+
+
+def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, Fix]:
+    """Unsafe fixes for the missing required fields, by their index in the schema.
+
+    Fields that go to the same place share one fix inserting all of them, so
+    that any number of them is inserted in one pass of the fixer.
+    """
+    present = [i for i, f in enumerate(fields) if f.entries]
+    body = [e for e in note.fields if e.source != "frontmatter"]
+    groups: dict[tuple[int, bool], list[str]] = {}
+    members: dict[tuple[int, bool], list[int]] = {}
+    for i, field in enumerate(fields):
+        if not (field.spec.required and field.state == "missing"):
+            continue
+        before = [j for j in present if j < i]
+        after = [j for j in present if j > i]
+        anchor: FieldEntry | None = None
+        style: str
+        if before:
+            anchor, below = fields[before[-1]].entries[-1], True
+        elif after:
+            anchor, below = fields[after[0]].entries[0], False
+        if anchor is not None:
+            if anchor.source == "frontmatter":
+                continue  # the note keeps its fields in the frontmatter: not edited
+            line_start, line_end = note.line_span(anchor.line)
+            at = line_end if below else line_start
+            prefix_match = _LINE_PREFIX.match(note.text, line_start, line_end)
+            prefix = prefix_match.group() if prefix_match else ""
+            style = anchor.source
+        else:  # none of the schema's fields: the style of the body's other fields, if any
+            style = body[0].source if body else "inline-code"
+            at, below, prefix = note.body_start, False, ""
+        name = field.spec.name
+        line = f"{prefix}`{name}:`" if style == "inline-code" else f"{prefix}{name}::"
+        groups.setdefault((at, below), []).append(line)
+        members.setdefault((at, below), []).append(i)
+    fixes: dict[int, Fix] = {}
+    text = note.text
+    for (at, below), lines in groups.items():
+        block = "\n".join(lines)
+        if below:
+            insert = "\n" + block
+        else:
+            lead = "\n" if at > 0 and text[at - 1] != "\n" else ""
+            insert = lead + block + "\n"
+        fix = Fix((Edit(at, at, insert),), safe=False)
+        for i in members[(at, below)]:
+            fixes[i] = fix
+    return fixes
+
+
+def _missing_section_fixes(note: Note, sections: Sequence[SectionState]) -> dict[int, Fix]:
+    """Unsafe fixes for the missing required sections, by their index in the schema."""
+    present = [i for i, s in enumerate(sections) if s.headings]
+    groups: dict[int, list[str]] = {}
+    members: dict[int, list[int]] = {}
+    for i, section in enumerate(sections):
+        if not (section.spec.required and section.state == "missing"):
+            continue
+        before = [j for j in present if j < i]
+        after = [j for j in present if j > i]
+        anchor: Heading | None = None
+        if before:
+            anchor = sections[before[-1]].headings[0]
+            at = _after_section(note, anchor)
+        elif after:
+            anchor = sections[after[0]].headings[0]
+            at = _before_heading(note, anchor)
+        else:
+            at = len(note.text)
+        level = section.spec.level or (anchor.level if anchor is not None else 2)
+        groups.setdefault(at, []).append("#" * level + " " + section.spec.name)
+        members.setdefault(at, []).append(i)
+    fixes: dict[int, Fix] = {}
+    text = note.text
+    for at, lines in groups.items():
+        if at > 0 and text[at - 1] != "\n":
+            lead = "\n\n"
+        elif at > 0 and text[text.rfind("\n", 0, at - 1) + 1 : at].strip():
+            lead = "\n"
+        else:
+            lead = ""
+        trail = "\n\n" if at < len(text) else "\n"
+        fix = Fix((Edit(at, at, lead + "\n\n".join(lines) + trail),), safe=False)
+        for i in members[at]:
+            fixes[i] = fix
+    return fixes
+
+
+def _after_section(note: Note, heading: Heading) -> int:
+    """Where a section after ``heading``'s goes: its end, above trailing field lines."""
+    end = heading.section_end
+    text = note.text
+    field_lines = {
+        f.line
+        for f in note.fields
+        if f.source != "frontmatter" and f.start == note.line_starts[f.line - 1]
+    }
+    at = end
+    line = note.line_of(end - 1) if end > heading.end else heading.line
+    while True:
+        start, stop = note.line_span(line)
+        if start <= heading.end:
+            break
+        content = text[start:stop]
+        if content.strip() and (line not in field_lines or content.lstrip().startswith(">")):
+            break
+        if content.strip():
+            at = start  # a field line: the new section goes above it
+        line -= 1
+    return at
+
+
+def _before_heading(note: Note, heading: Heading) -> int:
+    """Where a section before ``heading`` goes: its line, or the start of its callout."""
+    text = note.text
+    at = heading.start
+    if heading.quote_depth:
+        while at > note.body_start:
+            previous = text.rfind("\n", 0, at - 1) + 1
+            if not text[previous:at].lstrip(" ").startswith(">"):
+                break
+            at = previous
+    return at
