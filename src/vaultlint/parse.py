@@ -396,7 +396,9 @@ def _headings(note: Note) -> list[Heading]:
     found.sort()
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
-    for (start, end, level, ts, te, depth, setext), section_end in zip(found, section_ends, strict=True):
+    for (start, end, level, ts, te, depth, setext), section_end in zip(
+        found, section_ends, strict=True
+    ):
         if depth:
             quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
             if quote_end is not None:
