@@ -401,7 +401,7 @@ def test_a_generated_vault_is_cleaned_in_one_run(
     assert "**" not in "".join(line for line in sample.splitlines() if line.startswith("###"))
 
 
-GENVAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "genvault.py"
+GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
 
 @pytest.mark.skipif(not GENVAULT.is_file(), reason="genvault.py is not next to the repository")

@@ -25,7 +25,7 @@ from vaultlint.rules.links import (
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
-GENVAULT = Path(__file__).parents[2] / "shared" / "bench" / "genvault.py"
+GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
 # Every finding the fixture vault must produce with --select LK, and no other:
 # (note, the link as written, code). Each spec rule with an example is in the vault;

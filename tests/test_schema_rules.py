@@ -513,7 +513,7 @@ def test_a_missing_vault_schema_exits_two(
 
 # --- the benchmark vault -----------------------------------------------------------------------
 
-GENVAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "genvault.py"
+GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
 
 @pytest.mark.skipif(not GENVAULT.is_file(), reason="genvault.py is not next to the repository")
