@@ -20,6 +20,7 @@ from typing import Any
 
 from vaultlint.model import Severity
 from vaultlint.rules import ALL_RULES, Rule, get_rule
+from vaultlint.yamlfile import load_yaml, read_yaml
 
 CONFIG_NAME = ".vaultlint.yaml"
 PRESETS = ("default", "strict")
@@ -205,34 +206,15 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     config = Config(root=root, rules=default_settings())
     path = explicit if explicit is not None else root / CONFIG_NAME
     if explicit is not None or path.is_file():
-        data = _read_yaml_file(path)
+        data = read_yaml(path, "config", ConfigError)
         config.file = path
         _apply(config, data, str(path), seen=set())
     read_obsidian_settings(config)
     return config
 
 
-def _read_yaml_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
-    return load_yaml_text(text, str(path))
-
-
 def load_yaml_text(text: str, where: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        return YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{where}: invalid YAML{at}: {problem}") from None
+    return load_yaml(text, where, ConfigError)
 
 
 def preset_text(name: str) -> str:

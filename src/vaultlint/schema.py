@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from vaultlint.model import FieldEntry, Heading, Link, Note
+from vaultlint.yamlfile import load_yaml, read_yaml
 
 if TYPE_CHECKING:
     from vaultlint.rules.base import Context
@@ -181,27 +182,12 @@ def shipped_schemas() -> tuple[Schema, ...]:
 
 
 def load_schema_file(path: Path) -> Schema:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError(f"{path}: schema file not found (listed under schemas:)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{path}: cannot read schema file: {exc}") from None
-    return load_schema_text(text, str(path))
+    data = read_yaml(path, "schema", SchemaError, " (listed under schemas:)")
+    return parse_schema(data, str(path))
 
 
 def load_schema_text(text: str, where: str) -> Schema:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SchemaError(f"{where}: invalid YAML{at}: {problem}") from None
-    return parse_schema(data, where)
+    return parse_schema(load_yaml(text, where, SchemaError), where)
 
 
 def parse_schema(data: Any, where: str) -> Schema:

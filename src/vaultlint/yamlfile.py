@@ -1,0 +1,31 @@
+"""Reading user YAML files (config, schemas) with one-line errors naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def load_yaml(text: str, where: str, error: type[Exception]) -> Any:
+    """Safe-load ``text``; a syntax error raises ``error`` naming ``where`` and the spot."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{where}: invalid YAML{at}: {problem}") from None
+
+
+def read_yaml(path: Path, what: str, error: type[Exception], missing: str = "") -> Any:
+    """Load the YAML file ``path`` (a ``what``: "config", "schema")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {what} file not found{missing}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what} file: {exc}") from None
+    return load_yaml(text, str(path), error)
