@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,3 +248,24 @@ def test_example_vault_reports_problems(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 1
     rules = {item["rule"] for item in json.loads(out)}
     assert {"frontmatter-syntax", "trailing-whitespace"} <= rules
+
+
+def test_a_fix_that_does_not_converge_skips_its_note_and_fixes_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vaultlint import fixer
+
+    write_vault(tmp_path, {"a.md": "bad \n", "b.md": "also bad \n"})
+    real = fixer.fix_note
+
+    def flaky(note: Any, check: Any, unsafe: bool = False) -> Any:
+        if note.path == "a.md":
+            raise fixer.FixError("a.md: the fixes of flip-flop do not converge")
+        return real(note, check, unsafe=unsafe)
+
+    monkeypatch.setattr(fixer, "fix_note", flaky)
+    code, _, err = run(capsys, str(tmp_path), "--fix")
+    assert code == 2 and "a.md: the fixes of flip-flop do not converge" in err
+    assert "Traceback" not in err
+    assert (tmp_path / "a.md").read_text() == "bad \n"
+    assert (tmp_path / "b.md").read_text() == "also bad\n"

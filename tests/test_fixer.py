@@ -109,3 +109,84 @@ def test_write_never_goes_through_a_symlink_out_of_the_vault(tmp_path: Path) -> 
 def test_encode_restores_the_bom() -> None:
     assert encode("x", bom=True) == b"\xef\xbb\xbfx"
     assert encode("x", bom=False) == b"x"
+
+
+def test_nothing_is_appended_to_a_frontmatter_that_is_not_closed() -> None:
+    """Found by the fixer properties: an insertion at the end of the text joined
+    an unclosed frontmatter (the whole note), was never found there, and was
+    inserted again until the fixer gave up."""
+    note = parse_note("a.md", "---\ntitle: x \nno end")
+    assert note.frontmatter is not None and not note.frontmatter.closed
+    at_end = _finding(Fix((Edit(len(note.text), len(note.text), "\n## Notes\n"),)))
+    assert select_fixes(note, [at_end], unsafe=True) == []
+    closed = parse_note("a.md", '---\ntitle: "x\n---\n')
+    after = _finding(Fix((Edit(len(closed.text), len(closed.text), "## Notes\n"),)))
+    assert len(select_fixes(closed, [after], unsafe=True)) == 1
+
+
+def _save_during_the_rename(monkeypatch: pytest.MonkeyPatch, target: Path, saved: bytes) -> None:
+    """A save (truncate, then write, like fs.writeFile) that opens the file after
+    vaultlint's last check and writes once the rename is done."""
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        if str(src).endswith(".vaultlint-tmp"):
+            with open(target, "wb") as handle:  # opened before the rename...
+                real_replace(src, dst)
+                handle.write(saved)  # ...written after it
+        else:
+            real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_save_landing_during_the_rename_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by tests/test_concurrency.py: a save opened between the re-check and
+    the rename went into the replaced file and was lost (3 of 100 saves timed
+    to land on vaultlint's writes)."""
+    write_vault(tmp_path, {"a.md": "old \n"})
+    _save_during_the_rename(monkeypatch, tmp_path / "a.md", b"saved by the user\n")
+    problem = write_note(tmp_path, "a.md", b"old \n", b"old\n")
+    assert problem is not None and "changed" in problem
+    assert (tmp_path / "a.md").read_bytes() == b"saved by the user\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".obsidian"] == ["a.md"]
+
+
+def test_without_hard_links_the_write_still_checks_and_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_vault(tmp_path, {"a.md": "old \n", "b.md": "mine\n"})
+    assert write_note(tmp_path, "a.md", b"old \n", b"old\n") is None
+    assert (tmp_path / "a.md").read_bytes() == b"old\n"
+    problem = write_note(tmp_path, "b.md", b"what vaultlint read\n", b"fixed\n")
+    assert problem is not None and "changed" in problem
+    assert (tmp_path / "b.md").read_bytes() == b"mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".obsidian") == ["a.md", "b.md"]
+
+
+def test_a_save_renamed_over_the_note_before_the_check_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor that saves by renaming a new file over the note, just after
+    vaultlint linked the old one: the check looks at the path, not the link."""
+    write_vault(tmp_path, {"a.md": "old \n"})
+    real_link = os.link
+
+    def link(src: str, dst: str) -> None:
+        real_link(src, dst)
+        (tmp_path / "new").write_bytes(b"old \n")  # even the same bytes: another file
+        os.replace(tmp_path / "new", tmp_path / "a.md")
+
+    monkeypatch.setattr(os, "link", link)
+    inode = os.stat(tmp_path / "a.md").st_ino
+    problem = write_note(tmp_path, "a.md", b"old \n", b"old\n")
+    assert problem is not None and "changed" in problem
+    assert (tmp_path / "a.md").read_bytes() == b"old \n"
+    assert os.stat(tmp_path / "a.md").st_ino != inode  # the editor's file stayed
+    assert [p.name for p in tmp_path.iterdir() if p.name != ".obsidian"] == ["a.md"]

@@ -116,3 +116,23 @@ def test_every_format_can_go_to_a_file(
     code, out = run(capsys, "check", ".", "--output-format", fmt, "-o", str(target))
     assert code == 1 and "TX03" in target.read_text(encoding="utf-8")
     assert "TX03" not in out
+
+
+def test_full_output_escapes_control_characters_and_colours_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from vaultlint.model import Finding, Severity
+    from vaultlint.output import OutputContext
+    from vaultlint.output.text import render_full
+
+    finding = Finding("a.md", 1, 1, 1, 2, "mojibake", "TX01", Severity.WARNING, "bad \x1b[2J x")
+    plain = io.StringIO()
+    render_full([finding], plain, OutputContext(Path(".")))
+    assert plain.getvalue() == "a.md:1:1  TX01  bad \\x1b[2J x  [mojibake]\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = io.StringIO()
+    render_full([finding], coloured, OutputContext(Path(".")))
+    assert "\x1b[33mTX01\x1b[0m" in coloured.getvalue() and "\x1b[2J" not in coloured.getvalue()

@@ -559,3 +559,93 @@ def test_generated_vault_findings_equal_the_planted_ones(
     )
     assert others == set()
     assert all(isinstance(i["path"], str) and str(i["path"]).startswith("Books/") for i in items)
+
+
+# --- regression: an insertion point inside code or a comment (issue #8) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "%% open comment\n",
+        "```\ncode\n",
+        "<!-- open\n",
+        "## Key Takeaways\nx %% open\n## Notes\nx\n",
+        "`Author:` Frank %% open\n## Key Takeaways\nx\n## Quotes\nx\n## Notes\nx\n",
+    ],
+    ids=["unclosed-comment", "unclosed-fence", "unclosed-html", "comment-at-end", "field-line"],
+)
+def test_no_fix_inserts_into_code_or_a_comment(text: str) -> None:
+    """Found by the fixer properties: a missing section or field whose place is
+    inside an unclosed fence or comment was inserted there, never found again,
+    and inserted again until the fixer gave up, which aborted the whole run."""
+    index = memory_index({**VAULT, "Books/B.md": text})
+    note = index.note("Books/B.md")
+    assert note is not None
+    engine = Engine(Config(root=index.root, rules=default_settings()), index)
+    outcome = fix_note(note, engine.check, unsafe=True)  # no FixError
+    assert outcome.note.text.endswith(text)
+    assert fix_note(outcome.note, engine.check, unsafe=True).changed is False
+    left = [f.code for f in outcome.findings if f.code in ("SC01", "SC03")]
+    assert left and all(f.fix is None for f in outcome.findings if f.code in ("SC01", "SC03"))
+
+
+def test_a_section_still_goes_after_a_closed_fence_at_the_end() -> None:
+    text = "## Key Takeaways\n```\ncode\n```"
+    outcome = fix_text(MissingSection, text, path="Books/B.md", files=VAULT, unsafe=True)
+    assert outcome.note.text == text + "\n\n## Quotes\n\n## Notes\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed_top"),
+    [
+        ("    code [[Alpha#Missing]]\n#book\n", "`Author:`\n`Concepts:`\n`Knowledge Base:`\n\n"),
+        ("---\ntype: book\n---\n---\ntext\n", "`Author:`\n`Concepts:`\n`Knowledge Base:`\n\n"),
+        ("---\ntype: book\n---\n===\n", "`Author:`\n`Concepts:`\n`Knowledge Base:`\n\n"),
+    ],
+    ids=["indented-code", "thematic-break", "equals-line"],
+)
+def test_inserted_field_lines_never_join_what_follows(text: str, fixed_top: str) -> None:
+    """Found by the fixer properties: field lines inserted above indented code
+    made it a paragraph (its links came alive), and above a ``---`` or ``===``
+    line they became a setext heading. A blank line now keeps them apart."""
+    outcome = fix_text(MissingField, text, files=VAULT, unsafe=True)
+    body_start = outcome.note.body_start
+    assert outcome.note.text[body_start:].startswith(fixed_top)
+    head = text[:body_start]
+    assert outcome.note.text == head + fixed_top + text[body_start:]
+    assert [h.text for h in outcome.note.headings] == []
+    regions = [r.kind for r in outcome.note.regions]
+    assert regions.count("indented-code") == text.startswith("    ")
+
+
+def test_no_fix_for_a_book_note_that_is_all_unclosed_frontmatter() -> None:
+    text = "---\ntitle: x \nno end \u00a0"
+    index = memory_index({**VAULT, "Books/B.md": text})
+    note = index.note("Books/B.md")
+    assert note is not None
+    engine = Engine(Config(root=index.root, rules=default_settings()), index)
+    outcome = fix_note(note, engine.check, unsafe=True)  # no FixError
+    assert outcome.note.text == text and not outcome.changed
+    assert all(f.fix is None for f in outcome.findings)
+    assert {"SC01", "SC03", "FM01"} <= {f.code for f in outcome.findings}
+
+
+def test_a_numbered_heading_is_still_its_section() -> None:
+    """Found by the fixer properties: heading-fragment's safe fix merges
+    ``## 1.`` + ``## Notes`` into ``## 1. Notes``, which then no longer counted
+    as the Notes section (missing-section, and an empty one inserted)."""
+    text = (
+        "`Author:` A\n`Concepts:` [[Books index]]\n`Knowledge Base:` [[Books index]]\n\n"
+        "## **2. Key Takeaways**\n- x\n\n## IV. Quotes\n- y\n\n## 1.\n## Notes\n\ncontent\n"
+    )
+    index = memory_index({**VAULT, "Books/B.md": text})
+    note = index.note("Books/B.md")
+    assert note is not None
+    engine = Engine(Config(root=index.root, rules=default_settings()), index)
+    outcome = fix_note(note, engine.check, unsafe=True)
+    fixed = text.replace("## 1.\n## Notes", "## 1. Notes").replace(
+        "**2. Key Takeaways**", "2. Key Takeaways"
+    )
+    assert outcome.note.text == fixed
+    assert outcome.findings == []

@@ -293,8 +293,35 @@ def test_vl01_unsafe_fix_removes_the_directive() -> None:
     safe = fix_note(note, engine.check)  # type: ignore[arg-type]
     assert not safe.changed
     outcome = fix_note(note, engine.check, unsafe=True)  # type: ignore[arg-type]
-    assert outcome.note.text == "Intro.\nClean.\n  trailing words\n"
+    # The directive's line sat between two lines of text: a blank line is left
+    # so that they do not run together (see the regression test below).
+    assert outcome.note.text == "Intro.\n\nClean.\n  trailing words\n"
     assert outcome.findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (
+            "content\n%% vaultlint-disable-next-line mojibake %%\nTitle\n===\n",
+            "content\n\nTitle\n===\n",
+        ),
+        ("a\n<!-- vaultlint-disable-next-line TX01 -->\nb\n", "a\n\nb\n"),
+        ("a\n\n%% vaultlint-disable-next-line TX01 %%\nb\n", "a\n\nb\n"),
+        ("# H\n%% vaultlint-disable-next-line TX01 %%\n", "# H\n"),
+        ("# H\n%% vaultlint-disable-next-line TX01 %%", "# H\n"),
+        ("%% vaultlint-disable-next-line TX01 %%\nb\n", "b\n"),
+    ],
+    ids=["setext", "html", "blank-above", "last-line", "no-final-newline", "first-line"],
+)
+def test_vl01_fix_never_runs_two_lines_of_text_together(text: str, fixed: str) -> None:
+    """Found by the fixer properties: deleting a directive's line between
+    ``content`` and ``Title``/``===`` made ``content`` part of the heading."""
+    engine, note = engine_for(text)
+    outcome = fix_note(note, engine.check, unsafe=True)  # type: ignore[arg-type]
+    assert outcome.note.text == fixed
+    if "===" in text:
+        assert [h.text for h in outcome.note.headings] == ["Title"]  # not "content\nTitle"
 
 
 def test_partly_unused_and_frontmatter_directives_have_no_fix() -> None:

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from vaultlint import __version__
 from vaultlint.model import Finding, Severity
 
-COMMANDS = ("check", "rule", "init", "config")
+COMMANDS = ("check", "rule", "init", "config", "clean", "report")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -90,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply excludes to paths named on the command line",
     )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where the cache is kept (default: .vaultlint_cache at the vault root)",
+    )
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=0,
+        help="processes that parse and check notes (default: one per CPU; 1: no workers)",
+    )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument(
         "-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors"
@@ -118,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     init.set_defaults(func=run_init)
 
+    clean = commands.add_parser("clean", help="remove the cache of a vault")
+    clean.add_argument(
+        "folder", nargs="?", type=Path, default=Path("."), help="a folder in the vault (default: .)"
+    )
+    clean.add_argument("--cache-dir", type=Path, help="the cache folder, when not the default")
+    clean.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    clean.set_defaults(func=run_clean)
+
+    _add_report_parser(commands)
+
     config = commands.add_parser("config", help="print the effective configuration for a path")
     config.add_argument("path", nargs="?", type=Path, default=Path("."), help="a note or folder")
     config.add_argument("--config", type=Path, help="the configuration file")
@@ -126,10 +148,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_report_parser(commands: Any) -> None:
+    from vaultlint.report import FORMATS, percent, positive
+
+    report = commands.add_parser(
+        "report", help="completeness of typed notes and the health of links"
+    )
+    report.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
+    report.add_argument(
+        "--format", choices=FORMATS, default="terminal", help="how the report is written"
+    )
+    report.add_argument("-o", "--output-file", type=Path, help="write the report to this file")
+    report.add_argument(
+        "--top", type=positive, default=20, metavar="N", help="list lengths (default: 20)"
+    )
+    report.add_argument(
+        "--fail-under",
+        type=percent,
+        metavar="PCT",
+        help="exit 1 when any note type is less than PCT %% complete",
+    )
+    report.add_argument(
+        "--history",
+        type=positive,
+        metavar="N",
+        help="completeness per type at each of the last N git commits",
+    )
+    report.add_argument("--config", type=Path, help="the configuration file")
+    report.add_argument("-v", "--verbose", action="store_true", help="timings, tracebacks")
+    report.set_defaults(func=run_report)
+
+
 def _formats() -> tuple[str, ...]:
     from vaultlint.output import FORMATS
 
     return FORMATS
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1, got {value!r}")
+    return int(value)
 
 
 def _rule_list(value: str) -> list[str]:
@@ -187,24 +248,16 @@ class CheckRun:
     hidden_unsafe: int = 0
     root: Path = Path(".")
     checked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # notes left unfixed by an internal error
 
 
 def run_check(ns: argparse.Namespace) -> int:
-    from vaultlint.config import load_config
     from vaultlint.engine import Engine
-    from vaultlint.schema import load_schemas
-    from vaultlint.vault import VaultIndex, find_root, scan
+    from vaultlint.pipeline import Checker, cache_worth_loading, default_jobs
 
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
-    root = find_root(paths[0])
-    config = load_config(root, ns.config)
-    schemas = load_schemas(root, config.schemas)
-    max_bytes = int(config.rules["file-too-large"].options["max-bytes"])
-    index = VaultIndex(root, scan(root), max_bytes)
+    root, config, schemas, index = open_vault(paths, ns.config)
     targets = _targets(root, paths, index.notes, config.is_excluded, ns.force_exclude)
     engine = Engine(
         config,
@@ -215,16 +268,41 @@ def run_check(ns: argparse.Namespace) -> int:
         schemas=schemas,
         ignore_suppressions=ns.ignore_suppressions,
     )
-    run = _check_targets(ns, root, index, engine, targets)
+    cache = None
+    if not ns.no_cache and not ns.diff and cache_worth_loading(len(targets), len(index.notes)):
+        cache = _open_cache(ns, root, config, schemas)
+    checker = Checker(engine, index, cache, ns.jobs or default_jobs())
+    run = _check_targets(ns, root, checker, targets)
+    if cache is not None:
+        cache.forget(index.files)
+        cache.save()
     run.root, run.checked = root, targets
     run.findings.sort(key=Finding.sort_key)
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
-            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s (vault root {root})",
+            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s, "
+            f"{checker.parsed} parsed, {len(targets) - checker.parsed} from the cache "
+            f"(vault root {root})",
             file=sys.stderr,
         )
     return _finish(ns, run)
+
+
+def open_vault(paths: Sequence[Path], config_file: Path | None) -> tuple[Path, Any, Any, Any]:
+    """The vault holding ``paths``: its root, configuration, schemas and index of files."""
+    from vaultlint.config import load_config
+    from vaultlint.schema import load_schemas
+    from vaultlint.vault import VaultIndex, find_root, scan
+
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    root = find_root(paths[0])
+    config = load_config(root, config_file)
+    schemas = load_schemas(root, config.schemas)
+    max_bytes = int(config.rules["file-too-large"].options["max-bytes"])
+    return root, config, schemas, VaultIndex(root, scan(root), max_bytes)
 
 
 def _targets(
@@ -248,51 +326,84 @@ def _targets(
     return list(chosen)
 
 
-def _check_targets(
-    ns: argparse.Namespace, root: Path, index: Any, engine: Any, targets: list[str]
-) -> CheckRun:
-    from vaultlint.fixer import applicable, encode, fix_note, write_note
+def _open_cache(ns: argparse.Namespace, root: Path, config: Any, schemas: Any) -> Any:
+    from vaultlint.cache import CACHE_DIR, Cache, settings_key
 
+    key = settings_key(
+        config.digest(),
+        schemas,
+        ns.select,
+        ns.extend_select,
+        ns.ignore,
+        ns.ignore_suppressions,
+    )
+    cache = Cache(ns.cache_dir or root / CACHE_DIR, key)
+    cache.load()
+    return cache
+
+
+def _check_targets(
+    ns: argparse.Namespace, root: Path, checker: Any, targets: list[str]
+) -> CheckRun:
     run = CheckRun()
-    fixing = ns.fix or ns.diff
+    if ns.fix or ns.diff:
+        _fix_targets(ns, root, checker, targets, run)
+    else:
+        run.findings = checker.check(targets)
+    run.hidden_unsafe += sum(1 for f in run.findings if f.fix is not None and not f.fix.safe)
+    return run
+
+
+def _fix_targets(
+    ns: argparse.Namespace, root: Path, checker: Any, targets: list[str], run: CheckRun
+) -> None:
+    from vaultlint.fixer import FixError, applicable, encode, fix_note, write_note
+    from vaultlint.vault import decode
+
+    index, engine = checker.index, checker.engine
     progress = _Progress(len(targets))
     for path in targets:
         progress.advance()
-        source = index.source(path)
-        if source.text is None:
-            run.findings.extend(engine.source_findings(source))
+        cached = checker.cached(path)
+        if cached is not None and not any(applicable(f, ns.unsafe_fixes) for f in cached):
+            run.findings.extend(cached)
             continue
-        note = index.note(path)
-        if not fixing:
-            findings = engine.check(note)
+        source, note, findings = checker.check_one(path)
+        if note is None:
+            checker.record(source, None, findings)
             run.findings.extend(findings)
-            run.hidden_unsafe += sum(1 for f in findings if f.fix is not None and not f.fix.safe)
             continue
-        outcome = fix_note(note, engine.check, unsafe=ns.unsafe_fixes)
-        run.findings.extend(outcome.findings)
-        run.hidden_unsafe += sum(
-            1 for f in outcome.findings if f.fix is not None and not applicable(f, ns.unsafe_fixes)
-        )
+        try:
+            outcome = fix_note(note, engine.check, unsafe=ns.unsafe_fixes)
+        except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others
+            run.errors.append(str(exc))
+            run.findings.extend(findings)
+            continue
         if not outcome.changed:
+            checker.record(source, note, outcome.findings)
+            run.findings.extend(outcome.findings)
             continue
         data = encode(outcome.note.text, note.bom)
         if ns.diff:
+            run.findings.extend(outcome.findings)
             run.fixed.update(outcome.fixed)
             run.diffs.append(_unified_diff(path, note.text, outcome.note.text))
             continue
         problem = write_note(root, path, source.data, data)
         if problem is not None:
             print(f"vaultlint: warning: {path}: {problem}", file=sys.stderr)
-            run.findings.extend(engine.check(note))
+            findings = engine.check(note)
+            checker.record(source, note, findings)
+            run.findings.extend(findings)
             continue
+        run.findings.extend(outcome.findings)
         run.fixed.update(outcome.fixed)
-        from vaultlint.vault import decode
-
-        index.replace(outcome.note, decode(path, data))
+        written = decode(path, data)  # no stat: a file just written is read again next time
+        index.replace(outcome.note, written)
+        checker.record(written, outcome.note, outcome.findings)
         if not ns.quiet:
             print(f"Fixing {path}", file=sys.stderr)
     progress.close()
-    return run
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:
@@ -305,6 +416,16 @@ def _unified_diff(path: str, old: str, new: str) -> str:
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
+    code = _finish_findings(ns, run)
+    for error in run.errors:
+        print(
+            f"vaultlint: internal error: {error}; the note was left unchanged (please report it)",
+            file=sys.stderr,
+        )
+    return EXIT_ERROR if run.errors else code
+
+
+def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
     fixed = sum(run.fixed.values())
     if ns.diff:
         sys.stdout.write("".join(run.diffs))
@@ -402,6 +523,21 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def run_report(ns: argparse.Namespace) -> int:
+    from vaultlint.report.command import run
+
+    paths: list[Path] = ns.paths or [Path(".")]
+    root, config, schemas, index = open_vault(paths, ns.config)
+
+    def select(notes: Sequence[str]) -> list[str]:
+        return _targets(root, paths, notes, config.is_excluded, False)
+
+    return run(ns, root, config, schemas, index, select)
 
 
 # --- rule ------------------------------------------------------------------------------
@@ -527,6 +663,23 @@ def run_config(ns: argparse.Namespace) -> int:
     if rel is None:
         raise UsageError(f"{path}: outside the vault at {root}")
     sys.stdout.write(render_config(config, rel if path.is_file() else None))
+    return EXIT_OK
+
+
+def run_clean(ns: argparse.Namespace) -> int:
+    from vaultlint.cache import CACHE_DIR, NotACache, clean
+    from vaultlint.vault import find_root
+
+    if not ns.folder.is_dir():
+        raise UsageError(f"{ns.folder}: no such folder")
+    folder = ns.cache_dir or find_root(ns.folder) / CACHE_DIR
+    try:
+        removed = clean(folder)
+    except NotACache as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot remove: {exc.strerror or exc}") from None
+    print(f"Removed {folder}" if removed else f"No cache at {folder}")
     return EXIT_OK
 
 

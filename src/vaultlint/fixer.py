@@ -42,12 +42,13 @@ def select_fixes(
 ) -> list[tuple[Finding, Fix]]:
     """Non-overlapping fixes, earliest first; the others wait for the next pass.
 
-    Fixes touching a frontmatter block that failed to parse are never taken.
+    Fixes touching a frontmatter block that failed to parse are never taken;
+    text inserted at the end of one that is not closed would join it too.
     """
     locked = None
     fm = note.frontmatter
     if fm is not None and fm.error is not None:
-        locked = (fm.start, fm.end)
+        locked = (fm.start, fm.end if fm.closed else fm.end + 1)
     candidates = sorted(
         ((f, f.fix) for f in findings if applicable(f, unsafe) and f.fix is not None),
         key=lambda pair: (pair[1].start, pair[1].end),
@@ -124,8 +125,9 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
 
     The file is written only if it still holds ``original`` (Obsidian may have
     saved it meanwhile), is not read-only, and is not a symlink leading out of
-    the vault. The temporary file is hidden (dot name) in the same folder, so
-    the replace is atomic and never seen by a vault scan.
+    the vault; a save that lands while it is being replaced is put back (see
+    ``_replace_unless_changed``). The temporary file is hidden (dot name) in
+    the same folder, so the replace is atomic and never seen by a vault scan.
     """
     target = root / path
     real = Path(os.path.realpath(target))
@@ -152,12 +154,57 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, stat.S_IMODE(info.st_mode))
-        if real.read_bytes() != original:
-            os.unlink(tmp)
-            return "not written: the file changed while vaultlint ran"
-        os.replace(tmp, real)
+        return _replace_unless_changed(real, tmp, original)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return f"not written: {exc.strerror or exc}"
-    return None
+
+
+_CHANGED = "not written: the file changed while vaultlint ran"
+
+
+def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None:
+    """Rename ``tmp`` over ``real`` if ``real`` still holds ``original``.
+
+    A save that opens the file after the check but before the rename writes
+    into the file being replaced, and would be lost with it. So the file is
+    first given a second, hidden name (a hard link), checked, renamed over,
+    and checked again through that name: if a save went into it, it is put
+    back.
+    Where hard links are not supported (FAT, some network drives) the file is
+    checked and renamed over, which leaves that window of a few microseconds;
+    so does a save that renames a new file over the note (as some editors and
+    sync tools do) in the microseconds before the rename.
+    """
+    kept = tmp.removesuffix(".vaultlint-tmp") + ".vaultlint-old"
+    try:
+        os.link(real, kept)
+    except OSError:
+        if real.read_bytes() != original:
+            os.unlink(tmp)
+            return _CHANGED
+        os.replace(tmp, real)
+        return None
+    keep = False
+    try:
+        # Through the path: a save that renamed a new file over it is seen too.
+        if real.read_bytes() != original or not os.path.samefile(real, kept):
+            os.unlink(tmp)
+            return _CHANGED
+        os.replace(tmp, real)
+        if Path(kept).read_bytes() != original:
+            keep = True  # a save went into it: it is the user's version, never deleted
+            try:
+                os.replace(kept, real)
+            except OSError as exc:
+                return (
+                    f"written while it was saved; the save could not be put back "
+                    f"({exc.strerror or exc}) and is in {Path(kept).name}"
+                )
+            return _CHANGED
+        return None
+    finally:
+        if not keep:
+            with contextlib.suppress(OSError):
+                os.unlink(kept)

@@ -52,17 +52,33 @@ class LinkTargets:
     headings: tuple[tuple[int, str], ...]  # (level, normalised text), in order
     names: frozenset[str]  # the normalised heading texts
     block_ids: frozenset[str]  # lower-cased
+    texts: tuple[str, ...] = ()  # the headings as written, in order (for messages)
 
     @classmethod
     def of(cls, note: Note) -> LinkTargets:
         # Setext headings and headings in quotes or callouts are kept although
         # the spec leaves them open (OQ9): a link they satisfy is not reported.
-        headings = tuple((h.level, normalize_heading(h.text)) for h in note.headings)
+        return cls.build(
+            tuple(h.level for h in note.headings),
+            tuple(h.text for h in note.headings),
+            tuple(b.id for b in note.block_ids),
+        )
+
+    @classmethod
+    def build(
+        cls, levels: Sequence[int], texts: Sequence[str], block_ids: Sequence[str]
+    ) -> LinkTargets:
+        headings = tuple(zip(levels, map(normalize_heading, texts), strict=True))
         return cls(
             headings=headings,
             names=frozenset(name for _, name in headings),
-            block_ids=frozenset(b.id.lower() for b in note.block_ids),
+            block_ids=frozenset(b.lower() for b in block_ids),
+            texts=tuple(texts),
         )
+
+    def dump(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
+        """A plain-data form for the cache and worker processes (``build`` reads it)."""
+        return tuple(level for level, _ in self.headings), self.texts, tuple(self.block_ids)
 
     def has_heading_chain(self, parts: Sequence[str]) -> bool:
         """R42: each part matches a later heading deeper than the previous part's match.
@@ -113,6 +129,7 @@ class LinkResolver:
         self._stems: dict[str, list[str]] | None = None
         self._choices: tuple[list[str], dict[str, list[str]]] | None = None
         self._suggestions: dict[str, list[tuple[str, float]]] = {}
+        self.consulted: set[str] = set()
 
     # --- files ------------------------------------------------------------------
 
@@ -191,8 +208,20 @@ class LinkResolver:
     # --- headings and blocks ------------------------------------------------------
 
     def targets(self, path: str, current: Note | None = None) -> LinkTargets | None:
-        """The headings and block ids of the note at ``path`` (``current`` if it is that note)."""
-        note = current if current is not None and current.path == path else self.index.note(path)
+        """The headings and block ids of the note at ``path`` (``current`` if it is that note).
+
+        Another note's are taken from ``index.stored_targets`` when the cache or
+        a worker process supplied them, else from the parsed note; its path is
+        added to ``consulted`` (the notes a cached result depends on).
+        """
+        if current is not None and current.path == path:
+            note: Note | None = current
+        else:
+            self.consulted.add(path)
+            known = self.index.stored_targets(path)
+            if known is not None:
+                return known
+            note = self.index.note(path)
         if note is None:
             return None
         cached = self._targets.get(path)

@@ -131,7 +131,11 @@ _QUOTE = r"(?:[ ]{0,3}>)*[ \t]?"
 _FENCE = re.compile(
     r"^(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\r\n]*)", re.M
 )
-_INDENTED = re.compile(r"^(?: {4}|\t)[ \t]*\S", re.M)
+# Patterns that start with a literal ("\n", "```") are searched for by the
+# regex engine's fast scan; those starting with "^" are tried at every offset.
+_FENCE_HINT = re.compile(r"```|~~~")
+_INDENTED = re.compile(r"(?: {4}|\t)[ \t]*\S")
+_INDENTED_AFTER_NEWLINE = re.compile(r"\n(?: {4}|\t)[ \t]*\S")
 _BLANK = re.compile(r"\n[ \t]*\r?\n")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
 _ATX = re.compile(
@@ -139,6 +143,7 @@ _ATX = re.compile(
 )
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _SETEXT = re.compile(r"^[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
+_SETEXT_AFTER_NEWLINE = re.compile(r"\n[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
 _QUOTE_LINE = re.compile(r"[ ]{0,3}>")
 _NOT_QUOTE_LINE = re.compile(r"^(?![ ]{0,3}>)", re.M)
 _TABLE_ROW = re.compile(r"[ ]{0,3}\|")
@@ -173,7 +178,7 @@ def _fences(text: str, start: int) -> list[Region]:
     regions: list[Region] = []
     pos = start
     while True:
-        m = _FENCE.search(text, pos)
+        m = _next_fence(text, pos)
         if m is None:
             return regions
         fence = m.group("fence")
@@ -186,6 +191,27 @@ def _fences(text: str, start: int) -> list[Region]:
         if close >= len(text):
             return regions
         pos = close
+
+
+def _next_fence(text: str, pos: int) -> re.Match[str] | None:
+    """The next fence opening line at or after ``pos`` (a line start)."""
+    while True:
+        hint = _FENCE_HINT.search(text, pos)
+        if hint is None:
+            return None
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        m = _FENCE.match(text, max(line_start, pos))
+        if m is not None and m.start("fence") == hint.start():
+            return m
+        pos = hint.end()
+        if text.startswith(hint.group()[0], pos):  # a longer run of the same character
+            pos = _run_end(text, pos, hint.group()[0])
+
+
+def _run_end(text: str, pos: int, char: str) -> int:
+    while pos < len(text) and text[pos] == char:
+        pos += 1
+    return pos
 
 
 def _fence_close(text: str, pos: int, fence: str, depth: int) -> int:
@@ -235,10 +261,9 @@ def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
     fence_starts = [r.start for r in fences]
     pos = start
     while True:
-        m = _INDENTED.search(text, pos)
-        if m is None:
+        line_start = _next_indented(text, pos)
+        if line_start is None:
             return regions
-        line_start = m.start()
         if _inside(fences, fence_starts, line_start) or not _after_blank_outside_list(
             text, line_start, start
         ):
@@ -256,6 +281,14 @@ def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
             scan = _next_line(text, scan)
         regions.append(Region(line_start, end, "indented-code"))
         pos = _next_line(text, end)
+
+
+def _next_indented(text: str, pos: int) -> int | None:
+    """The start of the next line at or after ``pos`` (a line start) indented 4+ columns."""
+    if _INDENTED.match(text, pos):
+        return pos
+    m = _INDENTED_AFTER_NEWLINE.search(text, pos)
+    return None if m is None else m.start() + 1
 
 
 def _after_blank_outside_list(text: str, line_start: int, body_start: int) -> bool:
@@ -435,8 +468,8 @@ def _section_ends(found: list[tuple[int, int, int, int, int, int, bool]], size: 
 
 def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int, bool]]:
     text = note.text
-    for m in _SETEXT.finditer(text, note.body_start):
-        bar_start = m.start()
+    for m in _SETEXT_AFTER_NEWLINE.finditer(text, note.body_start):
+        bar_start = m.start() + 1  # an underline at the body's start underlines nothing
         if bar_start <= note.body_start or note.region_at(bar_start) is not None:
             continue
         para = _paragraph_above(note, bar_start)

@@ -29,8 +29,9 @@ list in the frontmatter, or the comma-separated items of a body field of type
 (only headings of this level count).
 
 Matching is case-insensitive throughout: field keys ignore case and
-surrounding spaces; section names ignore case, surrounding spaces and
-surrounding emphasis (``### **Summary**``).
+surrounding spaces; section names ignore case, surrounding spaces,
+surrounding emphasis (``### **Summary**``) and a leading outline number
+(``## 2. Summary``, what ``heading-fragment`` makes of ``## 2.`` + ``## Summary``).
 
 The shipped schemas (``SHIPPED_SCHEMAS``, YAML files in the package
 ``vaultlint.shipped``, the repository's top-level ``rules/`` folder) always
@@ -81,9 +82,23 @@ def field_key(name: str) -> str:
     return name.strip().casefold()
 
 
+# An outline number before a heading's title, as ``heading-fragment`` merges it
+# (``## 1. Notes``, ``## **IV. Quotes**``).
+_OUTLINE_NUMBER = re.compile(
+    r"(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+"
+    r"|(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})[.)]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})[.)]"
+    r"|[A-Za-z][.)])[ \t]+(?=\S)"
+)
+
+
 def section_key(text: str) -> str:
-    """How headings compare with section names: ignoring case, spaces and emphasis."""
-    return text.strip(" \t*_").casefold()
+    """How headings compare with section names: ignoring case, spaces, emphasis
+    and an outline number (``## 1. Notes`` is the Notes section)."""
+    text = text.strip(" \t*_")
+    number = _OUTLINE_NUMBER.match(text)
+    if number is not None:
+        text = text[number.end() :].strip(" \t*_")
+    return text.casefold()
 
 
 def is_empty_value(value: str) -> bool:

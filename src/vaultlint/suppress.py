@@ -280,6 +280,16 @@ def _remove(note: Note, d: Directive) -> Fix | None:
     _, line_end = note.line_span(d.end_line)
     if not text[line_start : d.start].strip() and not text[d.end : line_end].strip():
         next_start = note.line_starts[d.end_line] if d.end_line < note.line_count else len(text)
+        prev = text[note.line_starts[d.line - 2] : line_start] if d.line > 1 else ""
+        following = (
+            text[next_start : note.line_span(d.end_line + 1)[1]]
+            if d.end_line < note.line_count
+            else ""
+        )
+        if prev.strip(" \t>\r\n") and following.strip(" \t>\r\n"):
+            # Between two lines of text: a blank line keeps them apart, or they
+            # would run together (and ``Title`` over ``===`` take the text above).
+            return Fix((Edit(line_start, line_end, ""),), safe=False)
         return Fix((Edit(line_start, next_start, ""),), safe=False)
     start = d.start
     while start > line_start and text[start - 1] in " \t":

@@ -18,7 +18,7 @@ from vaultlint.model import Note
 from vaultlint.parse import parse_note
 
 if TYPE_CHECKING:
-    from vaultlint.links import LinkResolver
+    from vaultlint.links import LinkResolver, LinkTargets
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -81,6 +81,8 @@ class Source:
     bom: bool
     problem: str | None = None
     rule: str = "file-encoding"  # the rule that reports ``problem``
+    # (size, mtime_ns, inode) taken before the bytes were read, for the cache
+    stat: tuple[int, int, int] | None = None
 
 
 def decode(path: str, data: bytes) -> Source:
@@ -104,6 +106,7 @@ def decode(path: str, data: bytes) -> Source:
 def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Source:
     try:
         with open(root / path, "rb") as handle:
+            st = os.fstat(handle.fileno())
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         problem = f"cannot be read: {exc.strerror or exc}"
@@ -111,7 +114,9 @@ def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Sourc
     if len(data) > max_bytes:
         problem = f"larger than {max_bytes:,} bytes: not checked"
         return Source(path, b"", None, False, problem, "file-too-large")
-    return decode(path, data)
+    source = decode(path, data)
+    source.stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return source
 
 
 def note_from_source(source: Source) -> Note:
@@ -138,6 +143,10 @@ class VaultIndex:
         self._sources: dict[str, Source] = {}
         self._notes: dict[str, Note | None] = {}
         self._resolver: LinkResolver | None = None
+        # Headings and block ids of notes not parsed in this process (cache, workers).
+        self.known_targets: dict[str, LinkTargets] = {}
+        # ... and the same as plain rows (``LinkTargets.dump``), turned into those on demand.
+        self.target_rows: dict[str, tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = {}
 
     @property
     def resolver(self) -> LinkResolver:
@@ -168,6 +177,20 @@ class VaultIndex:
         """Record a note's new state after the fixer rewrote it."""
         self._sources[note.path] = source
         self._notes[note.path] = note
+        self.known_targets.pop(note.path, None)
+        self.target_rows.pop(note.path, None)
+
+    def stored_targets(self, path: str) -> LinkTargets | None:
+        """The headings and block ids of ``path`` supplied from outside this process."""
+        known = self.known_targets.get(path)
+        if known is None:
+            row = self.target_rows.pop(path, None)
+            if row is None:
+                return None
+            from vaultlint.links import LinkTargets
+
+            known = self.known_targets[path] = LinkTargets.build(*row)
+        return known
 
     def add_note(self, note: Note) -> None:
         """Put an in-memory note in the index (rule examples and tests)."""

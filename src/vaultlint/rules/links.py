@@ -215,9 +215,9 @@ def _heading_message(ctx: Context, note: Note, status: LinkStatus) -> str:
     where = "this note" if status.target == note.path else f"'{status.target}'"
     wanted = " > ".join(f"'{p}'" for p in parts)
     message = f"heading not found: {show_link(link)}: {where} has no heading {wanted}"
-    target = note if status.target == note.path else ctx.index.note(status.target)
-    if target is not None and target.headings:
-        texts = {normalize_heading(h.text): h.text for h in target.headings}
+    targets = ctx.index.resolver.targets(status.target, note)
+    if targets is not None and targets.texts:
+        texts = {normalize_heading(text): text for text in targets.texts}
         close = difflib.get_close_matches(
             normalize_heading(parts[-1]), list(texts), n=3, cutoff=0.6
         )

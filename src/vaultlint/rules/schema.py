@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterator, Sequence
 
 from vaultlint.model import Edit, FieldEntry, Finding, Fix, Heading, Note, Severity
+from vaultlint.parse import parse_note
 from vaultlint.rules.base import Context, Example, Rule
 from vaultlint.schema import FieldState, SectionState, states_for
 
 BOOK = "Books/Dune.md"
 _LINE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*(?:[-*+][ \t]+)?")
+_SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*\r?(?:\n|\Z)")
 
 
 class MissingField(Rule):
@@ -128,12 +130,13 @@ class EmptyField(Rule):
 class MissingSection(Rule):
     """Report a required section that a note of a schema's type does not have.
 
-    Headings match section names ignoring case, surrounding spaces and
-    emphasis (``## **Quotes**``), at any level unless the schema sets
-    ``level``. Reported at line 1. The unsafe fix inserts the empty heading at
-    its template position: after the section before it that the note has
-    (above the field lines that end it), else before the next one, else at
-    the end; at the schema's level, else the level of that neighbour.
+    Headings match section names ignoring case, surrounding spaces,
+    emphasis (``## **Quotes**``) and an outline number (``## 2. Quotes``),
+    at any level unless the schema sets ``level``. Reported at line 1. The
+    unsafe fix inserts the empty heading at its template position: after the
+    section before it that the note has (above the field lines that end it),
+    else before the next one, else at the end; at the schema's level, else
+    the level of that neighbour.
     """
 
     name = "missing-section"
@@ -338,12 +341,16 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
     fixes: dict[int, Fix] = {}
     text = note.text
     for (at, below), lines in groups.items():
+        if _lands_in_protected(note, at):
+            continue  # the field would be code or a comment: never found, inserted forever
         block = "\n".join(lines)
         if below:
             insert = "\n" + block
         else:
             lead = "\n" if at > 0 and text[at - 1] != "\n" else ""
             insert = lead + block + "\n"
+            if _joins_a_paragraph(note, at):
+                insert += "\n"
         fix = Fix((Edit(at, at, insert),), safe=False)
         for i in members[(at, below)]:
             fixes[i] = fix
@@ -375,6 +382,8 @@ def _missing_section_fixes(note: Note, sections: Sequence[SectionState]) -> dict
     fixes: dict[int, Fix] = {}
     text = note.text
     for at, lines in groups.items():
+        if _lands_in_protected(note, at):
+            continue  # the heading would be code or a comment: never found, inserted forever
         if at > 0 and text[at - 1] != "\n":
             lead = "\n\n"
         elif at > 0 and text[text.rfind("\n", 0, at - 1) + 1 : at].strip():
@@ -386,6 +395,39 @@ def _missing_section_fixes(note: Note, sections: Sequence[SectionState]) -> dict
         for i in members[at]:
             fixes[i] = fix
     return fixes
+
+
+def _joins_a_paragraph(note: Note, at: int) -> bool:
+    """Whether the line at ``at`` would change meaning below an inserted field line.
+
+    Indented code would become the paragraph's continuation, and a ``---`` or
+    ``===`` line would make the field lines a setext heading.
+    """
+    region = note.region_at(at)
+    if region is not None and region.start == at and region.kind == "indented-code":
+        return True
+    return _SETEXT_UNDERLINE.match(note.text, at) is not None
+
+
+def _lands_in_protected(note: Note, at: int) -> bool:
+    """Whether text inserted at ``at`` would land in code, math or a comment.
+
+    That is: strictly inside a protected region, or at the very end after a
+    fence, comment or frontmatter that is never closed (it runs to the end and
+    takes in whatever is appended).
+    """
+    region = note.region_at(at)
+    if region is not None and region.start < at:
+        return True
+    last = note.regions[-1] if note.regions else None
+    if last is None or at != len(note.text) or last.end != at or last.start >= at:
+        return False
+    if last.kind == "frontmatter":
+        return note.frontmatter is not None and not note.frontmatter.closed
+    if last.kind not in ("fence", "comment", "html-comment"):
+        return False
+    probe = parse_note(note.path, note.text + "\nx")
+    return any(r.start == last.start and r.end > at for r in probe.regions)
 
 
 def _after_section(note: Note, heading: Heading) -> int:

@@ -1,0 +1,199 @@
+"""Benchmark vaultlint against the floor (``floor.py``) on generated vaults.
+
+    python benchmarks/bench.py                 # 1,000 and 10,000 notes
+    python benchmarks/bench.py --notes 100000  # any sizes, comma-separated
+
+For each size it generates a vault with ``genvault.py`` in a temporary folder
+(deleted afterwards), then times, as separate processes in the same run, each
+the median of ``--repeat`` runs:
+
+- floor: ``floor.py`` (read every note, regex-scan links, headings, fences);
+- cold: ``vaultlint check VAULT --no-cache`` (all default rules, findings
+  printed in the default format to /dev/null);
+- warm: the same with the cache, after a run that filled it;
+- five: ``vaultlint check`` of five named notes (what pre-commit runs);
+- version: ``vaultlint --version``; tiny: one note in a one-note vault.
+
+Peak memory is the largest resident set of the vaultlint process
+(``wait4``'s rusage) and, because worker processes share pages with it, the
+peak of the summed proportional set size (Pss) of the process and its
+workers, sampled every 10 ms. It prints a Markdown table with the ratios to
+the floor and the targets of issue #7. This is not a test: numbers depend on
+the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VAULTLINT = [sys.executable, "-m", "vaultlint"]
+TARGETS = {"cold": 3.0, "warm": 0.6, "five": 0.6}
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+    peak_pss_mb: float
+
+
+def _tree(pid: int) -> list[int]:
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            children = Path(f"/proc/{pids[i]}/task/{pids[i]}/children").read_text().split()
+        except OSError:
+            children = []
+        pids.extend(int(c) for c in children)
+        i += 1
+    return pids
+
+
+def _pss_mb(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            continue
+    return total / 1024
+
+
+def measure(argv: list[str]) -> Run:
+    """Run ``argv`` once with stdout to /dev/null: wall time and memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _pss_mb(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc/self/smaps_rollup").exists():
+        sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.stderr is not None
+    err = process.stderr.read().decode(errors="replace")
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {process.returncode}:\n{err}")
+    return Run(seconds, usage.ru_maxrss / 1024, peak[0])
+
+
+def median(argv: list[str], repeat: int) -> Run:
+    runs = [measure(argv) for _ in range(repeat)]
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.max_rss_mb for r in runs),
+        max(r.peak_pss_mb for r in runs),
+    )
+
+
+def generate(genvault: Path, out: Path, notes: int) -> None:
+    subprocess.run(
+        [sys.executable, str(genvault), str(out), "--notes", str(notes), "--seed", "1"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def bench_size(genvault: Path, notes: int, repeat: int, tmp: Path) -> dict[str, Run]:
+    vault = tmp / f"vault-{notes}"
+    generate(genvault, vault, notes)
+    check = [*VAULTLINT, "check", str(vault)]
+    results = {"floor": median([sys.executable, str(HERE / "floor.py"), str(vault)], repeat)}
+    results["cold"] = median([*check, "--no-cache"], repeat)
+    measure(check)  # fill the cache
+    results["warm"] = median(check, repeat)
+    five = sorted(str(p) for p in (vault / "Books").rglob("*.md"))[:5]
+    results["five"] = median([*VAULTLINT, "check", *five], repeat)
+    results["floor"] = min(
+        results["floor"],
+        median([sys.executable, str(HERE / "floor.py"), str(vault)], repeat),
+        key=lambda r: r.seconds,
+    )
+    return results
+
+
+def small_runs(tmp: Path, repeat: int) -> dict[str, Run]:
+    tiny = tmp / "tiny"
+    tiny.mkdir()
+    (tiny / "Note.md").write_text("# Note\n\nSee [[Other]].\n", encoding="utf-8")
+    return {
+        "version": median([*VAULTLINT, "--version"], repeat),
+        "tiny": median([*VAULTLINT, "check", str(tiny / "Note.md")], repeat),
+    }
+
+
+def report(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, {platform.platform()}.",
+        "",
+        "| notes | run | seconds | x floor | target | max RSS MB | peak Pss MB |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for notes, runs in sizes.items():
+        floor = runs["floor"].seconds
+        for name, run in runs.items():
+            ratio = run.seconds / floor
+            target = TARGETS.get(name)
+            mark = (
+                "" if target is None else f"<= {target}" + (" ok" if ratio <= target else " MISSED")
+            )
+            lines.append(
+                f"| {notes:,} | {name} | {run.seconds:.3f} | {ratio:.2f} | {mark} | "
+                f"{run.max_rss_mb:.0f} | {run.peak_pss_mb:.0f} |"
+            )
+    for name, run in small.items():
+        mark = "< 0.25 s" + (" ok" if run.seconds < 0.25 else " MISSED")
+        lines.append(
+            f"| 1 | {name} | {run.seconds:.3f} |  | {mark} | {run.max_rss_mb:.0f} | "
+            f"{run.peak_pss_mb:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--notes", default="1000,10000", help="vault sizes, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
+    parser.add_argument(
+        "--genvault",
+        type=Path,
+        default=HERE / "genvault.py",
+        help="the vault generator (default: the copy beside this script)",
+    )
+    args = parser.parse_args(argv)
+    sizes: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="vaultlint-bench-") as folder:
+        tmp = Path(folder)
+        for notes in (int(n) for n in args.notes.split(",")):
+            sizes[notes] = bench_size(args.genvault, notes, args.repeat, tmp)
+            print(f"{notes:,} notes done", file=sys.stderr)
+        small = small_runs(tmp, args.repeat)
+    print(report(sizes, small))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""The results cache: ``.vaultlint_cache/`` at the vault root.
+
+One file per vaultlint version and settings key (the configuration, the
+schemas and the rule selection), holding an entry per note:
+
+- the note's content hash, and the ``os.stat`` facts that let a later run
+  trust that hash without reading the file (as git and ruff do; a file
+  modified less than ``RACY_NS`` before the cache is written is read again);
+- its findings, as plain tuples;
+- its headings and block ids (what other notes' ``#subpath`` links need);
+- what the findings depend on outside the note: the hash of the vault's file
+  names (for notes with links) and the content hashes of the notes whose
+  headings or block ids were consulted.
+
+An entry is used only when all of these still hold. The file is pickled but
+loaded with no globals allowed, so it can only produce plain data: a cache
+committed to a repository by someone else cannot run code. A cache that
+cannot be read or has the wrong shape is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vaultlint import __version__
+from vaultlint.model import Edit, Finding, Fix, Severity
+
+CACHE_DIR = ".vaultlint_cache"
+RACY_NS = 2_000_000_000
+_FORMAT = 1
+_MARK = "# Created by vaultlint."
+
+StatKey = tuple[int, int, int]  # size, mtime_ns, inode
+FindingRow = tuple[Any, ...]
+TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def names_hash(files: Iterable[str]) -> bytes:
+    return hashlib.blake2b("\n".join(files).encode(), digest_size=16).digest()
+
+
+def settings_key(*parts: object) -> str:
+    """The key of a cache file: the version, configuration, schemas and selection."""
+    text = repr((_FORMAT, __version__, *parts))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def stat_key(path: str) -> StatKey | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@dataclass(slots=True)
+class Entry:
+    hash: bytes
+    stat: StatKey | None
+    findings: list[FindingRow]
+    targets: TargetsRow | None  # None for a file that is not a UTF-8 note
+    names: bytes | None  # the names hash the findings depend on; None when they don't
+    deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
+
+    def row(self) -> tuple[Any, ...]:
+        return (self.hash, self.stat, self.findings, self.targets, self.names, self.deps)
+
+
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def finding_row(f: Finding) -> FindingRow:
+    fix = None
+    if f.fix is not None:
+        fix = (f.fix.safe, tuple((e.start, e.end, e.replacement) for e in f.fix.edits))
+    return (
+        f.line,
+        f.column,
+        f.end_line,
+        f.end_column,
+        f.rule,
+        f.code,
+        f.severity.value,
+        f.message,
+        fix,
+        f.start,
+        f.end,
+    )
+
+
+def finding_from_row(path: str, row: FindingRow) -> Finding:
+    line, column, end_line, end_column, rule, code, severity, message, fix, start, end = row
+    return Finding(
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+        rule,
+        code,
+        _SEVERITIES[severity],
+        message,
+        None if fix is None else Fix(tuple([Edit(*e) for e in fix[1]]), fix[0]),
+        start,
+        end,
+    )
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
+
+
+class Cache:
+    """The entries of one cache file, read at start and written back at the end."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.file = folder / __version__ / f"{key}.pickle"
+        self.entries: dict[str, Entry] = {}
+        self.dirty = False
+        self._hashes: dict[str, bytes | None] = {}
+
+    def load(self) -> None:
+        try:
+            with open(self.file, "rb") as handle:
+                data = _PlainUnpickler(io.BytesIO(handle.read())).load()
+            self.entries = {path: Entry(*row) for path, row in data.items()}
+            for entry in self.entries.values():
+                _check_entry(entry)
+        except Exception:  # missing, unreadable, corrupt or from another format
+            self.entries = {}
+
+    def current_hash(self, root: Path, path: str) -> bytes | None:
+        """The content hash of ``path`` now: from the stat facts when they match the
+        entry's, else from the file's bytes; None when it cannot be read."""
+        if path in self._hashes:
+            return self._hashes[path]
+        full = os.path.join(root, path)
+        stat = stat_key(full)
+        entry = self.entries.get(path)
+        digest: bytes | None
+        if entry is not None and stat is not None and entry.stat == stat:
+            digest = entry.hash
+        else:
+            try:
+                with open(full, "rb") as handle:
+                    digest = content_hash(handle.read())
+            except OSError:
+                digest = None
+        self._hashes[path] = digest
+        return digest
+
+    def valid(self, root: Path, path: str, names: bytes) -> Entry | None:
+        """The entry for ``path`` if the note and everything its findings depend on are
+        unchanged."""
+        entry = self.entries.get(path)
+        if entry is None or self.current_hash(root, path) != entry.hash:
+            return None
+        if entry.names is not None and entry.names != names:
+            return None
+        for dep, digest in entry.deps:
+            if self.current_hash(root, dep) != digest:
+                return None
+        return entry
+
+    def store(self, path: str, entry: Entry) -> None:
+        self.entries[path] = entry
+        self._hashes[path] = entry.hash
+        self.dirty = True
+
+    def forget(self, keep: Sequence[str]) -> None:
+        """Drop the entries of files that are gone."""
+        kept = set(keep)
+        for path in [p for p in self.entries if p not in kept]:
+            del self.entries[path]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the entries atomically; a cache that cannot be written is skipped."""
+        if not self.dirty:
+            return
+        racy = time.time_ns() - RACY_NS
+        rows = {}
+        for path, entry in self.entries.items():
+            if entry.stat is not None and entry.stat[1] > racy:
+                entry.stat = None  # modified too recently to trust its stat next time
+            rows[path] = entry.row()
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.file)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            return
+
+
+def _check_entry(entry: Entry) -> None:
+    if not isinstance(entry.hash, bytes) or not isinstance(entry.findings, list):
+        raise ValueError("bad cache entry")
+    for row in entry.findings:
+        if not isinstance(row, tuple) or len(row) != 11:
+            raise ValueError("bad cache entry")
+
+
+class NotACache(Exception):
+    """``vaultlint clean`` was pointed at a folder the cache did not create."""
+
+
+def clean(folder: Path) -> bool:
+    """Remove the cache ``folder``; whether there was one.
+
+    Only a folder holding the cache's own ``.gitignore`` (or nothing) is
+    removed, so a mistyped ``--cache-dir`` cannot delete anything else.
+    """
+    if not folder.is_dir():
+        return False
+    marker = folder / ".gitignore"
+    ours = marker.is_file() and marker.read_text("utf-8", "replace").startswith(_MARK)
+    if not ours and any(folder.iterdir()):
+        raise NotACache(f"{folder}: not a vaultlint cache (no .gitignore written by vaultlint)")
+    shutil.rmtree(folder)
+    return True

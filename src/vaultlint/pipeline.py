@@ -1,0 +1,257 @@
+"""Checking many notes: the results cache, and parallel parsing and checking.
+
+``Checker.check`` takes the notes to check and returns their findings. Notes
+whose cache entry still holds are not read beyond a ``stat``; the rest are
+parsed and checked, in worker processes when there are enough of them.
+
+The workers are forked with the vault index already built, and each takes a
+fixed share of the notes through two steps: it parses its share and sends
+back each note's headings and block ids; once every worker has, it receives
+the others' (``#subpath`` links in its notes may point at them) and checks its
+share. So each note is read and parsed once, by one process. The findings
+come back as plain tuples and equal the serial path's, which tests compare.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vaultlint.cache import (
+    Cache,
+    Entry,
+    FindingRow,
+    TargetsRow,
+    content_hash,
+    finding_from_row,
+    finding_row,
+    names_hash,
+)
+from vaultlint.engine import Engine
+from vaultlint.links import LinkTargets
+from vaultlint.model import Finding, Note
+from vaultlint.vault import Source, VaultIndex
+
+# Fewer stale notes than this are checked in this process: forking and sending
+# results back cost more than they save (measured in benchmarks/RESULTS.md).
+PARALLEL_MIN = 400
+# A run that checks less than 1/SMALL_RUN of the vault's notes (pre-commit's
+# staged notes) does not load the cache: checking those few is quicker.
+SMALL_RUN = 20
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def cache_worth_loading(targets: int, notes: int) -> bool:
+    return targets * SMALL_RUN >= notes
+
+
+@dataclass
+class _Result:
+    """One checked note, in plain data (what a worker sends back)."""
+
+    path: str
+    rows: list[FindingRow]
+    entry: Entry | None
+
+
+@dataclass
+class Checker:
+    engine: Engine
+    index: VaultIndex
+    cache: Cache | None = None
+    jobs: int = 1
+    hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
+    parsed: int = 0  # notes parsed and checked (not taken from the cache)
+
+    def __post_init__(self) -> None:
+        self.names = names_hash(self.index.files)
+
+    # --- the cache -------------------------------------------------------------
+
+    def cached(self, path: str) -> list[Finding] | None:
+        """The findings of ``path`` from the cache, when its entry still holds."""
+        cache = self.cache
+        if cache is None:
+            return None
+        entry = cache.valid(self.index.root, path, self.names)
+        if entry is None:
+            return None
+        try:
+            findings = [finding_from_row(path, row) for row in entry.findings]
+        except Exception:  # an entry of the right shape but wrong contents
+            return None
+        self.hashes[path] = entry.hash
+        if entry.targets is not None:
+            self.index.target_rows[path] = entry.targets
+        return findings
+
+    def record(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> Entry:
+        """Remember what checking ``source`` found, for the cache and later notes."""
+        digest = content_hash(source.data)
+        self.hashes[source.path] = digest
+        deps: tuple[tuple[str, bytes], ...] = ()
+        if note is not None:
+            consulted = self.index.resolver.consulted
+            deps = tuple(sorted((p, self._hash_of(p)) for p in consulted if p != source.path))
+        entry = Entry(
+            hash=digest,
+            stat=source.stat,
+            findings=[finding_row(f) for f in findings],
+            targets=None if note is None else LinkTargets.of(note).dump(),
+            names=self.names if note is not None and note.links else None,
+            deps=deps,
+        )
+        if self.cache is not None and _cacheable(source):
+            self.cache.store(source.path, entry)
+        return entry
+
+    def _hash_of(self, path: str) -> bytes:
+        digest = self.hashes.get(path)
+        if digest is None:
+            digest = self.hashes[path] = content_hash(self.index.source(path).data)
+        return digest
+
+    # --- checking ----------------------------------------------------------------
+
+    def check_one(self, path: str) -> tuple[Source, Note | None, list[Finding]]:
+        """Parse and check one note (or report why it cannot be read)."""
+        source = self.index.source(path)
+        if source.text is None:
+            return source, None, self.engine.source_findings(source)
+        note = self.index.note(path)
+        assert note is not None
+        self.index.resolver.consulted.clear()
+        self.parsed += 1
+        return source, note, self.engine.check(note)
+
+    def check(self, targets: Sequence[str]) -> list[Finding]:
+        """The findings of every note in ``targets``, unsorted."""
+        findings: list[Finding] = []
+        stale: list[str] = []
+        for path in targets:
+            found = self.cached(path)
+            if found is None:
+                stale.append(path)
+            else:
+                findings.extend(found)
+        if self.jobs > 1 and len(stale) >= PARALLEL_MIN and _can_fork():
+            results = self._check_parallel(stale)
+        else:
+            results = [self._check_serial(path) for path in stale]
+        for result in results:
+            if isinstance(result, list):
+                findings.extend(result)
+                continue
+            findings.extend(finding_from_row(result.path, row) for row in result.rows)
+            if self.cache is not None and result.entry is not None:
+                self.cache.store(result.path, result.entry)
+        return findings
+
+    def _check_serial(self, path: str) -> list[Finding]:
+        source, note, found = self.check_one(path)
+        self.record(source, note, found)
+        return found
+
+    def _check_parallel(self, stale: Sequence[str]) -> list[list[Finding] | _Result]:
+        shares = _shares(stale, self.jobs)
+        context = multiprocessing.get_context("fork")
+        pipes = []
+        for share in shares[1:]:
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_work, args=(self, share, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            pipes.append((mine, process))
+        own_rows = self._parse_share(shares[0])
+        worker_rows = [_receive(conn) for conn, _ in pipes]
+        for n, (conn, _) in enumerate(pipes):
+            others = [own_rows, *(rows for m, rows in enumerate(worker_rows) if m != n)]
+            conn.send(_merged(others))
+        self._take_rows(_merged(worker_rows))
+        results: list[list[Finding] | _Result] = [self._check_serial(path) for path in shares[0]]
+        for conn, process in pipes:
+            results.extend(_receive(conn))
+            conn.close()
+            process.join()
+        self.parsed += sum(len(share) for share in shares[1:])
+        return results
+
+    def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, TargetsRow]]:
+        """Read and parse ``share``: the headings and block ids other notes' links need."""
+        rows = {}
+        for path in share:
+            note = self.index.note(path)
+            if note is not None:
+                digest = content_hash(self.index.source(path).data)
+                rows[path] = (digest, LinkTargets.of(note).dump())
+        return rows
+
+    def _take_rows(self, rows: dict[str, tuple[bytes, TargetsRow]]) -> None:
+        for path, (digest, targets) in rows.items():
+            self.hashes[path] = digest
+            self.index.target_rows[path] = targets
+
+
+def _shares(stale: Sequence[str], jobs: int) -> list[list[str]]:
+    """``stale`` split for ``jobs`` processes, this one's share first.
+
+    This process also turns the workers' rows into findings and prints them,
+    so it takes a fifth less than a worker.
+    """
+    shares = [list(stale[i::jobs]) for i in range(jobs)]
+    moved = len(shares[0]) // 5
+    for n, path in enumerate(shares[0][len(shares[0]) - moved :]):
+        shares[1 + n % (jobs - 1)].append(path)
+    del shares[0][len(shares[0]) - moved :]
+    return shares
+
+
+def _merged(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged.update(part)
+    return merged
+
+
+def _receive(conn: Any) -> Any:
+    message = conn.recv()
+    if isinstance(message, tuple) and message and message[0] == "error":
+        raise RuntimeError(f"a worker process failed:\n{message[1]}")
+    return message
+
+
+def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
+    """A worker process: parse ``share``, swap headings with the others, check it."""
+    try:
+        conn.send(checker._parse_share(share))
+        checker._take_rows(_receive(conn))
+        results = []
+        for path in share:
+            source, note, found = checker.check_one(path)
+            entry = checker.record(source, note, found)
+            keep = checker.cache is not None and _cacheable(source)
+            results.append(_Result(path, entry.findings, entry if keep else None))
+        conn.send(results)
+    except BaseException:
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _cacheable(source: Source) -> bool:
+    """Not a file too large or unreadable: its bytes were not all read."""
+    return source.problem is None or source.rule == "file-encoding"
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()

@@ -1,0 +1,58 @@
+"""The report as JSON: the shape is a contract (see the README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vaultlint.report.collect import Counts, Report
+
+
+def to_data(report: Report) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "types": [
+            {
+                "name": t.name,
+                "notes": t.notes,
+                "complete": t.complete,
+                "fields": {name: _counts(c) for name, c in t.fields.items()},
+                "sections": {name: _counts(c) for name, c in t.sections.items()},
+                "incomplete": [
+                    {"path": i.path, "missing": i.missing, "empty": i.empty} for i in t.incomplete
+                ],
+            }
+            for t in report.types
+        ],
+        "links": {
+            "broken": report.links.broken,
+            "by_target": [
+                {"target": b.target, "count": b.count, "sources": b.sources}
+                for b in report.links.by_target
+            ],
+            "orphans": report.links.orphans,
+        },
+        "rules": report.rules,
+    }
+    if report.history is not None:
+        data["history"] = [
+            {
+                "commit": point.commit,
+                "date": point.date,
+                "subject": point.subject,
+                "types": {
+                    name: {"notes": c.notes, "complete": c.complete}
+                    for name, c in point.types.items()
+                },
+            }
+            for point in report.history
+        ]
+    return data
+
+
+def _counts(counts: Counts) -> dict[str, int]:
+    return {"filled": counts.filled, "empty": counts.empty, "missing": counts.missing}
+
+
+def render(report: Report, limit: int) -> str:
+    """JSON lists are complete except ``incomplete`` (already cut to ``--top``)."""
+    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"

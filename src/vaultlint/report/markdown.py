@@ -1,0 +1,154 @@
+"""The report as GitHub-flavoured Markdown (tables), also for the job summary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from vaultlint.report.collect import Counts, Report, TypeReport
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+SUMMARY_TOO_LARGE = (
+    "**vaultlint report**: too large for the job summary even with every list cut; "
+    "run `vaultlint report` to see it.\n"
+)
+
+
+def escape(text: str) -> str:
+    """``text`` as literal Markdown inside a table cell."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render(report: Report, limit: int, cut: bool = False) -> str:
+    """The Markdown report; lists show at most ``limit`` items and say how many more exist.
+
+    ``cut`` adds a line saying the lists were shortened to fit the job summary.
+    """
+    out = ["## vaultlint report", ""]
+    out.append(f"{report.notes} note{'s' if report.notes != 1 else ''} checked.")
+    if cut:
+        out.append("Lists are shortened to fit GitHub's 1 MiB job summary limit.")
+    out.append("")
+    out += _overview(report.types)
+    for t in report.types:
+        out += _type_section(t, limit)
+    out += _links(report, limit)
+    out += _rules(report)
+    if report.history is not None:
+        out += _history(report)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def fit(report: Report, limit: int, budget: int) -> str | None:
+    """The report in at most ``budget`` UTF-8 bytes: lists are halved until it fits."""
+    text = render(report, limit)
+    while len(text.encode("utf-8")) > budget:
+        if limit == 0:
+            small = len(SUMMARY_TOO_LARGE.encode("utf-8")) <= budget
+            return SUMMARY_TOO_LARGE if small else None
+        limit //= 2
+        text = render(report, limit, cut=True)
+    return text
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: int = 0) -> list[str]:
+    """A GFM table; the last ``right`` columns are right-aligned (numbers)."""
+    align = ["---"] * (len(header) - right) + ["---:"] * right
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _more(shown: int, total: int) -> list[str]:
+    return [f"_… {total - shown} more not shown._", ""] if total > shown else []
+
+
+def _overview(types: Sequence[TypeReport]) -> list[str]:
+    rows = [[escape(t.name), str(t.notes), str(t.complete), f"{t.percent:.1f} %"] for t in types]
+    return ["### Completeness", "", *table(["type", "notes", "complete", "% complete"], rows, 3)]
+
+
+def _counts_rows(items: dict[str, Counts]) -> list[list[str]]:
+    return [
+        [escape(name), str(c.filled), str(c.empty), str(c.missing)] for name, c in items.items()
+    ]
+
+
+def _type_section(t: TypeReport, limit: int) -> list[str]:
+    out = [f"### {escape(t.name)}: {t.complete} of {t.notes} complete ({t.percent:.1f} %)", ""]
+    if t.fields:
+        out += table(["field", "filled", "empty", "missing"], _counts_rows(t.fields), 3)
+    if t.sections:
+        out += table(["section", "filled", "empty", "missing"], _counts_rows(t.sections), 3)
+    if t.incomplete_total:
+        shown = t.incomplete[:limit]
+        out += [f"**Least complete {escape(t.name)} notes** (what each lacks)", ""]
+        if shown:
+            rows = [
+                [escape(i.path), ", ".join(map(escape, i.missing)), ", ".join(map(escape, i.empty))]
+                for i in shown
+            ]
+            out += table(["note", "missing", "empty"], rows)
+        out += _more(len(shown), t.incomplete_total)
+    return out
+
+
+def _links(report: Report, limit: int) -> list[str]:
+    links = report.links
+    wanted = len(links.by_target)
+    out = ["### Links", ""]
+    out += [
+        f"{links.broken} broken link{'s' if links.broken != 1 else ''} to {wanted} missing "
+        f"note{'s' if wanted != 1 else ''}; {len(links.orphans)} orphan"
+        f"{'s' if len(links.orphans) != 1 else ''} (notes no other note links to).",
+        "",
+    ]
+    shown = links.by_target[:limit]
+    if shown:
+        rows = [
+            [
+                escape(b.target),
+                ", ".join(map(escape, b.sources[:3])) + _and_more(b.sources, 3),
+                str(b.count),
+            ]
+            for b in shown
+        ]
+        out += ["**Most-wanted missing notes**", ""]
+        out += table(["missing note", "linked from", "links"], rows, 1)
+    out += _more(len(shown), wanted)
+    orphans = links.orphans[:limit]
+    if orphans:
+        out += ["**Orphans**", ""] + [f"- {escape(path)}" for path in orphans] + [""]
+    out += _more(len(orphans), len(links.orphans))
+    return out
+
+
+def _and_more(items: Sequence[str], n: int) -> str:
+    return f" and {len(items) - n} more" if len(items) > n else ""
+
+
+def _rules(report: Report) -> list[str]:
+    if not report.rules:
+        return ["### Findings per rule", "", "No findings.", ""]
+    rows = [
+        [code, escape(report.rule_names.get(code, "")), str(count)]
+        for code, count in report.rules.items()
+    ]
+    return ["### Findings per rule", "", *table(["code", "rule", "findings"], rows, 1)]
+
+
+def _history(report: Report) -> list[str]:
+    history = report.history or []
+    names = [t.name for t in report.types]
+    rows = [
+        [point.commit[:10], point.date, escape(point.subject)]
+        + [_share(point.types[n].complete, point.types[n].notes) for n in names]
+        for point in history
+    ]
+    header = ["commit", "date", "subject", *map(escape, names)]
+    return ["### Completeness history (oldest first)", "", *table(header, rows, len(names))]
+
+
+def _share(complete: int, notes: int) -> str:
+    percent = 100.0 if notes == 0 else complete * 100.0 / notes
+    return f"{percent:.1f} % ({complete}/{notes})"

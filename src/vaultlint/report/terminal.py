@@ -1,0 +1,162 @@
+"""The report for a terminal: rich tables with bar charts made of block characters.
+
+The bars use a different character for each state as well as a colour, so
+they read the same without colour (``NO_COLOR``, a file, a CI log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from vaultlint.report.collect import Counts, Report, TypeReport
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+BAR = 24
+FILLED, EMPTY, MISSING = ("█", "green"), ("▒", "yellow"), ("░", "red")
+PALE = ("·", "dim")
+
+
+def render(report: Report, out: TextIO, limit: int) -> None:
+    from vaultlint.output.text import make_console
+
+    console: Any = make_console(out)
+    console.print(f"vaultlint report: {report.notes} notes", style="bold")
+    console.print(_overview(report.types))
+    for t in report.types:
+        _type(console, t, limit)
+    _links(console, report, limit)
+    console.print(_rules(report))
+    if report.history is not None:
+        console.print(_history(report))
+
+
+def escape(text: str) -> str:
+    """``text`` for places rich reads as markup (titles, column headers)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _plain(text: str) -> Text:
+    """User text (names, paths) never read as rich markup."""
+    from rich.text import Text
+
+    return Text(text)
+
+
+def _table(title: str, *columns: str, numeric: int = 0) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", title_style="bold", box=None)
+    for n, column in enumerate(columns):
+        right = len(columns) - numeric <= n < len(columns)
+        table.add_column(column, justify="right" if right else "left")
+    return table
+
+
+def bar(parts: Sequence[tuple[int, tuple[str, str]]], total: int, width: int = BAR) -> Text:
+    """A bar of ``width`` cells split in proportion to ``parts`` (count, (char, style))."""
+    from rich.text import Text
+
+    text = Text()
+    if total <= 0:
+        return text
+    used = 0
+    running = 0
+    for count, (char, style) in parts:
+        running += count
+        cells = round(running * width / total) - used
+        used += cells
+        text.append(char * cells, style=style)
+    return text
+
+
+def _overview(types: Sequence[TypeReport]) -> Table:
+    table = _table("Completeness per note type", "type", "", "notes", "complete", "%", numeric=3)
+    for t in types:
+        chart = bar([(t.complete, FILLED), (t.notes - t.complete, PALE)], t.notes)
+        table.add_row(_plain(t.name), chart, str(t.notes), str(t.complete), f"{t.percent:.1f}")
+    return table
+
+
+def _counts_table(title: str, what: str, items: dict[str, Counts], notes: int) -> Table:
+    table = _table(title, what, "", "filled", "empty", "missing", numeric=3)
+    for name, c in items.items():
+        chart = bar([(c.filled, FILLED), (c.empty, EMPTY), (c.missing, MISSING)], notes)
+        table.add_row(_plain(name), chart, str(c.filled), str(c.empty), str(c.missing))
+    return table
+
+
+def _type(console: Any, t: TypeReport, limit: int) -> None:
+    console.print()
+    console.print(
+        f"{t.name}: {t.complete} of {t.notes} notes complete ({t.percent:.1f} %)",
+        style="bold",
+        markup=False,
+    )
+    console.print(f"  {FILLED[0]} filled  {EMPTY[0]} empty  {MISSING[0]} missing", style="dim")
+    if t.fields:
+        console.print(_counts_table("", "field", t.fields, t.notes))
+    if t.sections:
+        console.print(_counts_table("", "section", t.sections, t.notes))
+    shown = t.incomplete[:limit]
+    if shown:
+        table = _table(f"Least complete {escape(t.name)} notes", "note", "missing", "empty")
+        for i in shown:
+            table.add_row(*map(_plain, (i.path, ", ".join(i.missing), ", ".join(i.empty))))
+        console.print(table)
+    _more(console, len(shown), t.incomplete_total)
+
+
+def _more(console: Any, shown: int, total: int) -> None:
+    if total > shown:
+        console.print(f"… {total - shown} more not shown", style="dim")
+
+
+def _links(console: Any, report: Report, limit: int) -> None:
+    links = report.links
+    console.print()
+    console.print(
+        f"Links: {links.broken} broken to {len(links.by_target)} missing notes; "
+        f"{len(links.orphans)} orphans",
+        style="bold",
+    )
+    shown = links.by_target[:limit]
+    if shown:
+        most = shown[0].count
+        table = _table("Most-wanted missing notes", "missing note", "", "links", numeric=1)
+        for b in shown:
+            table.add_row(_plain(b.target), bar([(b.count, ("█", "blue"))], most, 12), str(b.count))
+        console.print(table)
+    _more(console, len(shown), len(links.by_target))
+    orphans = links.orphans[:limit]
+    if orphans:
+        console.print("Orphans (no other note links to them):", style="bold")
+        for path in orphans:
+            console.print(f"  {path}", highlight=False, markup=False)
+    _more(console, len(orphans), len(links.orphans))
+
+
+def _rules(report: Report) -> Table:
+    table = _table("Findings per rule", "code", "rule", "", "findings", numeric=1)
+    most = max(report.rules.values(), default=0)
+    for code, count in report.rules.items():
+        chart = bar([(count, ("█", "blue"))], most, 12)
+        table.add_row(code, _plain(report.rule_names.get(code, "")), chart, str(count))
+    return table
+
+
+def _history(report: Report) -> Table:
+    names = [t.name for t in report.types]
+    table = _table("Completeness history (oldest first)", "commit", "date", *map(escape, names))
+    for point in report.history or []:
+        cells = []
+        for name in names:
+            c = point.types[name]
+            cells.append(f"{c.percent:5.1f} % ({c.complete}/{c.notes})")
+        table.add_row(point.commit[:10], point.date, *cells)
+    return table

@@ -1,0 +1,296 @@
+"""The results cache and the worker processes: a run that uses them reports
+exactly what a ``--no-cache`` serial run reports, whatever changed in between."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from helpers import write_vault
+from vaultlint import pipeline
+from vaultlint.cache import CACHE_DIR
+from vaultlint.cli import main
+
+GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
+GUIDE = {"Guide.md": "# Guide\n## Setup\n", "Links to guide.md": "[[Guide#Setup]]\n"}
+PAST = 1_600_000_000  # file times well before any run: their stat can be trusted
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gen") / "vault"
+    subprocess.run(
+        [sys.executable, str(GENVAULT), str(out), "--notes", "300", "--seed", "7"],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture
+def vault(generated: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(generated, target)
+    _age(target)
+    return target
+
+
+def _age(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file() and CACHE_DIR not in path.parts:
+            os.utime(path, (PAST, PAST))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def findings(capsys: pytest.CaptureFixture[str], vault: Path, *extra: str) -> list[object]:
+    code, out, _ = run(capsys, "check", str(vault), "--output-format", "json", *extra)
+    assert code in (0, 1)
+    result: list[object] = json.loads(out)
+    return result
+
+
+def parsed(capsys: pytest.CaptureFixture[str], vault: Path, *extra: str) -> int:
+    """How many notes a cached run parsed (from its ``-v`` line)."""
+    _, _, err = run(capsys, "check", str(vault), "-v", "-q", "--output-format", "json", *extra)
+    line = next(line for line in err.splitlines() if "notes checked" in line)
+    return int(line.split(", ")[1].split()[0])
+
+
+def same_as_uncached(capsys: pytest.CaptureFixture[str], vault: Path) -> None:
+    assert findings(capsys, vault) == findings(capsys, vault, "--no-cache", "-j", "1")
+
+
+def test_a_warm_run_parses_nothing_and_reports_the_same(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    cold = findings(capsys, vault)
+    assert (vault / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert parsed(capsys, vault) == 0
+    assert findings(capsys, vault) == cold
+    assert len(cold) > 100
+
+
+def _edit(vault: Path) -> None:
+    note = sorted((vault / "Books").rglob("*.md"))[3]
+    note.write_text(note.read_text(encoding="utf-8") + "\nNew line [[Nowhere]] \n", "utf-8")
+
+
+def _rename_heading_others_link_to(vault: Path) -> None:
+    guide = vault / "Guide.md"
+    guide.write_text("# Guide\n## Renamed\n", encoding="utf-8")
+
+
+def _rename(vault: Path) -> None:
+    books = sorted((vault / "Books").rglob("*.md"))
+    books[5].rename(books[5].with_name("Renamed book.md"))
+
+
+def _delete(vault: Path) -> None:
+    (vault / "Books index.md").unlink()
+
+
+def _add_missing_target(vault: Path) -> None:
+    (vault / "Books indx.md").write_text("# Typo target\n", encoding="utf-8")
+
+
+def _config(vault: Path) -> None:
+    (vault / ".vaultlint.yaml").write_text("rules:\n  heading-emphasis: off\n", "utf-8")
+
+
+def _schema(vault: Path) -> None:
+    schema = (
+        "name: book\nmatch:\n  folders: [Books]\n"
+        "fields:\n  Author: {required: true}\n"
+        "sections:\n  Quotes: {required: true}\n"
+    )
+    write_vault(vault, {".vaultlint/schemas/book.yaml": schema})
+    (vault / ".vaultlint.yaml").write_text(
+        "schemas: ['.vaultlint/schemas/*.yaml']\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit, _rename_heading_others_link_to, _rename, _delete, _add_missing_target, _config],
+)
+def test_after_a_change_cached_findings_equal_a_no_cache_run(
+    capsys: pytest.CaptureFixture[str], vault: Path, change: Callable[[Path], None]
+) -> None:
+    write_vault(vault, GUIDE)
+    _age(vault)
+    findings(capsys, vault)
+    change(vault)
+    same_as_uncached(capsys, vault)
+
+
+def test_a_schema_file_edit_invalidates_the_cache(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    _schema(vault)
+    findings(capsys, vault)
+    schema = vault / ".vaultlint/schemas/book.yaml"
+    schema.write_text(schema.read_text().replace("Quotes", "Summary"), encoding="utf-8")
+    same_as_uncached(capsys, vault)
+
+
+def test_an_edit_reparses_the_note_and_those_linking_to_its_headings_only(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    write_vault(vault, GUIDE)
+    _age(vault)
+    findings(capsys, vault)
+    _rename_heading_others_link_to(vault)
+    assert parsed(capsys, vault) == 2
+    messages = [f["message"] for f in findings(capsys, vault)]  # type: ignore[index]
+    assert any("heading not found" in m and "Setup" in m for m in messages)
+
+
+def test_a_new_file_rechecks_the_notes_with_links(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    write_vault(vault, {"No links.md": "# Plain\n\nNothing else.\n"})
+    _age(vault)
+    findings(capsys, vault)
+    _add_missing_target(vault)
+    count = parsed(capsys, vault)
+    notes = len(list(vault.rglob("*.md")))
+    assert 0 < count < notes  # the new note and those with links; not "No links.md"
+
+
+def test_touching_a_file_without_changing_it_keeps_its_entry(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    findings(capsys, vault)
+    for path in list(vault.rglob("*.md"))[:20]:
+        os.utime(path)
+    assert parsed(capsys, vault) == 0
+
+
+def test_same_size_and_time_but_new_content_is_seen_when_the_stat_was_racy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Files written just before the run: their stat is not trusted next time.
+    write_vault(tmp_path, {"a.md": "fine text\n", "b.md": "other\n"})
+    findings(capsys, tmp_path)
+    note = tmp_path / "a.md"
+    before = note.stat()
+    note.write_text("fine tex \n", encoding="utf-8")  # same size
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert [f["code"] for f in findings(capsys, tmp_path)] == ["TX03"]  # type: ignore[index]
+
+
+def test_a_fix_run_leaves_a_cache_that_matches_the_fixed_notes(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    findings(capsys, vault)
+    code, _, _ = run(capsys, "check", str(vault), "--fix", "-q")
+    assert code == 1
+    same_as_uncached(capsys, vault)
+    assert parsed(capsys, vault) == 0
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    expected = findings(capsys, vault)
+    files = list((vault / CACHE_DIR).rglob("*.pickle"))
+    assert len(files) == 1
+    for garbage in (b"", b"not a pickle", pickle.dumps({"a.md": ("x",)}), pickle.dumps([1])):
+        files[0].write_bytes(garbage)
+        assert findings(capsys, vault) == expected
+    assert parsed(capsys, vault) == 0  # rebuilt by the last run
+
+
+def test_a_cache_that_would_run_code_is_not_loaded(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    expected = findings(capsys, vault)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    (file,) = (vault / CACHE_DIR).rglob("*.pickle")
+    file.write_bytes(pickle.dumps({"Books index.md": Exploit()}))
+    assert findings(capsys, vault) == expected
+    assert not marker.exists()
+
+
+def test_no_cache_writes_nothing_and_cache_dir_moves_it(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    findings(capsys, vault, "--no-cache")
+    assert not (vault / CACHE_DIR).exists()
+    elsewhere = tmp_path / "elsewhere"
+    findings(capsys, vault, "--cache-dir", str(elsewhere))
+    assert not (vault / CACHE_DIR).exists() and list(elsewhere.rglob("*.pickle"))
+    assert parsed(capsys, vault, "--cache-dir", str(elsewhere)) == 0
+
+
+def test_clean_removes_the_cache_and_refuses_other_folders(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    findings(capsys, vault)
+    code, out, _ = run(capsys, "clean", str(vault))
+    assert code == 0 and out.startswith("Removed") and not (vault / CACHE_DIR).exists()
+    code, out, _ = run(capsys, "clean", str(vault))
+    assert code == 0 and out.startswith("No cache")
+    precious = tmp_path / "precious"
+    write_vault(precious, {"keep.md": "mine\n"})
+    code, _, err = run(capsys, "clean", str(vault), "--cache-dir", str(precious))
+    assert code == 2 and "not a vaultlint cache" in err and (precious / "keep.md").exists()
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    expected = findings(capsys, vault, "--no-cache")
+    assert findings(capsys, vault, "--cache-dir", str(blocker / "cache")) == expected
+
+
+def test_few_named_notes_in_a_large_vault_skip_the_cache(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    findings(capsys, vault)
+    shutil.rmtree(vault / CACHE_DIR)
+    note = sorted((vault / "Books").rglob("*.md"))[0]
+    run(capsys, "check", str(note))
+    assert not (vault / CACHE_DIR).exists()
+
+
+@pytest.mark.parametrize("extra", [(), ("--select", "LK,SC"), ("--ignore-suppressions",)])
+def test_worker_processes_find_exactly_what_one_process_finds(
+    capsys: pytest.CaptureFixture[str],
+    vault: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: tuple[str, ...],
+) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 10)
+    serial = findings(capsys, vault, "--no-cache", "-j", "1", *extra)
+    assert findings(capsys, vault, "--no-cache", "-j", "2", *extra) == serial
+    assert findings(capsys, vault, "-j", "3", *extra) == serial  # and the cache they fill
+    assert findings(capsys, vault, "-j", "1", *extra) == serial
+
+
+def test_a_parallel_run_counts_every_note_it_parsed(
+    capsys: pytest.CaptureFixture[str], vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 10)
+    notes = len(list(vault.rglob("*.md")))
+    assert parsed(capsys, vault, "--no-cache", "-j", "2") == notes
