@@ -17,7 +17,7 @@ the median of ``--repeat`` runs:
 Peak memory is the largest resident set of the vaultlint process
 (``wait4``'s rusage) and, because worker processes share pages with it, the
 peak of the summed proportional set size (Pss) of the process and its
-workers, sampled every 10 ms. It prints a Markdown table with the ratios to
+workers, sampled every 50 ms. It prints a Markdown table with the ratios to
 the floor and the targets of issue #7. This is not a test: numbers depend on
 the machine.
 """
@@ -83,7 +83,7 @@ def measure(argv: list[str]) -> Run:
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _pss_mb(process.pid))
-            done.wait(0.01)
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     if Path("/proc/self/smaps_rollup").exists():
