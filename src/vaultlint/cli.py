@@ -446,18 +446,21 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
     return EXIT_OK
 
 
+def open_output(path: Path | None) -> TextIO:
+    """``path`` opened for writing (stdout when None); a one-line error if it cannot be."""
+    if path is None:
+        return sys.stdout
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
 def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
     from vaultlint.output import OutputContext, renderer
 
     fmt = ns.output_format or _default_format()
-    out: TextIO
-    if ns.output_file is not None:
-        try:
-            out = ns.output_file.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{ns.output_file}: cannot write: {exc.strerror or exc}") from None
-    else:
-        out = sys.stdout
+    out = open_output(ns.output_file)
     try:
         if ns.statistics:
             _statistics(run.findings, out)

@@ -8,9 +8,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from vaultlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+from vaultlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_output
 from vaultlint.report.collect import HistoryPoint, Report, collect
 
 if TYPE_CHECKING:
@@ -80,12 +80,7 @@ def render_text(report: Report, fmt: str, limit: int) -> str:
 
 
 def _write(ns: argparse.Namespace, report: Report) -> None:
-    out: TextIO = sys.stdout
-    if ns.output_file is not None:
-        try:
-            out = ns.output_file.open("w", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{ns.output_file}: cannot write: {exc.strerror or exc}") from None
+    out = open_output(ns.output_file)
     try:
         if ns.format == "terminal":
             from vaultlint.report import terminal
