@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,39 @@ from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
 from vaultlint.rules import Rule
 from vaultlint.vault import VaultIndex
+
+GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
+
+# The sample book note of docs/design.md.
+SAMPLE = """`Author:` Ursula K. Le Guin
+`Availability:`
+
+> [!info]
+> ## Summary
+### **📗**
+### **Overview**
+A short summary pasted from an assistant…
+
+## Key Takeaways
+
+## Quotes
+-
+
+## Notes
+
+`Concepts:` [[Anarchism]], [[Utopia]]
+`Knowledge Base:` [[Books index]]
+"""
+
+
+def genvault(out: Path, notes: int, seed: int | None = None) -> Path:
+    """A vault made by the benchmark generator at ``out``, with its manifest
+    ``.genvault.json`` of what it planted."""
+    argv = [sys.executable, str(GENVAULT), str(out), "--notes", str(notes)]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    subprocess.run(argv, check=True, capture_output=True, timeout=300)
+    return out
 
 
 def memory_index(files: Mapping[str, str]) -> VaultIndex:

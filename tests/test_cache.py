@@ -7,32 +7,23 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import write_vault
+from helpers import genvault, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
 
-GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 GUIDE = {"Guide.md": "# Guide\n## Setup\n", "Links to guide.md": "[[Guide#Setup]]\n"}
 PAST = 1_600_000_000  # file times well before any run: their stat can be trusted
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gen") / "vault"
-    subprocess.run(
-        [sys.executable, str(GENVAULT), str(out), "--notes", "300", "--seed", "7"],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return genvault(tmp_path_factory.mktemp("gen") / "vault", 300, seed=7)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -14,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import check_text, fix_text, memory_index, write_vault
+from helpers import check_text, fix_text, genvault, memory_index, write_vault
 from test_mojibake import baltic_mix
 from vaultlint.cli import main
 from vaultlint.config import Config, default_settings, load_config
@@ -401,16 +399,10 @@ def test_a_generated_vault_is_cleaned_in_one_run(
     assert "**" not in "".join(line for line in sample.splitlines() if line.startswith("###"))
 
 
-GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
-
-
-@pytest.mark.skipif(not GENVAULT.is_file(), reason="genvault.py is not next to the repository")
 def test_the_benchmark_vault_is_cleaned_in_one_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault = tmp_path / "vault"
-    subprocess.run([sys.executable, str(GENVAULT), str(vault), "--notes", "80"], check=True)
-    _fix_and_verify(vault, capsys)
+    _fix_and_verify(genvault(tmp_path / "vault", 80), capsys)
 
 
 LINES = [

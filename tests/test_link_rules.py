@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from helpers import check_text, fix_text, memory_index, write_vault
+from helpers import check_text, fix_text, genvault, memory_index, write_vault
 from vaultlint.cli import main
 from vaultlint.links import LinkResolver
 from vaultlint.rules.links import (
@@ -25,7 +23,6 @@ from vaultlint.rules.links import (
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
-GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
 # Every finding the fixture vault must produce with --select LK, and no other:
 # (note, the link as written, code). Each spec rule with an example is in the vault;
@@ -340,20 +337,10 @@ def test_self_links_see_the_note_being_fixed() -> None:
 # --- generated vaults -------------------------------------------------------------------
 
 
-def _genvault(tmp_path: Path, notes: int) -> Path:
-    if not GENVAULT.is_file():
-        pytest.fail(f"the benchmark generator is missing: {GENVAULT}")
-    out = tmp_path / "vault"
-    subprocess.run(
-        [sys.executable, str(GENVAULT), str(out), "--notes", str(notes)], check=True, timeout=120
-    )
-    return out
-
-
 def test_generated_vault_reports_exactly_the_planted_links(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault = _genvault(tmp_path, 300)
+    vault = genvault(tmp_path / "vault", 300)
     manifest = json.loads((vault / ".genvault.json").read_text(encoding="utf-8"))
     planted = Counter(
         (path, item)

@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 
-from helpers import write_vault
+from helpers import genvault, write_vault
 from vaultlint.cli import main
-
-GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
 FULL = """\
 `Author:` Ann Example
@@ -453,13 +451,7 @@ def test_history_without_commits_exits_two(
 
 @pytest.fixture(scope="module")
 def genvault_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not GENVAULT.is_file():
-        pytest.fail(f"the benchmark generator is missing: {GENVAULT}")
-    out = tmp_path_factory.mktemp("genvault") / "vault"
-    subprocess.run(
-        [sys.executable, str(GENVAULT), str(out), "--notes", "1000"], check=True, timeout=120
-    )
-    return out
+    return genvault(tmp_path_factory.mktemp("genvault") / "vault", 1000)
 
 
 def test_generated_vault_matches_its_manifest(

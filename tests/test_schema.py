@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import memory_index, parsed, write_vault
+from helpers import SAMPLE, memory_index, parsed, write_vault
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
 from vaultlint.schema import (
@@ -24,27 +24,6 @@ from vaultlint.schema import (
     shipped_schemas,
     states_for,
 )
-
-# The sample book note of docs/design.md.
-SAMPLE = """`Author:` Ursula K. Le Guin
-`Availability:`
-
-> [!info]
-> ## Summary
-### **📗**
-### **Overview**
-A short summary pasted from an assistant…
-
-## Key Takeaways
-
-## Quotes
--
-
-## Notes
-
-`Concepts:` [[Anarchism]], [[Utopia]]
-`Knowledge Base:` [[Books index]]
-"""
 
 PERSON = """name: person
 match:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from helpers import check_text, fix_text, memory_index, write_vault
+from helpers import SAMPLE, check_text, fix_text, genvault, memory_index, write_vault
 from vaultlint.cli import main
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
@@ -27,26 +25,6 @@ from vaultlint.schema import Schema, load_schema_text, shipped_schemas
 
 SC_RULES = ["SC01", "SC02", "SC03", "SC04", "SC05", "SC06"]
 
-# The sample book note of docs/design.md.
-SAMPLE = """`Author:` Ursula K. Le Guin
-`Availability:`
-
-> [!info]
-> ## Summary
-### **📗**
-### **Overview**
-A short summary pasted from an assistant…
-
-## Key Takeaways
-
-## Quotes
--
-
-## Notes
-
-`Concepts:` [[Anarchism]], [[Utopia]]
-`Knowledge Base:` [[Books index]]
-"""
 
 COMPLETE = """`Author:` Ursula K. Le Guin
 `Availability:` Library
@@ -513,15 +491,11 @@ def test_a_missing_vault_schema_exits_two(
 
 # --- the benchmark vault -----------------------------------------------------------------------
 
-GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
-
-@pytest.mark.skipif(not GENVAULT.is_file(), reason="genvault.py is not next to the repository")
 def test_generated_vault_findings_equal_the_planted_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault = tmp_path / "vault"
-    subprocess.run([sys.executable, str(GENVAULT), str(vault), "--notes", "300"], check=True)
+    vault = genvault(tmp_path / "vault", 300)
     planted = Counter(
         p for plants in json.loads((vault / ".genvault.json").read_text()).values() for p in plants
     )

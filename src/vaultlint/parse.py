@@ -159,7 +159,7 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _line_end(text: str, pos: int) -> int:
+def end_of_line(text: str, pos: int) -> int:
     """Offset of the end of the line holding ``pos``, before its line break."""
     end = text.find("\n", pos)
     if end == -1:
@@ -227,7 +227,7 @@ def _fence_close(text: str, pos: int, fence: str, depth: int) -> int:
         re.M,
     )
     while pos < len(text):
-        line_end = _line_end(text, pos)
+        line_end = end_of_line(text, pos)
         line = text[pos:line_end]
         if depth and _quote_depth(line) < depth:
             return pos  # the quote holding the fence ended
@@ -272,7 +272,7 @@ def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
         end = line_start
         scan = line_start
         while scan < len(text):
-            line_end = _line_end(text, scan)
+            line_end = end_of_line(text, scan)
             line = text[scan:line_end]
             if line.startswith(("    ", "\t")):
                 end = line_end
@@ -482,7 +482,7 @@ def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int,
         te = last_end
         while te > ts and text[te - 1] in " \t":
             te -= 1
-        yield (first, _line_end(text, bar_start), level, ts, te, 0, True)
+        yield (first, end_of_line(text, bar_start), level, ts, te, 0, True)
 
 
 def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
@@ -575,7 +575,7 @@ def _field(
         source=source,
         line=note.line_of(start),
         start=start,
-        end=_line_end(note.text, start) if end < 0 else end,
+        end=end_of_line(note.text, start) if end < 0 else end,
         value_start=vs,
         value_end=ve,
     )
@@ -589,7 +589,7 @@ def _frontmatter_fields(note: Note, fm: Frontmatter) -> Iterator[FieldEntry]:
     for key, value in fm.data.items():
         name = str(key).strip()
         start, colon_end = spans.get(name, (fm.raw_start, fm.raw_start))
-        end = _line_end(note.text, start)
+        end = end_of_line(note.text, start)
         text = _frontmatter_text(value)
         yield FieldEntry(
             key=name,

@@ -95,15 +95,19 @@ class Checker:
             self.index.target_rows[path] = entry.targets
         return findings
 
-    def record(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> Entry:
-        """Remember what checking ``source`` found, for the cache and later notes."""
+    def record(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> None:
+        """Store what checking ``source`` found in the cache (when there is one)."""
+        if self.cache is not None and _cacheable(source):
+            self.cache.store(source.path, self._entry(source, note, findings))
+
+    def _entry(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> Entry:
         digest = content_hash(source.data)
         self.hashes[source.path] = digest
         deps: tuple[tuple[str, bytes], ...] = ()
         if note is not None:
             consulted = self.index.resolver.consulted
             deps = tuple(sorted((p, self._hash_of(p)) for p in consulted if p != source.path))
-        entry = Entry(
+        return Entry(
             hash=digest,
             stat=source.stat,
             findings=[finding_row(f) for f in findings],
@@ -111,9 +115,6 @@ class Checker:
             names=self.names if note is not None and note.links else None,
             deps=deps,
         )
-        if self.cache is not None and _cacheable(source):
-            self.cache.store(source.path, entry)
-        return entry
 
     def _hash_of(self, path: str) -> bytes:
         digest = self.hashes.get(path)
@@ -145,16 +146,10 @@ class Checker:
             else:
                 findings.extend(found)
         if self.jobs > 1 and len(stale) >= PARALLEL_MIN and _can_fork():
-            results = self._check_parallel(stale)
+            findings += self._check_parallel(stale)
         else:
-            results = [self._check_serial(path) for path in stale]
-        for result in results:
-            if isinstance(result, list):
-                findings.extend(result)
-                continue
-            findings.extend(finding_from_row(result.path, row) for row in result.rows)
-            if self.cache is not None and result.entry is not None:
-                self.cache.store(result.path, result.entry)
+            for path in stale:
+                findings += self._check_serial(path)
         return findings
 
     def _check_serial(self, path: str) -> list[Finding]:
@@ -162,7 +157,7 @@ class Checker:
         self.record(source, note, found)
         return found
 
-    def _check_parallel(self, stale: Sequence[str]) -> list[list[Finding] | _Result]:
+    def _check_parallel(self, stale: Sequence[str]) -> list[Finding]:
         shares = _shares(stale, self.jobs)
         context = multiprocessing.get_context("fork")
         pipes = []
@@ -178,13 +173,17 @@ class Checker:
             others = [own_rows, *(rows for m, rows in enumerate(worker_rows) if m != n)]
             conn.send(_merged(others))
         self._take_rows(_merged(worker_rows))
-        results: list[list[Finding] | _Result] = [self._check_serial(path) for path in shares[0]]
+        findings = [f for path in shares[0] for f in self._check_serial(path)]
         for conn, process in pipes:
-            results.extend(_receive(conn))
+            result: _Result
+            for result in _receive(conn):
+                findings += [finding_from_row(result.path, row) for row in result.rows]
+                if self.cache is not None and result.entry is not None:
+                    self.cache.store(result.path, result.entry)
             conn.close()
             process.join()
         self.parsed += sum(len(share) for share in shares[1:])
-        return results
+        return findings
 
     def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, TargetsRow]]:
         """Read and parse ``share``: the headings and block ids other notes' links need."""
@@ -192,7 +191,9 @@ class Checker:
         for path in share:
             note = self.index.note(path)
             if note is not None:
-                digest = content_hash(self.index.source(path).data)
+                # The hash is for cache entries that depend on this note's headings.
+                data = self.index.source(path).data
+                digest = content_hash(data) if self.cache is not None else b""
                 rows[path] = (digest, LinkTargets.of(note).dump())
         return rows
 
@@ -238,9 +239,11 @@ def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
         results = []
         for path in share:
             source, note, found = checker.check_one(path)
-            entry = checker.record(source, note, found)
-            keep = checker.cache is not None and _cacheable(source)
-            results.append(_Result(path, entry.findings, entry if keep else None))
+            if checker.cache is not None and _cacheable(source):
+                entry = checker._entry(source, note, found)
+                results.append(_Result(path, entry.findings, entry))
+            else:
+                results.append(_Result(path, [finding_row(f) for f in found], None))
         conn.send(results)
     except BaseException:
         conn.send(("error", traceback.format_exc()))

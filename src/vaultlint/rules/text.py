@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.mojibake import Repair, find_repairs
+from vaultlint.parse import end_of_line
 from vaultlint.rules.base import Context, Example, Rule
 
 # The last blank of a line; the run is then followed backwards. (``[ \t]+(?=\r?$)``
@@ -224,7 +225,7 @@ class IrregularWhitespace(Rule):
             if note.region_at(start) is not None:
                 continue
             line_start = text.rfind("\n", 0, start) + 1
-            line_end = _line_end(text, end)
+            line_end = end_of_line(text, end)
             at_end = not text[end:line_end].strip()
             at_start = not text[line_start:start].strip()
             if at_start and at_end:
@@ -249,15 +250,6 @@ class IrregularWhitespace(Rule):
                 f"{', '.join(names)}{where}",
                 Fix(tuple(edits)),
             )
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    if end == -1:
-        end = len(text)
-    if end > pos and text[end - 1] == "\r":
-        end -= 1
-    return end
 
 
 def _outside_mojibake(text: str, start: int, end: int, edits: list[Edit]) -> list[Edit]:
