@@ -1,3 +1,3 @@
-from vaultlint.cli import main
+from vaultlint.cli import entry
 
-raise SystemExit(main())
+entry()

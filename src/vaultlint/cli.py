@@ -223,6 +223,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_error(exc, verbose)
 
 
+def entry() -> None:
+    """The ``vaultlint`` command: ``main()``, then exit without freeing the heap.
+
+    Tearing down the millions of objects of a parsed vault took 0.3 s of a
+    10k-note check; nothing is left to do once the output is flushed.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or EXIT_FINDINGS
+    os._exit(code)
+
+
 def _report_error(exc: Exception, verbose: bool) -> int:
     from vaultlint.config import ConfigError
     from vaultlint.engine import SelectionError

@@ -75,7 +75,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Region:
     """A protected stretch of text (code, comment, math...)."""
 
@@ -102,7 +102,7 @@ class Frontmatter:
     closed: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Heading:
     level: int
     text: str  # raw heading text: no #s, no closing #s, no surrounding spaces
@@ -116,7 +116,7 @@ class Heading:
     setext: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FieldEntry:
     key: str
     value: str
@@ -128,7 +128,7 @@ class FieldEntry:
     value_end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Link:
     kind: LinkKind
     raw: str  # the link's target text as written (before the display text)
@@ -147,7 +147,7 @@ class Link:
         return self.kind in ("embed", "markdown-embed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tag:
     name: str  # without ``#``
     line: int
@@ -155,7 +155,7 @@ class Tag:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BlockId:
     id: str
     line: int

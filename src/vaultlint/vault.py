@@ -107,7 +107,10 @@ def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Sourc
     try:
         with open(root / path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            data = handle.read(max_bytes + 1)
+            # Asking for exactly the size avoids allocating max_bytes for each note.
+            data = handle.read(min(st.st_size, max_bytes) + 1)
+            if len(data) > st.st_size and len(data) <= max_bytes:  # it grew since fstat
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as exc:
         problem = f"cannot be read: {exc.strerror or exc}"
         return Source(path, b"", None, False, problem, "file-unreadable")
