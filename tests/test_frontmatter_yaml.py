@@ -49,7 +49,7 @@ def assert_same_as_ruamel(raw: str) -> None:
         "{!,}",
         "%YAML 1.1\n---\na: yes\n",
         "Author: [[Some Person]]\n",
-        "q: \"tab\\there é 📘\"\n",
+        'q: "tab\\there é 📘"\n',
     ],
 )
 def test_reads_what_ruamel_reads(raw: str) -> None:
