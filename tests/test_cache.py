@@ -285,3 +285,30 @@ def test_a_parallel_run_counts_every_note_it_parsed(
     monkeypatch.setattr(pipeline, "PARALLEL_MIN", 10)
     notes = len(list(vault.rglob("*.md")))
     assert parsed(capsys, vault, "--no-cache", "-j", "2") == notes
+
+
+@pytest.mark.parametrize("first", ["full", "concise", "json"])
+def test_text_output_from_the_cache_equals_an_uncached_run(
+    capsys: pytest.CaptureFixture[str], vault: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Each entry keeps its findings' text in the format of the run that stored it;
+    a run in another format (or with colour) renders them again."""
+
+    def text(fmt: str, *extra: str) -> str:
+        code, out, _ = run(capsys, "check", str(vault), "--output-format", fmt, *extra)
+        assert code == 1
+        return out
+
+    expected = {fmt: text(fmt, "--no-cache") for fmt in ("full", "concise")}
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    expected["color"] = text("full", "--no-cache")
+    assert expected["color"] != expected["full"]
+    monkeypatch.delenv("FORCE_COLOR")
+    text(first)  # fills the cache
+    for _ in range(2):
+        assert text("full") == expected["full"]
+        assert text("concise") == expected["concise"]
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        assert text("full") == expected["color"]
+        monkeypatch.delenv("FORCE_COLOR")
+    assert parsed(capsys, vault) == 0

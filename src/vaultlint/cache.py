@@ -6,7 +6,9 @@ schemas and the rule selection), holding an entry per note:
 - the note's content hash, and the ``os.stat`` facts that let a later run
   trust that hash without reading the file (as git and ruff do; a file
   modified less than ``RACY_NS`` before the cache is written is read again);
-- its findings, as plain tuples;
+- its findings, as plain tuples pickled into one ``bytes`` (unpacked only when
+  a run needs the findings themselves), their counts, and their text in the
+  output format of the run that stored them (a warm run prints that text);
 - its headings and block ids (what other notes' ``#subpath`` links need);
 - what the findings depend on outside the note: the hash of the vault's file
   names (for notes with links) and the content hashes of the notes whose
@@ -37,12 +39,12 @@ from vaultlint.model import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 1
+_FORMAT = 2
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
 FindingRow = tuple[Any, ...]
-TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
+Counts = tuple[int, int, int, int]  # findings, safe fixes, unsafe fixes, not info
 
 
 def content_hash(data: bytes) -> bytes:
@@ -68,16 +70,64 @@ def stat_key(path: str) -> StatKey | None:
 
 
 @dataclass(slots=True)
+class NoteResult:
+    """One note's findings, packed to move between processes and into the cache
+    cheaply, counted, and rendered in the run's text format (``text_key``)."""
+
+    path: str
+    rows: bytes  # ``pack_findings``
+    counts: Counts
+    text: bytes | None = None  # UTF-8
+    text_key: str | None = None
+    live: list[Finding] | None = None  # the findings, when this process made them
+
+    def findings(self) -> list[Finding]:
+        if self.live is None:
+            self.live = unpack_findings(self.path, self.rows)
+        return self.live
+
+    def shipped(self) -> NoteResult:
+        """This result without its live findings, to send to another process."""
+        return NoteResult(self.path, self.rows, self.counts, self.text, self.text_key)
+
+
+def count(findings: Sequence[Finding]) -> Counts:
+    safe = unsafe = failing = 0
+    for f in findings:
+        if f.fix is not None:
+            if f.fix.safe:
+                safe += 1
+            else:
+                unsafe += 1
+        if f.severity is not Severity.INFO:
+            failing += 1
+    return len(findings), safe, unsafe, failing
+
+
+@dataclass(slots=True)
 class Entry:
     hash: bytes
     stat: StatKey | None
-    findings: list[FindingRow]
-    targets: TargetsRow | None  # None for a file that is not a UTF-8 note
+    rows: bytes
+    counts: Counts
+    text: bytes | None
+    text_key: str | None
+    targets: bytes | None  # packed ``LinkTargets.dump``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
 
     def row(self) -> tuple[Any, ...]:
-        return (self.hash, self.stat, self.findings, self.targets, self.names, self.deps)
+        return (
+            self.hash,
+            self.stat,
+            self.rows,
+            self.counts,
+            self.text,
+            self.text_key,
+            self.targets,
+            self.names,
+            self.deps,
+        )
 
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -120,6 +170,23 @@ def finding_from_row(path: str, row: FindingRow) -> Finding:
     )
 
 
+def pack(data: Any) -> bytes:
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(packed: bytes) -> Any:
+    """Unpickle plain data only (no class can be named, so no code can run)."""
+    return _PlainUnpickler(io.BytesIO(packed)).load()
+
+
+def pack_findings(findings: Sequence[Finding]) -> bytes:
+    return pack([finding_row(f) for f in findings])
+
+
+def unpack_findings(path: str, rows: bytes) -> list[Finding]:
+    return [finding_from_row(path, row) for row in unpack(rows)]
+
+
 class _PlainUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
@@ -138,7 +205,7 @@ class Cache:
     def load(self) -> None:
         try:
             with open(self.file, "rb") as handle:
-                data = _PlainUnpickler(io.BytesIO(handle.read())).load()
+                data = unpack(handle.read())
             self.entries = {path: Entry(*row) for path, row in data.items()}
             for entry in self.entries.values():
                 _check_entry(entry)
@@ -218,11 +285,17 @@ class Cache:
 
 
 def _check_entry(entry: Entry) -> None:
-    if not isinstance(entry.hash, bytes) or not isinstance(entry.findings, list):
+    """Raise on an entry of the wrong shape (its rows are checked when unpacked)."""
+    if not (
+        isinstance(entry.hash, bytes)
+        and isinstance(entry.rows, bytes)
+        and isinstance(entry.counts, tuple)
+        and len(entry.counts) == 4
+        and all(isinstance(n, int) for n in entry.counts)
+        and (entry.text is None or isinstance(entry.text, bytes))
+        and (entry.targets is None or isinstance(entry.targets, bytes))
+    ):
         raise ValueError("bad cache entry")
-    for row in entry.findings:
-        if not isinstance(row, tuple) or len(row) != 11:
-            raise ValueError("bad cache entry")
 
 
 class NotACache(Exception):

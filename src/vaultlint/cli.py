@@ -18,10 +18,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint import __version__
-from vaultlint.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from vaultlint.cache import NoteResult
+    from vaultlint.model import Finding
 
 COMMANDS = ("check", "rule", "init", "config", "clean", "report")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -262,13 +265,19 @@ def _report_error(exc: Exception, verbose: bool) -> int:
 
 @dataclass
 class CheckRun:
-    findings: list[Finding] = field(default_factory=list)
+    results: list[NoteResult] = field(default_factory=list)  # sorted by path at the end
     fixed: Counter[str] = field(default_factory=Counter)
     diffs: list[str] = field(default_factory=list)
-    hidden_unsafe: int = 0
     root: Path = Path(".")
     checked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # notes left unfixed by an internal error
+
+    def findings(self) -> list[Finding]:
+        return [f for result in self.results for f in result.findings()]
+
+    def total(self, column: int) -> int:
+        """A sum over the results' counts (0 findings, 1 safe fixes, 2 unsafe, 3 failing)."""
+        return sum(result.counts[column] for result in self.results)
 
 
 def run_check(ns: argparse.Namespace) -> int:
@@ -292,12 +301,14 @@ def run_check(ns: argparse.Namespace) -> int:
     if not ns.no_cache and not ns.diff and cache_worth_loading(len(targets), len(index.notes)):
         cache = _open_cache(ns, root, config, schemas)
     checker = Checker(engine, index, cache, ns.jobs or default_jobs())
+    if not ns.statistics:
+        checker.render, checker.text_key = _text_format(ns)
     run = _check_targets(ns, root, checker, targets)
     if cache is not None:
         cache.forget(index.files)
         cache.save()
     run.root, run.checked = root, targets
-    run.findings.sort(key=Finding.sort_key)
+    run.results.sort(key=_result_path)
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
@@ -307,6 +318,21 @@ def run_check(ns: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return _finish(ns, run)
+
+
+def _result_path(result: NoteResult) -> str:
+    return result.path
+
+
+def _text_format(ns: argparse.Namespace) -> tuple[Any, str | None]:
+    """How to render one note's findings in the run's text format, and its key:
+    (None, None) for the other formats."""
+    from vaultlint.output.text import text_renderer, wants_color
+
+    fmt = ns.output_format or _default_format()
+    color = wants_color(sys.stdout if ns.output_file is None else None)
+    render = text_renderer(fmt, color)
+    return render, None if render is None else f"{fmt}{'+color' if color else ''}"
 
 
 def open_vault(paths: Sequence[Path], config_file: Path | None) -> tuple[Path, Any, Any, Any]:
@@ -369,8 +395,7 @@ def _check_targets(
     if ns.fix or ns.diff:
         _fix_targets(ns, root, checker, targets, run)
     else:
-        run.findings = checker.check(targets)
-    run.hidden_unsafe += sum(1 for f in run.findings if f.fix is not None and not f.fix.safe)
+        run.results = checker.check(targets)
     return run
 
 
@@ -385,27 +410,27 @@ def _fix_targets(
     for path in targets:
         progress.advance()
         cached = checker.cached(path)
-        if cached is not None and not any(applicable(f, ns.unsafe_fixes) for f in cached):
-            run.findings.extend(cached)
+        if cached is not None and not any(
+            applicable(f, ns.unsafe_fixes) for f in cached.findings()
+        ):
+            run.results.append(cached)
             continue
         source, note, findings = checker.check_one(path)
         if note is None:
-            checker.record(source, None, findings)
-            run.findings.extend(findings)
+            checker.record(source, None, _add(run, checker.result(path, findings)))
             continue
         try:
             outcome = fix_note(note, engine.check, unsafe=ns.unsafe_fixes)
         except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others
             run.errors.append(str(exc))
-            run.findings.extend(findings)
+            _add(run, checker.result(path, findings))
             continue
         if not outcome.changed:
-            checker.record(source, note, outcome.findings)
-            run.findings.extend(outcome.findings)
+            checker.record(source, note, _add(run, checker.result(path, outcome.findings)))
             continue
         data = encode(outcome.note.text, note.bom)
         if ns.diff:
-            run.findings.extend(outcome.findings)
+            _add(run, checker.result(path, outcome.findings))
             run.fixed.update(outcome.fixed)
             run.diffs.append(_unified_diff(path, note.text, outcome.note.text))
             continue
@@ -413,17 +438,21 @@ def _fix_targets(
         if problem is not None:
             print(f"vaultlint: warning: {path}: {problem}", file=sys.stderr)
             findings = engine.check(note)
-            checker.record(source, note, findings)
-            run.findings.extend(findings)
+            checker.record(source, note, _add(run, checker.result(path, findings)))
             continue
-        run.findings.extend(outcome.findings)
+        result = _add(run, checker.result(path, outcome.findings))
         run.fixed.update(outcome.fixed)
         written = decode(path, data)  # no stat: a file just written is read again next time
         index.replace(outcome.note, written)
-        checker.record(written, outcome.note, outcome.findings)
+        checker.record(written, outcome.note, result)
         if not ns.quiet:
             print(f"Fixing {path}", file=sys.stderr)
     progress.close()
+
+
+def _add(run: CheckRun, result: NoteResult) -> NoteResult:
+    run.results.append(result)
+    return result
 
 
 def _unified_diff(path: str, old: str, new: str) -> str:
@@ -455,7 +484,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
     _emit(ns, run)
     if ns.exit_zero:
         return EXIT_OK
-    failing = any(f.severity is not Severity.INFO for f in run.findings)
+    failing = run.total(3) > 0
     if failing or (ns.exit_non_zero_on_fix and fixed):
         return EXIT_FINDINGS
     return EXIT_OK
@@ -473,14 +502,25 @@ def open_output(path: Path | None) -> TextIO:
 
 def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
     from vaultlint.output import OutputContext, renderer
+    from vaultlint.output.text import write_texts
 
     fmt = ns.output_format or _default_format()
+    render, key = (None, None) if ns.statistics else _text_format(ns)
     out = open_output(ns.output_file)
     try:
         if ns.statistics:
-            _statistics(run.findings, out)
+            _statistics(run.findings(), out)
+        elif render is not None:
+            texts = (
+                r.text
+                if r.text is not None and r.text_key == key
+                else render(r.findings()).encode()
+                for r in run.results
+                if r.counts[0]
+            )
+            write_texts(fmt, texts, out)
         else:
-            renderer(fmt)(run.findings, out, OutputContext(run.root, run.checked))
+            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
     finally:
         if out is not sys.stdout:
             out.close()
@@ -496,7 +536,7 @@ def _default_format() -> str:
 
 
 def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
-    left = len(run.findings)
+    left = run.total(0)
     fixed = sum(run.fixed.values())
     if not left and not fixed:
         return "All checks passed!"
@@ -504,10 +544,11 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
     if ns.fix:
         text = f"Found {left + fixed} {noun} ({fixed} fixed, {left} remaining)."
     else:
-        fixable = sum(1 for f in run.findings if f.fix is not None and f.fix.safe)
+        fixable = run.total(1)
         text = f"Found {left} {noun}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
-    if run.hidden_unsafe and not ns.unsafe_fixes:
-        text += f" {run.hidden_unsafe} more fixable with --fix --unsafe-fixes."
+    hidden_unsafe = run.total(2)
+    if hidden_unsafe and not ns.unsafe_fixes:
+        text += f" {hidden_unsafe} more fixable with --fix --unsafe-fixes."
     return text
 
 

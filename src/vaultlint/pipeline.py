@@ -9,7 +9,8 @@ fixed share of the notes through two steps: it parses its share and sends
 back each note's headings and block ids; once every worker has, it receives
 the others' (``#subpath`` links in its notes may point at them) and checks its
 share. So each note is read and parsed once, by one process. The findings
-come back as plain tuples and equal the serial path's, which tests compare.
+come back packed (``NoteResult``), already rendered in the run's text format,
+and equal the serial path's, which tests compare.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from vaultlint.cache import (
     Cache,
     Entry,
-    FindingRow,
-    TargetsRow,
+    NoteResult,
     content_hash,
-    finding_from_row,
-    finding_row,
+    count,
     names_hash,
+    pack,
+    pack_findings,
 )
 from vaultlint.engine import Engine
 from vaultlint.links import LinkTargets
@@ -55,13 +56,7 @@ def cache_worth_loading(targets: int, notes: int) -> bool:
     return targets * SMALL_RUN >= notes
 
 
-@dataclass
-class _Result:
-    """One checked note, in plain data (what a worker sends back)."""
-
-    path: str
-    rows: list[FindingRow]
-    entry: Entry | None
+Render = Callable[[Sequence[Finding]], str]
 
 
 @dataclass
@@ -70,6 +65,10 @@ class Checker:
     index: VaultIndex
     cache: Cache | None = None
     jobs: int = 1
+    # The run's text format: ``render`` turns one note's findings into their text,
+    # ``text_key`` names the format (texts cached under another key are not used).
+    render: Render | None = None
+    text_key: str | None = None
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
 
@@ -78,29 +77,37 @@ class Checker:
 
     # --- the cache -------------------------------------------------------------
 
-    def cached(self, path: str) -> list[Finding] | None:
-        """The findings of ``path`` from the cache, when its entry still holds."""
+    def cached(self, path: str) -> NoteResult | None:
+        """The result for ``path`` from the cache, when its entry still holds."""
         cache = self.cache
         if cache is None:
             return None
         entry = cache.valid(self.index.root, path, self.names)
         if entry is None:
             return None
-        try:
-            findings = [finding_from_row(path, row) for row in entry.findings]
-        except Exception:  # an entry of the right shape but wrong contents
-            return None
+        result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key)
+        if result.text_key != self.text_key or result.text is None:
+            try:
+                findings = result.findings()
+            except Exception:  # an entry of the right shape but wrong contents
+                return None
+            result = self.result(path, findings)
         self.hashes[path] = entry.hash
         if entry.targets is not None:
-            self.index.target_rows[path] = entry.targets
-        return findings
+            self.index.packed_targets[path] = entry.targets
+        return result
 
-    def record(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> None:
+    def result(self, path: str, findings: list[Finding]) -> NoteResult:
+        text = None if self.render is None else self.render(findings).encode()
+        key = None if text is None else self.text_key
+        return NoteResult(path, pack_findings(findings), count(findings), text, key, findings)
+
+    def record(self, source: Source, note: Note | None, result: NoteResult) -> None:
         """Store what checking ``source`` found in the cache (when there is one)."""
         if self.cache is not None and _cacheable(source):
-            self.cache.store(source.path, self._entry(source, note, findings))
+            self.cache.store(source.path, self._entry(source, note, result))
 
-    def _entry(self, source: Source, note: Note | None, findings: Sequence[Finding]) -> Entry:
+    def _entry(self, source: Source, note: Note | None, result: NoteResult) -> Entry:
         digest = content_hash(source.data)
         self.hashes[source.path] = digest
         deps: tuple[tuple[str, bytes], ...] = ()
@@ -110,8 +117,11 @@ class Checker:
         return Entry(
             hash=digest,
             stat=source.stat,
-            findings=[finding_row(f) for f in findings],
-            targets=None if note is None else LinkTargets.of(note).dump(),
+            rows=result.rows,
+            counts=result.counts,
+            text=result.text,
+            text_key=result.text_key,
+            targets=None if note is None else pack(LinkTargets.of(note).dump()),
             names=self.names if note is not None and note.links else None,
             deps=deps,
         )
@@ -135,29 +145,29 @@ class Checker:
         self.parsed += 1
         return source, note, self.engine.check(note)
 
-    def check(self, targets: Sequence[str]) -> list[Finding]:
-        """The findings of every note in ``targets``, unsorted."""
-        findings: list[Finding] = []
+    def check(self, targets: Sequence[str]) -> list[NoteResult]:
+        """The result of every note in ``targets``, in no particular order."""
+        results: list[NoteResult] = []
         stale: list[str] = []
         for path in targets:
             found = self.cached(path)
             if found is None:
                 stale.append(path)
             else:
-                findings.extend(found)
+                results.append(found)
         if self.jobs > 1 and len(stale) >= PARALLEL_MIN and _can_fork():
-            findings += self._check_parallel(stale)
+            results += self._check_parallel(stale)
         else:
-            for path in stale:
-                findings += self._check_serial(path)
-        return findings
+            results += [self._check_serial(path) for path in stale]
+        return results
 
-    def _check_serial(self, path: str) -> list[Finding]:
-        source, note, found = self.check_one(path)
-        self.record(source, note, found)
-        return found
+    def _check_serial(self, path: str) -> NoteResult:
+        source, note, findings = self.check_one(path)
+        result = self.result(path, findings)
+        self.record(source, note, result)
+        return result
 
-    def _check_parallel(self, stale: Sequence[str]) -> list[Finding]:
+    def _check_parallel(self, stale: Sequence[str]) -> list[NoteResult]:
         shares = _shares(stale, self.jobs)
         context = multiprocessing.get_context("fork")
         pipes = []
@@ -173,19 +183,20 @@ class Checker:
             others = [own_rows, *(rows for m, rows in enumerate(worker_rows) if m != n)]
             conn.send(_merged(others))
         self._take_rows(_merged(worker_rows))
-        findings = [f for path in shares[0] for f in self._check_serial(path)]
+        results = [self._check_serial(path) for path in shares[0]]
         for conn, process in pipes:
-            result: _Result
-            for result in _receive(conn):
-                findings += [finding_from_row(result.path, row) for row in result.rows]
-                if self.cache is not None and result.entry is not None:
-                    self.cache.store(result.path, result.entry)
+            result: NoteResult
+            entry: Entry | None
+            for result, entry in _receive(conn):
+                results.append(result)
+                if self.cache is not None and entry is not None:
+                    self.cache.store(result.path, entry)
             conn.close()
             process.join()
         self.parsed += sum(len(share) for share in shares[1:])
-        return findings
+        return results
 
-    def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, TargetsRow]]:
+    def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """Read and parse ``share``: the headings and block ids other notes' links need."""
         rows = {}
         for path in share:
@@ -194,27 +205,18 @@ class Checker:
                 # The hash is for cache entries that depend on this note's headings.
                 data = self.index.source(path).data
                 digest = content_hash(data) if self.cache is not None else b""
-                rows[path] = (digest, LinkTargets.of(note).dump())
+                rows[path] = (digest, pack(LinkTargets.of(note).dump()))
         return rows
 
-    def _take_rows(self, rows: dict[str, tuple[bytes, TargetsRow]]) -> None:
+    def _take_rows(self, rows: dict[str, tuple[bytes, bytes]]) -> None:
         for path, (digest, targets) in rows.items():
             self.hashes[path] = digest
-            self.index.target_rows[path] = targets
+            self.index.packed_targets[path] = targets
 
 
 def _shares(stale: Sequence[str], jobs: int) -> list[list[str]]:
-    """``stale`` split for ``jobs`` processes, this one's share first.
-
-    This process also turns the workers' rows into findings and prints them,
-    so it takes a fifth less than a worker.
-    """
-    shares = [list(stale[i::jobs]) for i in range(jobs)]
-    moved = len(shares[0]) // 5
-    for n, path in enumerate(shares[0][len(shares[0]) - moved :]):
-        shares[1 + n % (jobs - 1)].append(path)
-    del shares[0][len(shares[0]) - moved :]
-    return shares
+    """``stale`` split evenly for ``jobs`` processes, this one's share first."""
+    return [list(stale[i::jobs]) for i in range(jobs)]
 
 
 def _merged(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -238,12 +240,12 @@ def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
         checker._take_rows(_receive(conn))
         results = []
         for path in share:
-            source, note, found = checker.check_one(path)
+            source, note, findings = checker.check_one(path)
+            result = checker.result(path, findings)
+            entry = None
             if checker.cache is not None and _cacheable(source):
-                entry = checker._entry(source, note, found)
-                results.append(_Result(path, entry.findings, entry))
-            else:
-                results.append(_Result(path, [finding_row(f) for f in found], None))
+                entry = checker._entry(source, note, result)
+            results.append((result.shipped(), entry))
         conn.send(results)
     except BaseException:
         conn.send(("error", traceback.format_exc()))

@@ -148,8 +148,8 @@ class VaultIndex:
         self._resolver: LinkResolver | None = None
         # Headings and block ids of notes not parsed in this process (cache, workers).
         self.known_targets: dict[str, LinkTargets] = {}
-        # ... and the same as plain rows (``LinkTargets.dump``), turned into those on demand.
-        self.target_rows: dict[str, tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = {}
+        # ... and the same packed (``cache.pack`` of ``LinkTargets.dump``), unpacked on demand.
+        self.packed_targets: dict[str, bytes] = {}
 
     @property
     def resolver(self) -> LinkResolver:
@@ -181,18 +181,23 @@ class VaultIndex:
         self._sources[note.path] = source
         self._notes[note.path] = note
         self.known_targets.pop(note.path, None)
-        self.target_rows.pop(note.path, None)
+        self.packed_targets.pop(note.path, None)
 
     def stored_targets(self, path: str) -> LinkTargets | None:
         """The headings and block ids of ``path`` supplied from outside this process."""
         known = self.known_targets.get(path)
         if known is None:
-            row = self.target_rows.pop(path, None)
-            if row is None:
+            packed = self.packed_targets.pop(path, None)
+            if packed is None:
                 return None
+            from vaultlint.cache import unpack
             from vaultlint.links import LinkTargets
 
-            known = self.known_targets[path] = LinkTargets.build(*row)
+            try:
+                known = LinkTargets.build(*unpack(packed))
+            except Exception:  # a cache entry of the right shape but wrong contents
+                return None
+            self.known_targets[path] = known
         return known
 
     def add_note(self, note: Note) -> None:
