@@ -75,7 +75,7 @@ class NoteResult:
     cheaply, counted, and rendered in the run's text format (``text_key``)."""
 
     path: str
-    rows: bytes  # ``pack_findings``
+    rows: bytes | None  # ``pack_findings``; None until needed (``packed``)
     counts: Counts
     text: bytes | None = None  # UTF-8
     text_key: str | None = None
@@ -83,12 +83,19 @@ class NoteResult:
 
     def findings(self) -> list[Finding]:
         if self.live is None:
+            assert self.rows is not None
             self.live = unpack_findings(self.path, self.rows)
         return self.live
 
-    def shipped(self) -> NoteResult:
-        """This result without its live findings, to send to another process."""
-        return NoteResult(self.path, self.rows, self.counts, self.text, self.text_key)
+    def packed(self) -> bytes:
+        if self.rows is None:
+            self.rows = pack_findings(self.findings())
+        return self.rows
+
+    def shipped(self, with_findings: bool) -> NoteResult:
+        """This result to send to another process: its findings packed when wanted."""
+        rows = self.packed() if with_findings else None
+        return NoteResult(self.path, rows, self.counts, self.text, self.text_key)
 
 
 def count(findings: Sequence[Finding]) -> Counts:

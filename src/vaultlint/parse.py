@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -137,16 +138,18 @@ def _line_matches(
     from ``start`` (itself a line start) on; each begins at ``m.start("prefix")``."""
     at_start, after_newline = patterns
     first = at_start.match(text, start)
-    if first is not None:
-        yield first
-    yield from after_newline.finditer(text, start)
+    matches = after_newline.finditer(text, start)
+    return matches if first is None else chain((first,), matches)
 
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
-_ATX, _ATX_AFTER_NEWLINE = _line_patterns(
-    r"(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<hashes>#{1,6})(?=[ \t]|\r?$)(?P<rest>[^\r\n]*)"
+# The heading's text is ``content``, without the blanks around it and without a
+# closing run of #s (which needs a blank before it); the line ends at a \r or \n.
+_ATX_LINES = _line_patterns(
+    r"(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<hashes>#{1,6})(?=[ \t]|\r?(?:\n|\Z))"
+    r"(?P<rest>(?:[ \t]+(?P<content>[^\r\n]*?))??(?P<closing>[ \t]+#+)?[ \t]*)(?=[\r\n]|\Z)"
 )
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_ATX = _ATX_LINES[0]
 _SETEXT = re.compile(r"^[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
 _SETEXT_AFTER_NEWLINE = re.compile(r"\n[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
 _QUOTE_LINE = re.compile(r"[ ]{0,3}>")
@@ -412,30 +415,24 @@ _NO_HEADINGS_IN = frozenset(
 
 def _headings(note: Note) -> list[Heading]:
     text = note.text
-    found: list[
-        tuple[int, int, int, int, int, int, bool]
-    ] = []  # start, end, level, ts, te, depth, setext
-    for m in _line_matches((_ATX, _ATX_AFTER_NEWLINE), text, note.body_start):
-        hashes_at = m.start("hashes")
-        region = note.region_at(hashes_at)
-        if region is not None and region.kind in _NO_HEADINGS_IN:
-            continue
-        rest = m.group("rest")
-        rest_start = m.start("rest")
-        stripped = rest.rstrip("\r")
-        closing = _CLOSING_HASHES.search(stripped)
-        if closing is not None:
-            stripped = stripped[: closing.start()]
-        lead = len(stripped) - len(stripped.lstrip(" \t"))
-        content = stripped.strip(" \t")
-        ts = rest_start + lead
-        end = rest_start + len(rest.rstrip("\r"))
-        depth = m.group("prefix").count(">")
-        found.append(
-            (m.start("prefix"), end, len(m.group("hashes")), ts, ts + len(content), depth, False)
-        )
+    regions, region_starts = note.regions, note._region_starts
+    # start, end, level, text start, text end, quote depth, setext
+    found: list[tuple[int, int, int, int, int, int, bool]] = []
+    for m in _line_matches(_ATX_LINES, text, note.body_start):
+        hashes_at, after_hashes = m.span("hashes")
+        if regions:
+            i = bisect_right(region_starts, hashes_at) - 1
+            if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
+                continue
+        ts, te = m.span("content")
+        if ts < 0:  # no text: where it would start
+            ts = te = m.start("closing") if m.start("closing") >= 0 else m.end("rest")
+        prefix_start, prefix_end = m.span("prefix")
+        depth = text.count(">", prefix_start, prefix_end)
+        found.append((prefix_start, m.end("rest"), after_hashes - hashes_at, ts, te, depth, False))
     found.extend(_setext_headings(note))
     found.sort()
+    starts = note.line_starts
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
     for (start, end, level, ts, te, depth, setext), section_end in zip(
@@ -446,18 +443,19 @@ def _headings(note: Note) -> list[Heading]:
             if quote_end is not None:
                 section_end = min(section_end, quote_end.start())
         section_end = max(section_end, end)
+        # level, text, line, start, end, text_start, text_end, section_end, depth, setext
         headings.append(
             Heading(
-                level=level,
-                text=text[ts:te],
-                line=note.line_of(start),
-                start=start,
-                end=end,
-                text_start=ts,
-                text_end=te,
-                section_end=section_end,
-                quote_depth=depth,
-                setext=setext,
+                level,
+                text[ts:te],
+                bisect_right(starts, start),
+                start,
+                end,
+                ts,
+                te,
+                section_end,
+                depth,
+                setext,
             )
         )
     return headings

@@ -30,7 +30,6 @@ from vaultlint.cache import (
     count,
     names_hash,
     pack,
-    pack_findings,
 )
 from vaultlint.engine import Engine
 from vaultlint.links import LinkTargets
@@ -100,7 +99,7 @@ class Checker:
     def result(self, path: str, findings: list[Finding]) -> NoteResult:
         text = None if self.render is None else self.render(findings).encode()
         key = None if text is None else self.text_key
-        return NoteResult(path, pack_findings(findings), count(findings), text, key, findings)
+        return NoteResult(path, None, count(findings), text, key, findings)
 
     def record(self, source: Source, note: Note | None, result: NoteResult) -> None:
         """Store what checking ``source`` found in the cache (when there is one)."""
@@ -117,7 +116,7 @@ class Checker:
         return Entry(
             hash=digest,
             stat=source.stat,
-            rows=result.rows,
+            rows=result.packed(),
             counts=result.counts,
             text=result.text,
             text_key=result.text_key,
@@ -245,7 +244,9 @@ def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
             entry = None
             if checker.cache is not None and _cacheable(source):
                 entry = checker._entry(source, note, result)
-            results.append((result.shipped(), entry))
+            # Without a text to print, this process will want the findings themselves.
+            wanted = checker.render is None
+            results.append((result.shipped(with_findings=wanted), entry))
         conn.send(results)
     except BaseException:
         conn.send(("error", traceback.format_exc()))
