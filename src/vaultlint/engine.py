@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from vaultlint.config import Config
 from vaultlint.model import Finding, Note, Severity
@@ -16,6 +17,8 @@ from vaultlint.suppress import (
     unused_directives,
 )
 from vaultlint.vault import Source, VaultIndex
+
+_POSITION = attrgetter("line", "column", "code")
 
 
 class SelectionError(Exception):
@@ -117,7 +120,7 @@ class Engine:
                 findings.append(finding)
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
-        findings.sort(key=Finding.sort_key)
+        findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
 
     def _suppress(self, note: Note, plan: _Plan, findings: list[Finding]) -> list[Finding]:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote
 
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from vaultlint.vault import VaultIndex
 
 # R40: these characters and line breaks count as spaces when headings are compared.
-_HEADING_PUNCTUATION = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]")
-_SPACES = re.compile(r"\s+")
+# Runs of punctuation, line breaks and spaces: each becomes one space (R40).
+_BREAKS = re.compile(r"(?:[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]|\s)+")
 # What a wikilink path cannot hold (R27) and still be reached by a link.
 _UNLINKABLE = re.compile(r"[#|^\[\]]|%%")
 # Names a suggestion must score (0-100, rapidfuzz ratio) to be shown, and to be fixed to.
@@ -40,9 +41,28 @@ FIX_MARGIN = 10.0  # how far ahead of the next name the one fixed to must be
 SubpathKind = Literal["heading", "block"]
 
 
+@lru_cache(maxsize=65536)
 def normalize_heading(text: str) -> str:
-    """R40: punctuation and line breaks as spaces, spaces collapsed, trimmed, lower case."""
-    return _SPACES.sub(" ", _HEADING_PUNCTUATION.sub(" ", text)).strip().lower()
+    """R40: punctuation and line breaks as spaces, spaces collapsed, trimmed, lower case.
+
+    Cached: the same headings (``**Notes**``) recur across a vault's notes.
+    """
+    return _BREAKS.sub(" ", text).strip().lower()
+
+
+TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def targets_row(note: Note) -> TargetsRow:
+    """A note's headings (levels, texts) and block ids as plain data, for the cache
+    and other processes; ``LinkTargets.build`` makes them searchable."""
+    # Setext headings and headings in quotes or callouts are kept although the
+    # spec leaves them open (OQ9): a link they satisfy is not reported.
+    return (
+        tuple(h.level for h in note.headings),
+        tuple(h.text for h in note.headings),
+        tuple(b.id for b in note.block_ids),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +76,7 @@ class LinkTargets:
 
     @classmethod
     def of(cls, note: Note) -> LinkTargets:
-        # Setext headings and headings in quotes or callouts are kept although
-        # the spec leaves them open (OQ9): a link they satisfy is not reported.
-        return cls.build(
-            tuple(h.level for h in note.headings),
-            tuple(h.text for h in note.headings),
-            tuple(b.id for b in note.block_ids),
-        )
+        return cls.build(*targets_row(note))
 
     @classmethod
     def build(
@@ -75,10 +89,6 @@ class LinkTargets:
             block_ids=frozenset(b.lower() for b in block_ids),
             texts=tuple(texts),
         )
-
-    def dump(self) -> tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]:
-        """A plain-data form for the cache and worker processes (``build`` reads it)."""
-        return tuple(level for level, _ in self.headings), self.texts, tuple(self.block_ids)
 
     def has_heading_chain(self, parts: Sequence[str]) -> bool:
         """R42: each part matches a later heading deeper than the previous part's match.

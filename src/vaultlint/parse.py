@@ -155,6 +155,10 @@ _SETEXT_AFTER_NEWLINE = re.compile(r"\n[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
 _QUOTE_LINE = re.compile(r"[ ]{0,3}>")
 _NOT_QUOTE_LINE = re.compile(r"^(?![ ]{0,3}>)", re.M)
 _TABLE_ROW = re.compile(r"[ ]{0,3}\|")
+# What ends a paragraph above a setext underline at once (see _paragraph_above).
+_NOT_PARAGRAPH_LINE = re.compile(
+    "|".join(p.pattern for p in (_LIST_ITEM, _QUOTE_LINE, _TABLE_ROW)) + r"|    |\t"
+)
 
 
 def _line_starts(text: str) -> list[int]:
@@ -478,6 +482,10 @@ def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int,
     for m in _SETEXT_AFTER_NEWLINE.finditer(text, note.body_start):
         bar_start = m.start() + 1  # an underline at the body's start underlines nothing
         if bar_start <= note.body_start or note.region_at(bar_start) is not None:
+            continue
+        # Most candidates ("---", "- ") lie under a line no paragraph can end with.
+        above = text[text.rfind("\n", 0, bar_start - 1) + 1 : bar_start - 1]
+        if not above.strip() or _NOT_PARAGRAPH_LINE.match(above) or _ATX.match(above):
             continue
         para = _paragraph_above(note, bar_start)
         if para is None:

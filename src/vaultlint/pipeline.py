@@ -32,7 +32,7 @@ from vaultlint.cache import (
     pack,
 )
 from vaultlint.engine import Engine
-from vaultlint.links import LinkTargets
+from vaultlint.links import targets_row
 from vaultlint.model import Finding, Note
 from vaultlint.vault import Source, VaultIndex
 
@@ -120,7 +120,7 @@ class Checker:
             counts=result.counts,
             text=result.text,
             text_key=result.text_key,
-            targets=None if note is None else pack(LinkTargets.of(note).dump()),
+            targets=None if note is None else pack(targets_row(note)),
             names=self.names if note is not None and note.links else None,
             deps=deps,
         )
@@ -204,7 +204,7 @@ class Checker:
                 # The hash is for cache entries that depend on this note's headings.
                 data = self.index.source(path).data
                 digest = content_hash(data) if self.cache is not None else b""
-                rows[path] = (digest, pack(LinkTargets.of(note).dump()))
+                rows[path] = (digest, pack(targets_row(note)))
         return rows
 
     def _take_rows(self, rows: dict[str, tuple[bytes, bytes]]) -> None:
