@@ -51,7 +51,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -91,6 +91,7 @@ _OUTLINE_NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def section_key(text: str) -> str:
     """How headings compare with section names: ignoring case, spaces, emphasis
     and an outline number (``## 1. Notes`` is the Notes section)."""
@@ -412,14 +413,14 @@ def _scalar_text(value: Any) -> str:
 # --- completeness ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValueProblem:
     entry: FieldEntry
     check: ValueCheck
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FieldState:
     spec: FieldSpec
     state: State
@@ -435,7 +436,7 @@ class FieldState:
         return self.entries[0] if self.entries else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SectionState:
     spec: SectionSpec
     state: State
@@ -450,7 +451,7 @@ class SectionState:
         return self.headings[0] if self.headings else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NoteTypeState:
     schema: Schema
     fields: tuple[FieldState, ...]  # in schema order
@@ -776,14 +777,15 @@ _NOT_CONTENT_REGIONS = ("comment", "html-comment")
 
 
 def _section_state(spec: SectionSpec, view: _NoteView) -> SectionState:
-    headings = tuple(
-        h for h in view.headings(spec.key) if spec.level is None or h.level == spec.level
-    )
+    headings = view.headings(spec.key)
+    if spec.level is not None:
+        headings = [h for h in headings if h.level == spec.level]
     if not headings:
         return SectionState(spec, "missing")
     field_starts, heading_starts = view.starts()
-    filled = tuple(_has_content(view.note, h, field_starts, heading_starts) for h in headings)
-    return SectionState(spec, "filled" if any(filled) else "empty", headings, filled)
+    note = view.note
+    filled = tuple([_has_content(note, h, field_starts, heading_starts) for h in headings])
+    return SectionState(spec, "filled" if any(filled) else "empty", tuple(headings), filled)
 
 
 def section_has_content(note: Note, heading: Heading) -> bool:

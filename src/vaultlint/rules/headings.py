@@ -93,6 +93,7 @@ def _viewed(text: str, core: int) -> _View:
     return _View(text, core, bare, _WORD_CHAR.search(bare) is not None)
 
 
+@lru_cache(maxsize=16384)
 def _unwrap(text: str) -> tuple[str, str] | None:
     """(marker, inner) when emphasis wraps the whole text, as in ``**Overview**``."""
     if len(text) < 3 or text[0] not in _EMPHASIS_CHARS:

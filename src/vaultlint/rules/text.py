@@ -6,6 +6,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.mojibake import Repair, find_repairs
@@ -170,6 +171,7 @@ class Mojibake(Rule):
             )
 
 
+@lru_cache(maxsize=4096)
 def _show(text: str) -> str:
     """Quoted text with invisible characters named, for messages."""
     shown = "".join(
@@ -186,7 +188,8 @@ _ODD_SPACES = "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u200
 _ZERO_WIDTH = "\u200b\u2060\ufeff\u180e"
 # No-break spaces are typography inside a line (French "« oui »", "10 km").
 _NO_BREAK = "\u00a0\u202f"
-_IRREGULAR = re.compile(f"[{_ODD_SPACES}{_ZERO_WIDTH}{_NO_BREAK}]+")
+_IRREGULAR_CLASS = f"[{_ODD_SPACES}{_ZERO_WIDTH}{_NO_BREAK}]"
+_IRREGULAR = re.compile(_IRREGULAR_CLASS + _IRREGULAR_CLASS + "*")  # not "[..]+": see RUN
 
 
 class IrregularWhitespace(Rule):
