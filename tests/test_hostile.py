@@ -146,14 +146,14 @@ def test_unreadable_note_is_a_finding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault = write_vault(tmp_path, {"a.md": "# A\n", "b.md": "# B\n"})
-    real_open = open
+    real_open = os.open
 
-    def deny(file: object, *args: object, **kwargs: object) -> object:
-        if str(file).endswith("b.md"):
+    def deny(file: str, flags: int, *args: int, **kwargs: int) -> int:
+        if str(file).endswith("b.md"):  # as root, a chmod would not deny it
             raise PermissionError(13, "Permission denied")
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, flags, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     code = main(["check", str(vault), "--output-format", "json"])
     findings = json.loads(capsys.readouterr().out)
     assert code == 1

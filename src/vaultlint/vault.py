@@ -105,21 +105,33 @@ def decode(path: str, data: bytes) -> Source:
 
 def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Source:
     try:
-        with open(root / path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            # Asking for exactly the size avoids allocating max_bytes for each note.
-            data = handle.read(min(st.st_size, max_bytes) + 1)
-            if len(data) > st.st_size and len(data) <= max_bytes:  # it grew since fstat
-                data += handle.read(max_bytes + 1 - len(data))
+        fd = os.open(os.path.join(root, path), os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        problem = f"cannot be read: {exc.strerror or exc}"
-        return Source(path, b"", None, False, problem, "file-unreadable")
+        return _unreadable(path, exc)
+    try:
+        st = os.fstat(fd)
+        # Asking for the size (plus one, to see growth) avoids allocating max_bytes.
+        data = os.read(fd, min(st.st_size, max_bytes) + 1)
+        while len(data) <= max_bytes:  # short reads; growth since fstat
+            more = os.read(fd, max_bytes + 1 - len(data))
+            if not more:
+                break
+            data += more
+    except OSError as exc:
+        return _unreadable(path, exc)
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         problem = f"larger than {max_bytes:,} bytes: not checked"
         return Source(path, b"", None, False, problem, "file-too-large")
     source = decode(path, data)
     source.stat = (st.st_size, st.st_mtime_ns, st.st_ino)
     return source
+
+
+def _unreadable(path: str, exc: OSError) -> Source:
+    problem = f"cannot be read: {exc.strerror or exc}"
+    return Source(path, b"", None, False, problem, "file-unreadable")
 
 
 def note_from_source(source: Source) -> Note:

@@ -8,12 +8,15 @@ from typing import Any
 
 def load_yaml(text: str, where: str, error: type[Exception]) -> Any:
     """Safe-load ``text``; a syntax error raises ``error`` naming ``where`` and the spot."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from vaultlint.plainyaml import load_plain
 
     try:
-        return YAML(typ="safe").load(text)
-    except YAMLError as exc:
+        return load_plain(text)
+    except Exception as exc:
+        from ruamel.yaml.error import YAMLError  # only now: importing it takes 7 ms
+
+        if not isinstance(exc, YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -1,13 +1,14 @@
-"""Loading a note's frontmatter: PyYAML's C loader first, ruamel.yaml as the judge.
+"""Loading YAML as plain data: PyYAML's C loader first, ruamel.yaml as the judge.
 
-ruamel.yaml's safe loader decides what a note's frontmatter holds and words
-every error FM01 reports. PyYAML with libyaml (what python-frontmatter reads
-with) loads the same plain data five times faster, so it goes first and
-ruamel.yaml is asked whenever PyYAML might disagree with it: on any error, on a
-duplicate key (which ruamel.yaml rejects and PyYAML would let pass) and on a
-merge key, and on numbers YAML 1.1 reads its own way (``017``, ``1:30``).
-PyYAML's YAML 1.1 booleans (``yes``, ``off``) are strings here, as in YAML
-1.2. Without libyaml, ruamel.yaml does it all.
+ruamel.yaml's safe loader decides what a note's frontmatter (or a config or
+schema file) holds and words every error vaultlint reports. PyYAML with
+libyaml (what python-frontmatter reads with) loads the same plain data five
+times faster, so it goes first and ruamel.yaml is asked whenever PyYAML might
+disagree with it: on any error, on a duplicate key (which ruamel.yaml rejects
+and PyYAML would let pass), on a merge key, on tags and directives, and on
+numbers YAML 1.1 reads its own way (``017``, ``1:30``, ``1e3``). PyYAML's YAML
+1.1 booleans (``yes``, ``off``) are strings here, as in YAML 1.2. Without
+libyaml, ruamel.yaml does it all.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ _ruamel: Any = None
 _fast: Any = None
 
 
-def load_frontmatter(raw: str) -> Any:
-    """The data of the YAML ``raw``; raises ruamel.yaml's error when it is invalid."""
+def load_plain(raw: str) -> Any:
+    """The data of the YAML ``raw``; raises ruamel.yaml's error when it is invalid.
+
+    Nothing but plain data is built: tags that name Python objects are errors.
+    """
     fast = _fast_loader()
     if fast is not None and _UNCOMMON.search(raw) is None:
         try:

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from vaultlint import frontmatter_yaml
-from vaultlint.frontmatter_yaml import load_frontmatter
+from vaultlint import plainyaml
+from vaultlint.plainyaml import load_plain
 
 REFERENCE = YAML(typ="safe")
 
@@ -27,7 +27,7 @@ def _outcome(load: Any, raw: str) -> tuple[str, str]:
 
 
 def assert_same_as_ruamel(raw: str) -> None:
-    assert _outcome(load_frontmatter, raw) == _outcome(REFERENCE.load, raw), raw
+    assert _outcome(load_plain, raw) == _outcome(REFERENCE.load, raw), raw
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_ordinary_frontmatter_does_not_reach_ruamel(monkeypatch: pytest.MonkeyPa
     def refuse() -> Any:
         raise AssertionError("ruamel.yaml asked")
 
-    monkeypatch.setattr(frontmatter_yaml, "_ruamel_loader", refuse)
-    data = load_frontmatter("title: Hello\ntags: [book, read]\nrating: 4.5\n")
+    monkeypatch.setattr(plainyaml, "_ruamel_loader", refuse)
+    data = load_plain("title: Hello\ntags: [book, read]\nrating: 4.5\n")
     assert data == {"title": "Hello", "tags": ["book", "read"], "rating": 4.5}
 
 
