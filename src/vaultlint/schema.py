@@ -77,6 +77,7 @@ class SchemaError(Exception):
     """An invalid schema file; the message is one line naming the file and the key."""
 
 
+@lru_cache(maxsize=4096)
 def field_key(name: str) -> str:
     """How field keys compare: ignoring case and surrounding spaces."""
     return name.strip().casefold()

@@ -50,9 +50,10 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     """
     lines: list[str] = []
     add = lines.append
+    path = _printable(findings[0].path) if findings else ""
     for f in findings:
-        where = _printable(f"{f.path}:{f.line}:{f.column}")
-        message = _printable(f.message)
+        where = f"{path}:{f.line}:{f.column}"
+        message = f.message if f.message.isprintable() else f.message.translate(_CONTROL)
         mark = "" if f.fix is None else "  [*]"
         if color:
             style = _SAFE if f.fix is not None and f.fix.safe else _UNSAFE

@@ -73,6 +73,8 @@ class MissingField(Rule):
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         for state in states_for(note, ctx):
+            if not any(f.spec.required and f.state == "missing" for f in state.fields):
+                continue
             fixes = _missing_field_fixes(note, state.fields)
             for i, field in enumerate(state.fields):
                 if field.spec.required and field.state == "missing":
