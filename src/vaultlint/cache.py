@@ -119,7 +119,7 @@ class Entry:
     counts: Counts
     text: bytes | None
     text_key: str | None
-    targets: bytes | None  # packed ``LinkTargets.dump``; None for a file that is not a note
+    targets: bytes | None  # packed ``links.targets_row``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
 

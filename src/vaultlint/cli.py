@@ -276,6 +276,7 @@ class CheckRun:
     root: Path = Path(".")
     checked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # notes left unfixed by an internal error
+    text_format: str | None = None  # the text format each result's text is in, if any
 
     def findings(self) -> list[Finding]:
         return [f for result in self.results for f in result.findings()]
@@ -309,6 +310,7 @@ def run_check(ns: argparse.Namespace) -> int:
     if not ns.statistics:
         checker.render, checker.text_key = _text_format(ns)
     run = _check_targets(ns, root, checker, targets)
+    run.text_format = checker.text_key
     if cache is not None:
         cache.forget(index.files)
         cache.save()
@@ -414,7 +416,7 @@ def _fix_targets(
     progress = _Progress(len(targets))
     for path in targets:
         progress.advance()
-        cached = checker.cached(path)
+        cached = checker.cached(path, with_findings=True)
         if cached is not None and not any(
             applicable(f, ns.unsafe_fixes) for f in cached.findings()
         ):
@@ -510,20 +512,12 @@ def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
     from vaultlint.output.text import write_texts
 
     fmt = ns.output_format or _default_format()
-    render, key = (None, None) if ns.statistics else _text_format(ns)
     out = open_output(ns.output_file)
     try:
         if ns.statistics:
             _statistics(run.findings(), out)
-        elif render is not None:
-            texts = (
-                r.text
-                if r.text is not None and r.text_key == key
-                else render(r.findings()).encode()
-                for r in run.results
-                if r.counts[0]
-            )
-            write_texts(fmt, texts, out)
+        elif run.text_format is not None:  # each result holds its text (Checker.render)
+            write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
             renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
     finally:

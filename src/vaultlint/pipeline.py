@@ -76,8 +76,12 @@ class Checker:
 
     # --- the cache -------------------------------------------------------------
 
-    def cached(self, path: str) -> NoteResult | None:
-        """The result for ``path`` from the cache, when its entry still holds."""
+    def cached(self, path: str, with_findings: bool = False) -> NoteResult | None:
+        """The result for ``path`` from the cache, when its entry still holds.
+
+        Its findings are unpacked (and so checked) only when its cached text is not
+        the run's, or ``with_findings`` asks for them.
+        """
         cache = self.cache
         if cache is None:
             return None
@@ -85,12 +89,14 @@ class Checker:
         if entry is None:
             return None
         result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key)
-        if result.text_key != self.text_key or result.text is None:
+        text_usable = result.text is not None and result.text_key == self.text_key
+        if with_findings or not text_usable:
             try:
                 findings = result.findings()
             except Exception:  # an entry of the right shape but wrong contents
                 return None
-            result = self.result(path, findings)
+            if not text_usable:
+                result = self.result(path, findings)
         self.hashes[path] = entry.hash
         if entry.targets is not None:
             self.index.packed_targets[path] = entry.targets

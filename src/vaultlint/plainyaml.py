@@ -14,14 +14,13 @@ libyaml, ruamel.yaml does it all.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _NUMBER_1_2 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 # Tags and directives, where libyaml accepts what ruamel.yaml rejects ("{!,}").
 _UNCOMMON = re.compile(r"(?:^|[\s\[{,])[!%]")
-_ruamel: Any = None
-_fast: Any = None
 
 
 def load_plain(raw: str) -> Any:
@@ -38,23 +37,16 @@ def load_plain(raw: str) -> Any:
     return _ruamel_loader().load(raw)
 
 
+@cache
 def _ruamel_loader() -> Any:
-    global _ruamel
-    if _ruamel is None:
-        from ruamel.yaml import YAML
+    from ruamel.yaml import YAML
 
-        _ruamel = YAML(typ="safe")
-    return _ruamel
+    return YAML(typ="safe")
 
 
+@cache
 def _fast_loader() -> Any:
-    global _fast
-    if _fast is None:
-        _fast = _build_fast_loader() or False
-    return _fast or None
-
-
-def _build_fast_loader() -> Any:
+    """PyYAML's loader as a function, or None without libyaml."""
     try:
         import yaml
     except ImportError:

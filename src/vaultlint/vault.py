@@ -160,7 +160,7 @@ class VaultIndex:
         self._resolver: LinkResolver | None = None
         # Headings and block ids of notes not parsed in this process (cache, workers).
         self.known_targets: dict[str, LinkTargets] = {}
-        # ... and the same packed (``cache.pack`` of ``LinkTargets.dump``), unpacked on demand.
+        # ... and the same packed (``cache.pack`` of ``links.targets_row``), unpacked on demand.
         self.packed_targets: dict[str, bytes] = {}
 
     @property

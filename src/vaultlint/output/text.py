@@ -53,7 +53,7 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     path = _printable(findings[0].path) if findings else ""
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
-        message = f.message if f.message.isprintable() else f.message.translate(_CONTROL)
+        message = _printable(f.message)
         mark = "" if f.fix is None else "  [*]"
         if color:
             style = _SAFE if f.fix is not None and f.fix.safe else _UNSAFE
