@@ -86,12 +86,12 @@ def measure(argv: list[str], sample: bool = False) -> Run:
     peak = [0.0]
     done = threading.Event()
 
-    def sample() -> None:
+    def sample_pss() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _pss_mb(process.pid))
             done.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=sample_pss, daemon=True)
     if sample and Path("/proc/self/smaps_rollup").exists():
         sampler.start()
     _, status, usage = os.wait4(process.pid, 0)

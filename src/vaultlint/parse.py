@@ -143,11 +143,11 @@ def _line_matches(
 
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
-# The heading's text is ``content``, without the blanks around it and without a
-# closing run of #s (which needs a blank before it); the line ends at a \r or \n.
+# The rest of the line (up to a \r or \n) holds the heading's text, blanks around
+# it and maybe a closing run of #s (``_atx_text`` finds the text).
 _ATX_LINES = _line_patterns(
     r"(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<hashes>#{1,6})(?=[ \t]|\r?(?:\n|\Z))"
-    r"(?P<rest>(?:[ \t]+(?P<content>[^\r\n]*?))??(?P<closing>[ \t]+#+)?[ \t]*)(?=[\r\n]|\Z)"
+    r"(?P<rest>[^\r\n]*)"
 )
 _ATX = _ATX_LINES[0]
 _SETEXT = re.compile(r"^[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
@@ -423,17 +423,16 @@ def _headings(note: Note) -> list[Heading]:
     # start, end, level, text start, text end, quote depth, setext
     found: list[tuple[int, int, int, int, int, int, bool]] = []
     for m in _line_matches(_ATX_LINES, text, note.body_start):
-        hashes_at, after_hashes = m.span("hashes")
+        hashes_at, after_hashes = m.span(2)
         if regions:
             i = bisect_right(region_starts, hashes_at) - 1
             if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
                 continue
-        ts, te = m.span("content")
-        if ts < 0:  # no text: where it would start
-            ts = te = m.start("closing") if m.start("closing") >= 0 else m.end("rest")
-        prefix_start, prefix_end = m.span("prefix")
-        depth = text.count(">", prefix_start, prefix_end)
-        found.append((prefix_start, m.end("rest"), after_hashes - hashes_at, ts, te, depth, False))
+        prefix_start, prefix_end = m.span(1)
+        depth = text.count(">", prefix_start, prefix_end) if prefix_end > prefix_start else 0
+        end = m.end()
+        ts, te = _atx_text(text, after_hashes, end)
+        found.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
     found.extend(_setext_headings(note))
     found.sort()
     starts = note.line_starts
@@ -463,6 +462,31 @@ def _headings(note: Note) -> list[Heading]:
             )
         )
     return headings
+
+
+def _atx_text(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the text of an ATX heading lies in ``text[start:end]``, the line after its
+    #s: without the blanks around it and a closing run of #s that follows a blank.
+    No text: an empty span where the closing run or the line's end begins."""
+    te = end
+    while te > start and text[te - 1] in " \t":
+        te -= 1
+    if te > start and text[te - 1] == "#":
+        run = te - 1
+        while run > start and text[run - 1] == "#":
+            run -= 1
+        if run > start and text[run - 1] in " \t":  # a closing run
+            te = run - 1
+            while te > start and text[te - 1] in " \t":
+                te -= 1
+            if te == start:
+                return start, start
+    if te == start:
+        return end, end
+    ts = start
+    while text[ts] in " \t":
+        ts += 1
+    return ts, te
 
 
 def _section_ends(found: list[tuple[int, int, int, int, int, int, bool]], size: int) -> list[int]:
@@ -621,7 +645,9 @@ def _frontmatter_fields(note: Note, fm: Frontmatter) -> Iterator[FieldEntry]:
 
 # --- links ---------------------------------------------------------------------
 
-_WIKILINK = re.compile(r"\[\[(?P<inner>(?:(?!\[\[|\]\])[^\r\n])*)\]\]")
+# The inner text holds no line break, ``[[`` or ``]]`` (written so that runs of
+# other characters are taken at once, not each behind a lookahead).
+_WIKILINK = re.compile(r"\[\[(?P<inner>[^\[\]\r\n]*(?:(?:\[(?!\[)|\](?!\]))[^\[\]\r\n]*)*)\]\]")
 _MD_LINK = re.compile(
     r"(?<![\\\]])(?P<bang>!?)\[(?P<text>(?:[^\[\]\r\n\\]|\\.|\[[^\[\]\r\n]*\])*)\]"
     r"\([ \t]*(?P<dest><[^<>\r\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
