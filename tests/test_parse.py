@@ -325,6 +325,14 @@ def test_only_dashes_does_not_raise():
         ("## **Overview**", 2, "**Overview**"),
         ("### **📗**", 3, "**📗**"),
         ("# Title\n", 1, "Title"),
+        ("### foo ### b", 3, "foo ### b"),
+        ("# foo#", 1, "foo#"),
+        ("### foo \\###", 3, "foo \\###"),
+        ("## foo #\t##  ", 2, "foo #"),
+        ("# #foo #", 1, "#foo"),
+        ("### ###", 3, ""),
+        ("# \t #  ", 1, ""),
+        ("## Foo\r\n", 2, "Foo"),
     ],
 )
 def test_atx_heading(text, level, heading):
@@ -336,9 +344,23 @@ def test_atx_heading(text, level, heading):
     assert text[h.text_start : h.text_end] == heading
     assert h.line == 1
     assert h.start == 0
-    assert h.end == len(text.rstrip("\n"))
+    assert h.end == len(text.rstrip("\r\n"))
     assert h.setext is False
     assert h.quote_depth == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        pytest.param("##", 2, id="no-blank"),
+        pytest.param("##   ", 5, id="blanks: the line's end"),
+        pytest.param("### ###", 3, id="closing run: where it begins"),
+        pytest.param("# \t #  ", 1, id="blanks and closing run"),
+    ],
+)
+def test_empty_atx_heading_text_lies_where_it_would_start(text, where):
+    [h] = parse(text).headings
+    assert (h.text_start, h.text_end) == (where, where)
 
 
 @pytest.mark.parametrize(
