@@ -219,6 +219,8 @@ def test_a_range_limits_the_search() -> None:
         "CAFÉ…",  # the end of a word in capitals
         "ŻÓŁĆ…",
         "LATVIJĀ”",
+        "RĪGĀ\u00a0un",  # a word in capitals ending in Ā, then a no-break space
+        "LATVIJĀ\u00a0",
         "ā”…",  # box drawing alone is not plausible (Latvian ā, ”, …)
     ],
 )

@@ -40,8 +40,9 @@ so a repair is accepted only when it is clearly more plausible than the text:
   CJK...) or a box-drawing character needs a second one of the same kind
   repaired next to it (``Ð¿Ñ€`` is ``пр``; a lone ``ß“`` is German, not NKo);
 * a two-byte pair ending a word in capitals stays when its second character
-  is punctuation or its repair is not a capital (``CAFÉ…``, ``ŻÓŁĆ…``,
-  ``LATVIJĀ”`` stay, so does a damaged ``CAFÃ‰``; ``Ã‰COLE`` is repaired),
+  is punctuation or a space or its repair is not a capital (``CAFÉ…``, ``ŻÓŁĆ…``,
+  ``LATVIJĀ”`` and ``RĪGĀ`` before a no-break space stay, so does a damaged
+  ``CAFÃ‰``; ``Ã‰COLE`` is repaired),
   and a pair standing alone between non-letters stays when its second
   character is punctuation (``„Ä“`` stays; ``Â©`` and ``Â«`` are repaired).
 
@@ -414,10 +415,11 @@ def _plausible(segment: list[_Piece], run: str, before: str, after: str) -> bool
     prev = left[-1]
     nxt = _kind(run[piece.end]) if piece.end < len(run) else after
     second = run[piece.start + 1]
-    # The end of a word in capitals (``CAFÉ…``, ``ŻÓŁĆ…``, ``LABĀ”``) stays;
-    # ``IBMÂ®`` is repaired.
+    # The end of a word in capitals (``CAFÉ…``, ``ŻÓŁĆ…``, ``LABĀ”``, ``RĪGĀ`` and a
+    # no-break space) stays; ``IBMÂ®`` is repaired.
     if left == "UU" and (
-        unicodedata.category(second)[0] == "P" or not (piece.char.isupper() or piece.lead == 0xC2)
+        unicodedata.category(second)[0] in "PZ"
+        or not (piece.char.isupper() or piece.lead == 0xC2)
     ):
         return False
     if prev == "O" and nxt == "O":
