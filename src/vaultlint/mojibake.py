@@ -418,8 +418,7 @@ def _plausible(segment: list[_Piece], run: str, before: str, after: str) -> bool
     # The end of a word in capitals (``CAFÉ…``, ``ŻÓŁĆ…``, ``LABĀ”``, ``RĪGĀ`` and a
     # no-break space) stays; ``IBMÂ®`` is repaired.
     if left == "UU" and (
-        unicodedata.category(second)[0] in "PZ"
-        or not (piece.char.isupper() or piece.lead == 0xC2)
+        unicodedata.category(second)[0] in "PZ" or not (piece.char.isupper() or piece.lead == 0xC2)
     ):
         return False
     if prev == "O" and nxt == "O":
