@@ -147,7 +147,7 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
 # it and maybe a closing run of #s (``_atx_text`` finds the text).
 _ATX_LINES = _line_patterns(
     r"(?P<prefix>" + _QUOTE + r")[ ]{0,3}(?P<hashes>#{1,6})(?=[ \t]|\r?(?:\n|\Z))"
-    r"(?P<rest>[^\r\n]*)"
+    r"[^\r\n]*"
 )
 _ATX = _ATX_LINES[0]
 _SETEXT = re.compile(r"^[ ]{0,3}(?P<bar>=+|-+)[ \t]*\r?$", re.M)
@@ -423,14 +423,14 @@ def _headings(note: Note) -> list[Heading]:
     # start, end, level, text start, text end, quote depth, setext
     found: list[tuple[int, int, int, int, int, int, bool]] = []
     for m in _line_matches(_ATX_LINES, text, note.body_start):
-        hashes_at, after_hashes = m.span(2)
+        hashes_at, after_hashes = m.span("hashes")
         if regions:
             i = bisect_right(region_starts, hashes_at) - 1
             if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
                 continue
-        prefix_start, prefix_end = m.span(1)
+        prefix_start, prefix_end = m.span("prefix")
         depth = text.count(">", prefix_start, prefix_end) if prefix_end > prefix_start else 0
-        end = m.end()
+        end = m.end()  # the line's end
         ts, te = _atx_text(text, after_hashes, end)
         found.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
     found.extend(_setext_headings(note))
