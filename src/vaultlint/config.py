@@ -20,7 +20,7 @@ from typing import Any
 
 from vaultlint.model import Severity
 from vaultlint.rules import ALL_RULES, Rule, get_rule
-from vaultlint.yamlfile import load_yaml, read_yaml
+from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
 CONFIG_NAME = ".vaultlint.yaml"
 PRESETS = ("default", "strict")
@@ -226,10 +226,7 @@ def _apply(config: Config, data: Any, where: str, seen: set[str]) -> None:
         return
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where}: the configuration must be a mapping of keys")
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            allowed = ", ".join(TOP_LEVEL_KEYS)
-            raise ConfigError(f"{where}: unknown key {key!r} (allowed: {allowed})")
+    reject_unknown_keys(data, TOP_LEVEL_KEYS, where, ConfigError)
     extends = data.get("extends")
     if extends is not None:
         if extends not in PRESETS:
@@ -280,10 +277,7 @@ def _rule_items(rules: Any, at: str) -> list[tuple[type[Rule], Any]]:
 def _override(config: Config, item: Any, where: str) -> Override:
     if not isinstance(item, Mapping):
         raise ConfigError(f"{where}: expected a mapping with paths and rules")
-    for key in item:
-        if key not in OVERRIDE_KEYS:
-            allowed = ", ".join(OVERRIDE_KEYS)
-            raise ConfigError(f"{where}: unknown key {key!r} (allowed: {allowed})")
+    reject_unknown_keys(item, OVERRIDE_KEYS, where, ConfigError)
     for key in OVERRIDE_KEYS:
         if key not in item:
             raise ConfigError(f"{where}: missing key {key!r}")
@@ -300,9 +294,8 @@ def _override(config: Config, item: Any, where: str) -> Override:
 def _apply_obsidian(settings: ObsidianSettings, value: Any, at: str) -> None:
     if not isinstance(value, Mapping):
         raise ConfigError(f"{at}: expected a mapping (keys: {', '.join(OBSIDIAN_KEYS)})")
+    reject_unknown_keys(value, OBSIDIAN_KEYS, at, ConfigError)
     for key, option in value.items():
-        if key not in OBSIDIAN_KEYS:
-            raise ConfigError(f"{at}: unknown key {key!r} (allowed: {', '.join(OBSIDIAN_KEYS)})")
         if key == "config-folder":
             if not isinstance(option, str) or not option.startswith(".") or "/" in option:
                 raise ConfigError(

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from vaultlint.model import FieldEntry, Heading, Link, Note
-from vaultlint.yamlfile import load_yaml, read_yaml
+from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
 if TYPE_CHECKING:
     from vaultlint.rules.base import Context
@@ -211,7 +211,7 @@ def parse_schema(data: Any, where: str) -> Schema:
     """Validate loaded YAML as a schema; ``where`` names the file in errors."""
     if not isinstance(data, Mapping):
         raise SchemaError(f"{where}: a schema must be a mapping with name, match, fields...")
-    _known_keys(data, TOP_KEYS, where, "")
+    reject_unknown_keys(data, TOP_KEYS, where, SchemaError)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise SchemaError(f"{where}: name: required, the note type's name (text)")
@@ -246,12 +246,6 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-def _known_keys(data: Mapping[Any, Any], allowed: Sequence[str], where: str, at: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise SchemaError(f"{where}: {at}unknown key {key!r} (allowed: {', '.join(allowed)})")
-
-
 def _entries(data: Mapping[Any, Any], key: str, where: str) -> list[tuple[str, Any]]:
     """The ``fields:`` or ``sections:`` mapping as (name, options), checked for duplicates."""
     value = data.get(key)
@@ -281,9 +275,7 @@ def _options(value: Any, allowed: Sequence[str], at: str) -> Mapping[Any, Any]:
         raise SchemaError(
             f"{at}: expected a mapping of options ({', '.join(allowed)}), got {_kind(value)}"
         )
-    for key in value:
-        if key not in allowed:
-            raise SchemaError(f"{at}: unknown key {key!r} (allowed: {', '.join(allowed)})")
+    reject_unknown_keys(value, allowed, at, SchemaError)
     return value
 
 
@@ -357,7 +349,7 @@ def _parse_match(value: Any, at: str) -> Match:
             f"{at}: expected a mapping of selectors (folders, tags, frontmatter, fields), "
             f"got {_kind(value)}"
         )
-    _known_keys(value, MATCH_KEYS, at, "")
+    reject_unknown_keys(value, MATCH_KEYS, at, SchemaError)
     folders = tuple(
         tuple(part.casefold() for part in folder.strip("/").split("/") if part)
         for folder in _text_list(value.get("folders", []), f"{at}: folders")

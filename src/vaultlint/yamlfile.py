@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +33,12 @@ def read_yaml(path: Path, what: str, error: type[Exception], missing: str = "") 
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what} file: {exc}") from None
     return load_yaml(text, str(path), error)
+
+
+def reject_unknown_keys(
+    keys: Iterable[Any], allowed: Sequence[str], at: str, error: type[Exception]
+) -> None:
+    """Raise ``error`` at the first of ``keys`` not ``allowed``, naming those that are."""
+    for key in keys:
+        if key not in allowed:
+            raise error(f"{at}: unknown key {key!r} (allowed: {', '.join(allowed)})")
