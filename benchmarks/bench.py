@@ -12,6 +12,8 @@ the median of ``--repeat`` runs:
   printed in the default format to /dev/null);
 - warm: the same with the cache, after a run that filled it;
 - five: ``vaultlint check`` of five named notes (what pre-commit runs);
+- report cold: ``vaultlint report VAULT --no-cache``; report warm: ``vaultlint
+  report VAULT`` on the cache the check filled (target: within 1.5x of warm);
 - version: ``vaultlint --version``; tiny: one note in a one-note vault.
 
 Peak memory is the largest resident set of the vaultlint process
@@ -40,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VAULTLINT = [sys.executable, "-m", "vaultlint"]
 TARGETS = {"cold": 3.0, "warm": 0.6, "five": 0.6}
+REPORT_WARM_TARGET = 1.5  # x a warm check
 
 
 @dataclass
@@ -131,6 +134,9 @@ def bench_size(genvault: Path, notes: int, repeat: int, tmp: Path) -> dict[str, 
     results["cold"] = median([*check, "--no-cache"], repeat)
     measure(check)  # fill the cache
     results["warm"] = median(check, repeat)
+    report = [*VAULTLINT, "report", str(vault)]
+    results["report cold"] = median([*report, "--no-cache"], repeat)
+    results["report warm"] = median(report, repeat)
     five = sorted(str(p) for p in (vault / "Books").rglob("*.md"))[:5]
     results["five"] = median([*VAULTLINT, "check", *five], repeat)
     results["floor"] = min(
@@ -151,7 +157,7 @@ def small_runs(tmp: Path, repeat: int) -> dict[str, Run]:
     }
 
 
-def report(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
+def table(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.platform()}.",
@@ -167,6 +173,10 @@ def report(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
             mark = (
                 "" if target is None else f"<= {target}" + (" ok" if ratio <= target else " MISSED")
             )
+            if name == "report warm":
+                of_warm = run.seconds / runs["warm"].seconds
+                ok = " ok" if of_warm <= REPORT_WARM_TARGET else " MISSED"
+                mark = f"{of_warm:.2f} x warm (<= {REPORT_WARM_TARGET}){ok}"
             lines.append(
                 f"| {notes:,} | {name} | {run.seconds:.3f} | {ratio:.2f} | {mark} | "
                 f"{run.max_rss_mb:.0f} | {run.peak_pss_mb:.0f} |"
@@ -198,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             sizes[notes] = bench_size(args.genvault, notes, args.repeat, tmp)
             print(f"{notes:,} notes done", file=sys.stderr)
         small = small_runs(tmp, args.repeat)
-    print(report(sizes, small))
+    print(table(sizes, small))
     return 0
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import write_vault
-from vaultlint.cli import PRE_COMMIT_SNIPPET, main
+from vaultlint.cli import main
+from vaultlint.commands.init import PRE_COMMIT_SNIPPET
 from vaultlint.config import CONFIG_NAME, default_settings, load_config
 from vaultlint.rules import ALL_RULES
 from vaultlint.schema import SHIPPED_SCHEMAS, load_schemas

@@ -1,9 +1,13 @@
-"""The README stays true: every rule is listed, CI runs its test command verbatim."""
+"""The README stays true: every rule is listed, CI runs its test command verbatim, the
+API example runs."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from vaultlint.rules import ALL_RULES
 
@@ -34,3 +38,15 @@ def test_every_pre_commit_hook_is_in_the_readme() -> None:
     assert hooks == ["vaultlint", "vaultlint-fix"]
     for hook in hooks:
         assert f"id: {hook}" in README or f"`{hook}`" in README
+
+
+def test_the_api_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example,) = re.findall(r"```python\n(import vaultlint\n.*?)```", README, re.S)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "Books index.md:8: LK01 broken link [[The Left Hand of Darkness]]" in out
+    assert out.endswith("{'book': '33 % complete'}\n")

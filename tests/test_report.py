@@ -305,7 +305,7 @@ def test_job_summary_is_appended(
 def test_job_summary_is_capped_by_cutting_lists(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vaultlint.report.command as command
+    import vaultlint.commands.report as command
 
     vault = small_vault(tmp_path)
     for n in range(60):

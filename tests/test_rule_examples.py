@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import check_text, fix_text
-from vaultlint.cli import explain
+from vaultlint.commands.rule import explain
 from vaultlint.rules import ALL_RULES, Example, Rule
 
 # Rules reported by the engine before a note can be parsed have no note examples.

@@ -1,3 +1,39 @@
-"""vaultlint: a fast, safe linter and fixer for Obsidian vaults."""
+"""vaultlint: a fast, safe linter and fixer for Obsidian vaults.
 
-__version__ = "0.1.0"
+The Python API (``vaultlint.api``), importable from here::
+
+    import vaultlint
+
+    vault = vaultlint.open_vault("path/to/vault")
+    for finding in vault.check():
+        print(finding.path, finding.line, finding.code, finding.message)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vaultlint.version import __version__
+
+__all__ = [
+    "Edit",
+    "Finding",
+    "Fix",
+    "FixResult",
+    "Note",
+    "Report",
+    "Severity",
+    "VaultlintError",
+    "Workspace",
+    "__version__",
+    "open_vault",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The API is loaded on first use, so that ``vaultlint --version`` stays fast.
+    if name in __all__:
+        from vaultlint import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'vaultlint' has no attribute {name!r}")

@@ -10,6 +10,8 @@ schemas and the rule selection), holding an entry per note:
   a run needs the findings themselves), their counts, and their text in the
   output format of the run that stored them (a warm run prints that text);
 - its headings and block ids (what other notes' ``#subpath`` links need);
+- what ``report`` adds up (``facts.NoteFacts``: note types, broken and
+  outgoing links, findings per rule), packed like the findings;
 - what the findings depend on outside the note: the hash of the vault's file
   names (for notes with links) and the content hashes of the notes whose
   headings or block ids were consulted.
@@ -34,12 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vaultlint import __version__
 from vaultlint.model import Edit, Finding, Fix, Severity
+from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 2
+_FORMAT = 3
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
@@ -80,6 +82,7 @@ class NoteResult:
     text: bytes | None = None  # UTF-8
     text_key: str | None = None
     live: list[Finding] | None = None  # the findings, when this process made them
+    facts: bytes | None = None  # packed ``facts.NoteFacts``, when the run computes them
 
     def findings(self) -> list[Finding]:
         if self.live is None:
@@ -95,7 +98,7 @@ class NoteResult:
     def shipped(self, with_findings: bool) -> NoteResult:
         """This result to send to another process: its findings packed when wanted."""
         rows = self.packed() if with_findings else None
-        return NoteResult(self.path, rows, self.counts, self.text, self.text_key)
+        return NoteResult(self.path, rows, self.counts, self.text, self.text_key, facts=self.facts)
 
 
 def count(findings: Sequence[Finding]) -> Counts:
@@ -122,6 +125,7 @@ class Entry:
     targets: bytes | None  # packed ``links.targets_row``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
+    facts: bytes | None = None  # packed ``facts.NoteFacts``
 
     def row(self) -> tuple[Any, ...]:
         return (
@@ -134,6 +138,7 @@ class Entry:
             self.targets,
             self.names,
             self.deps,
+            self.facts,
         )
 
 
@@ -301,6 +306,7 @@ def _check_entry(entry: Entry) -> None:
         and all(isinstance(n, int) for n in entry.counts)
         and (entry.text is None or isinstance(entry.text, bytes))
         and (entry.targets is None or isinstance(entry.targets, bytes))
+        and (entry.facts is None or isinstance(entry.facts, bytes))
     ):
         raise ValueError("bad cache entry")
 

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
 from vaultlint.rules import ALL_RULES, Rule, get_rule
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
@@ -31,7 +32,7 @@ LEVELS = ("off", "error", "warning", "info")
 TEMPLATER_DATA = "plugins/templater-obsidian/data.json"
 
 
-class ConfigError(Exception):
+class ConfigError(VaultlintError):
     """An invalid configuration; the message is one line naming file and key."""
 
 

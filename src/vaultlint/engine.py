@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from vaultlint.config import Config
+from vaultlint.errors import VaultlintError
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
 from vaultlint.rules.suppressions import UnusedSuppression
@@ -21,7 +22,7 @@ from vaultlint.vault import Source, VaultIndex
 _POSITION = attrgetter("line", "column", "code")
 
 
-class SelectionError(Exception):
+class SelectionError(VaultlintError):
     """``--select`` or ``--ignore`` named no rule."""
 
 

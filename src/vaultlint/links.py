@@ -20,13 +20,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 from urllib.parse import quote
 
 from vaultlint.model import Link, Note
-
-if TYPE_CHECKING:
-    from vaultlint.vault import VaultIndex
 
 # R40: these characters and line breaks count as spaces when headings are compared.
 # Runs of punctuation, line breaks and spaces: each becomes one space (R40).
@@ -128,10 +125,21 @@ class Suggestion:
     hint: str = ""  # why they are suggested, when that is not plain similarity
 
 
+class FileIndex(Protocol):
+    """What resolving links needs of the vault (``vault.VaultIndex`` is one)."""
+
+    by_name: dict[str, list[str]]  # lower-cased file name -> vault paths
+    by_lower_path: dict[str, str]  # lower-cased vault path -> vault path
+
+    def note(self, path: str) -> Note | None: ...
+
+    def stored_targets(self, path: str) -> LinkTargets | None: ...
+
+
 class LinkResolver:
     """Resolves links against one vault index; reachable as ``index.resolver``."""
 
-    def __init__(self, index: VaultIndex) -> None:
+    def __init__(self, index: FileIndex) -> None:
         self.index = index
         self._targets: dict[str, tuple[Note, LinkTargets]] = {}
         self._last: tuple[Note, list[LinkStatus]] | None = None

@@ -18,8 +18,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from vaultlint.cache import (
@@ -32,6 +34,7 @@ from vaultlint.cache import (
     pack,
 )
 from vaultlint.engine import Engine
+from vaultlint.facts import note_facts
 from vaultlint.links import targets_row
 from vaultlint.model import Finding, Note
 from vaultlint.vault import Source, VaultIndex
@@ -59,6 +62,29 @@ Render = Callable[[Sequence[Finding]], str]
 
 
 @dataclass
+class CheckRun:
+    """What one check (or fix, or diff) of a workspace found and did."""
+
+    results: list[NoteResult] = field(default_factory=list)  # sorted by path at the end
+    fixed: Counter[str] = field(default_factory=Counter)  # rule -> fixes applied
+    diffs: list[str] = field(default_factory=list)  # with ``diff``: one unified diff a note
+    root: Path = Path(".")
+    checked: list[str] = field(default_factory=list)  # the notes checked, vault paths
+    errors: list[str] = field(default_factory=list)  # notes left unfixed by an internal error
+    warnings: list[str] = field(default_factory=list)  # notes left unfixed by a problem
+    written: list[str] = field(default_factory=list)  # notes rewritten with their fixes
+    text_format: str | None = None  # the text format each result's text is in, if any
+    parsed: int = 0  # notes parsed and checked (not taken from the cache)
+
+    def findings(self) -> list[Finding]:
+        return [f for result in self.results for f in result.findings()]
+
+    def total(self, column: int) -> int:
+        """A sum over the results' counts (0 findings, 1 safe fixes, 2 unsafe, 3 failing)."""
+        return sum(result.counts[column] for result in self.results)
+
+
+@dataclass
 class Checker:
     engine: Engine
     index: VaultIndex
@@ -68,6 +94,11 @@ class Checker:
     # ``text_key`` names the format (texts cached under another key are not used).
     render: Render | None = None
     text_key: str | None = None
+    # Compute each note's ``facts.NoteFacts`` (for the cache and ``report``).
+    facts: bool = False
+    # Whether this process wants the findings of notes checked by workers (a run
+    # that prints text or only reports needs their counts and texts alone).
+    wants_findings: bool = True
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
 
@@ -80,32 +111,42 @@ class Checker:
         """The result for ``path`` from the cache, when its entry still holds.
 
         Its findings are unpacked (and so checked) only when its cached text is not
-        the run's, or ``with_findings`` asks for them.
+        the run's (and the run wants findings), or ``with_findings`` asks for them.
         """
         cache = self.cache
         if cache is None:
             return None
         entry = cache.valid(self.index.root, path, self.names)
-        if entry is None:
+        if entry is None or (self.facts and entry.facts is None):
             return None
-        result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key)
+        result = NoteResult(
+            path, entry.rows, entry.counts, entry.text, entry.text_key, facts=entry.facts
+        )
         text_usable = result.text is not None and result.text_key == self.text_key
-        if with_findings or not text_usable:
+        if with_findings or (self.wants_findings and not text_usable):
             try:
                 findings = result.findings()
             except Exception:  # an entry of the right shape but wrong contents
                 return None
             if not text_usable:
-                result = self.result(path, findings)
+                result = self._rendered(result, findings)
         self.hashes[path] = entry.hash
         if entry.targets is not None:
             self.index.packed_targets[path] = entry.targets
         return result
 
-    def result(self, path: str, findings: list[Finding]) -> NoteResult:
+    def result(self, path: str, findings: list[Finding], note: Note | None) -> NoteResult:
+        """The result of checking ``path`` (``note`` None: a file that could not be read)."""
+        facts = None
+        if self.facts:
+            facts = pack(note_facts(note, findings, self.engine.ctx, self.index.resolver))
+        return self._rendered(NoteResult(path, None, count(findings), facts=facts), findings)
+
+    def _rendered(self, result: NoteResult, findings: list[Finding]) -> NoteResult:
         text = None if self.render is None else self.render(findings).encode()
-        key = None if text is None else self.text_key
-        return NoteResult(path, None, count(findings), text, key, findings)
+        result.text, result.text_key = text, None if text is None else self.text_key
+        result.live = findings
+        return result
 
     def record(self, source: Source, note: Note | None, result: NoteResult) -> None:
         """Store what checking ``source`` found in the cache (when there is one)."""
@@ -129,6 +170,7 @@ class Checker:
             targets=None if note is None else pack(targets_row(note)),
             names=self.names if note is not None and note.links else None,
             deps=deps,
+            facts=result.facts,
         )
 
     def _hash_of(self, path: str) -> bytes:
@@ -168,7 +210,7 @@ class Checker:
 
     def _check_serial(self, path: str) -> NoteResult:
         source, note, findings = self.check_one(path)
-        result = self.result(path, findings)
+        result = self.result(path, findings, note)
         self.record(source, note, result)
         return result
 
@@ -246,12 +288,12 @@ def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
         results = []
         for path in share:
             source, note, findings = checker.check_one(path)
-            result = checker.result(path, findings)
+            result = checker.result(path, findings, note)
             entry = None
             if checker.cache is not None and _cacheable(source):
                 entry = checker._entry(source, note, result)
-            # Without a text to print, this process will want the findings themselves.
-            wanted = checker.render is None
+            # Without a text to print, the main process may want the findings themselves.
+            wanted = checker.render is None and checker.wants_findings
             results.append((result.shipped(with_findings=wanted), entry))
         conn.send(results)
     except BaseException:

@@ -54,13 +54,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
+from vaultlint.errors import VaultlintError
 from vaultlint.model import FieldEntry, Heading, Link, Note
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
-
-if TYPE_CHECKING:
-    from vaultlint.rules.base import Context
 
 SHIPPED_SCHEMAS = ("book",)  # rules/<name>.yaml; the other files there are config presets
 FIELD_TYPES = ("text", "number", "date", "url", "list")
@@ -73,7 +71,7 @@ State = Literal["filled", "empty", "missing"]
 ValueCheck = Literal["links", "pattern", "enum", "type"]
 
 
-class SchemaError(Exception):
+class SchemaError(VaultlintError):
     """An invalid schema file; the message is one line naming the file and the key."""
 
 
@@ -498,7 +496,14 @@ def note_states(note: Note, schemas: Iterable[Schema]) -> list[NoteTypeState]:
 _last: tuple[Note, Sequence[Schema], list[NoteTypeState]] | None = None
 
 
-def states_for(note: Note, ctx: Context) -> list[NoteTypeState]:
+class HasSchemas(Protocol):
+    """What ``states_for`` reads of a rule context (``rules.base.Context`` is one)."""
+
+    @property
+    def schemas(self) -> Sequence[Schema]: ...
+
+
+def states_for(note: Note, ctx: HasSchemas) -> list[NoteTypeState]:
     """``note_states`` for the rules: computed once per note and shared by SC01-SC06.
 
     The schemas are the context's; a context built without schemas (rule

@@ -12,19 +12,17 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
+from vaultlint.errors import VaultlintError
+from vaultlint.links import LinkResolver, LinkTargets
 from vaultlint.model import Note
 from vaultlint.parse import parse_note
-
-if TYPE_CHECKING:
-    from vaultlint.links import LinkResolver, LinkTargets
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 
-class VaultError(Exception):
+class VaultError(VaultlintError):
     """A problem the user can act on (a missing path, an unreadable folder)."""
 
 
@@ -147,14 +145,7 @@ class VaultIndex:
     def __init__(self, root: Path, files: Iterable[str], max_bytes: int = MAX_NOTE_BYTES) -> None:
         self.root = root
         self.max_bytes = max_bytes
-        self.files: list[str] = list(files)
-        self.notes: list[str] = [f for f in self.files if f.lower().endswith(".md")]
-        self.by_name: dict[str, list[str]] = {}
-        self.by_lower_path: dict[str, str] = {}
-        for path in self.files:
-            lower = path.lower()
-            self.by_lower_path.setdefault(lower, path)
-            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+        self._index_names(list(files))
         self._sources: dict[str, Source] = {}
         self._notes: dict[str, Note | None] = {}
         self._resolver: LinkResolver | None = None
@@ -163,12 +154,20 @@ class VaultIndex:
         # ... and the same packed (``cache.pack`` of ``links.targets_row``), unpacked on demand.
         self.packed_targets: dict[str, bytes] = {}
 
+    def _index_names(self, files: list[str]) -> None:
+        self.files = files
+        self.notes: list[str] = [f for f in files if f.lower().endswith(".md")]
+        self.by_name: dict[str, list[str]] = {}
+        self.by_lower_path: dict[str, str] = {}
+        for path in files:
+            lower = path.lower()
+            self.by_lower_path.setdefault(lower, path)
+            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+
     @property
     def resolver(self) -> LinkResolver:
         """Link resolution over this index, with its per-note caches (``vaultlint.links``)."""
         if self._resolver is None:
-            from vaultlint.links import LinkResolver
-
             self._resolver = LinkResolver(self)
         return self._resolver
 
@@ -203,7 +202,6 @@ class VaultIndex:
             if packed is None:
                 return None
             from vaultlint.cache import unpack
-            from vaultlint.links import LinkTargets
 
             try:
                 known = LinkTargets.build(*unpack(packed))
@@ -211,6 +209,22 @@ class VaultIndex:
                 return None
             self.known_targets[path] = known
         return known
+
+    def refresh(self, changed: Iterable[str], present: Iterable[str]) -> None:
+        """Forget what was read of the ``changed`` vault paths; those ``present`` are
+        files of the vault now, the others are gone. The name tables are rebuilt
+        only when a file appeared or went away."""
+        changed = set(changed)
+        files = set(self.files)
+        now = (files - changed) | set(present)
+        for path in changed:
+            self._sources.pop(path, None)
+            self._notes.pop(path, None)
+            self.known_targets.pop(path, None)
+            self.packed_targets.pop(path, None)
+        if now != files:
+            self._index_names(sorted(now))
+        self._resolver = None  # its per-note caches may hold what changed
 
     def add_note(self, note: Note) -> None:
         """Put an in-memory note in the index (rule examples and tests)."""

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 from vaultlint.model import Finding
+from vaultlint.output.context import OutputContext
+
+__all__ = ["FORMATS", "OutputContext", "Renderer", "renderer"]
 
 FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
-
-
-@dataclass
-class OutputContext:
-    """What some formats need beyond the findings."""
-
-    root: Path  # the vault root
-    checked: Sequence[str] = field(default_factory=list)  # every note checked, vault paths
-
-    def repo_path(self, path: str) -> str:
-        """A vault path as seen from the current folder (the repository root in CI)."""
-        full = self.root / path
-        try:
-            return Path(os.path.relpath(full, Path.cwd())).as_posix()
-        except ValueError:  # another drive on Windows
-            return full.as_posix()
 
 
 Renderer = Callable[[Sequence[Finding], TextIO, OutputContext], None]

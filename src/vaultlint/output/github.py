@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 from vaultlint.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from vaultlint.output import OutputContext
+    from vaultlint.output.context import OutputContext
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from vaultlint.model import Finding
 
 if TYPE_CHECKING:
-    from vaultlint.output import OutputContext
+    from vaultlint.output.context import OutputContext
 
 
 def as_dict(finding: Finding) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 from vaultlint.model import Finding
 
 if TYPE_CHECKING:
-    from vaultlint.output import OutputContext
+    from vaultlint.output.context import OutputContext
 
 
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:

@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from vaultlint import __version__
 from vaultlint.model import Finding, Severity
+from vaultlint.version import __version__
 
 if TYPE_CHECKING:
-    from vaultlint.output import OutputContext
+    from vaultlint.output.context import OutputContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

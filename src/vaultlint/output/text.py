@@ -19,7 +19,7 @@ _SAFE, _UNSAFE = "\x1b[32m", "\x1b[2;32m"
 _CONTROL = {c: f"\\x{c:02x}" for c in (7, 8, 11, 12, 13, 27)}
 
 if TYPE_CHECKING:
-    from vaultlint.output import OutputContext
+    from vaultlint.output.context import OutputContext
 
 
 def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:

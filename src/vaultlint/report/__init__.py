@@ -1,8 +1,9 @@
 """``vaultlint report``: the completeness of typed notes and the health of links.
 
-``collect`` walks the notes once (one parse each, the engine's findings and
-the schemas' per-note states), ``history`` reads past commits from git
-objects, and one module per format renders the resulting ``Report``.
+``collect`` adds up the facts the check pipeline computes for each note (its
+schema states, broken and outgoing links, findings per rule; from the cache
+when it holds), ``history`` reads past commits from git objects, and one
+module per format renders the resulting ``Report``.
 """
 
 from __future__ import annotations

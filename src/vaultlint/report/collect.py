@@ -1,4 +1,8 @@
-"""Walking the vault once and tallying completeness, broken links, orphans and findings."""
+"""Adding up the checked notes' facts: completeness, broken links, orphans and findings.
+
+The facts come from the check pipeline (``facts.note_facts``, or the cache),
+so a report parses and checks only the notes whose cache entries are stale.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vaultlint.schema import NoteTypeState, Schema, states_for
+from vaultlint.facts import NoteFacts, Part, TypeFacts, linked
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
-    from vaultlint.engine import Engine
-    from vaultlint.model import Finding, Link, Note
+    from vaultlint.schema import Schema
     from vaultlint.vault import VaultIndex
 
-BROKEN_LINK = "LK01"
 NoteTypes = tuple[tuple[str, bool], ...]  # (type name, complete) for each type of a note
 
 
@@ -28,7 +30,12 @@ class Counts:
     missing: int = 0
 
     def add(self, state: str) -> None:
-        setattr(self, state, getattr(self, state) + 1)
+        if state == "filled":
+            self.filled += 1
+        elif state == "empty":
+            self.empty += 1
+        else:
+            self.missing += 1
 
 
 @dataclass
@@ -125,26 +132,31 @@ class _Tally:
 
 def collect(
     index: VaultIndex,
-    engine: Engine,
     config: Config,
+    schemas: Sequence[Schema],
+    facts: dict[str, NoteFacts],
     targets: Sequence[str],
     top: int,
 ) -> Report:
-    """The report on ``targets`` (vault paths of notes), each note parsed once.
+    """The report on ``targets`` (vault paths of notes) from their ``facts``.
 
-    Every note of the vault is read for its outgoing links, so that a note
-    linked only from outside ``targets`` is no orphan; links from notes in
-    Obsidian's templates folder do not count.
+    The links of every note of the vault count, so that a note linked only
+    from outside ``targets`` is no orphan: the other notes are parsed for their
+    links alone. Links from notes in Obsidian's templates folder do not count.
     """
-    schemas = schemas_of(engine)
     tally = _Tally({s.name: _empty_type(s) for s in schemas})
-    chosen = set(targets)
     for path in index.notes:
-        if path in chosen:
-            _check_note(index, engine, path, tally)
+        found = facts.get(path)
+        if found is not None:
+            _add_facts(path, found, tally)
+        if config.obsidian.templates_folder_for(path) is not None:
+            continue
+        if found is not None:
+            tally.linked.update(found[2])
+            continue
         note = index.note(path)
-        if note is not None and config.obsidian.templates_folder_for(path) is None:
-            tally.linked.update(_linked(index, note))
+        if note is not None:
+            tally.linked.update(linked(note, index.resolver))
     for report in tally.types.values():
         report.incomplete.sort(key=lambda i: (-i.lacking, -len(i.missing), i.path))
         del report.incomplete[top:]
@@ -158,13 +170,6 @@ def collect(
     )
 
 
-def schemas_of(engine: Engine) -> list[Schema]:
-    """The schemas the engine's rules use (the shipped ones when it was given none)."""
-    from vaultlint.schema import shipped_schemas
-
-    return list(engine.ctx.schemas or shipped_schemas())
-
-
 def _empty_type(schema: Schema) -> TypeReport:
     return TypeReport(
         name=schema.name,
@@ -173,81 +178,49 @@ def _empty_type(schema: Schema) -> TypeReport:
     )
 
 
-def _check_note(index: VaultIndex, engine: Engine, path: str, tally: _Tally) -> None:
-    source = index.source(path)
-    if source.text is None:
-        _count(engine.source_findings(source), tally)
+def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
+    types, broken, _, codes = facts
+    for code, rule, n in codes:
+        tally.rules[code] += n
+        tally.rule_names[code] = rule
+    for key, written in broken:
+        target = tally.broken.get(key)
+        if target is None:
+            target = tally.broken[key] = BrokenTarget(written)
+            tally.broken_sources[key] = set()
+        target.count += 1
+        tally.broken_sources[key].add(path)
+    if types is None:  # not readable as a note
         return
-    note = index.note(path)
-    assert note is not None
-    findings = engine.check(note)
-    _count(findings, tally)
-    _broken_links(note, findings, tally)
-    # After ``engine.check`` the schema rules' states of this note are cached: no recount.
-    states = states_for(note, engine.ctx)
-    tally.note_types[path] = tuple((s.schema.name, s.complete) for s in states)
-    for state in states:
-        _add_state(tally.types[state.schema.name], path, state)
+    tally.note_types[path] = tuple((name, complete) for name, complete, _, _ in types)
+    for state in types:
+        report = tally.types.get(state[0])
+        if report is not None:
+            _add_state(report, path, state)
 
 
-def _count(findings: Sequence[Finding], tally: _Tally) -> None:
-    for finding in findings:
-        tally.rules[finding.code] += 1
-        tally.rule_names[finding.code] = finding.rule
-
-
-def _add_state(report: TypeReport, path: str, state: NoteTypeState) -> None:
+def _add_state(report: TypeReport, path: str, state: TypeFacts) -> None:
+    _, complete, fields, sections = state
     report.notes += 1
     missing: list[str] = []
     empty: list[str] = []
-    for f in state.fields:
-        report.fields[f.spec.name].add(f.state)
-        if f.spec.required and f.state != "filled":
-            (missing if f.state == "missing" else empty).append(f.spec.name)
-    for s in state.sections:
-        report.sections[s.spec.name].add(s.state)
-        if s.spec.required and s.state != "filled":
-            (missing if s.state == "missing" else empty).append(s.spec.name)
-    if state.complete:
+    _add_parts(report.fields, fields, missing, empty)
+    _add_parts(report.sections, sections, missing, empty)
+    if complete:
         report.complete += 1
     else:
         report.incomplete.append(Incomplete(path, missing, empty))
 
 
-def _broken_links(note: Note, findings: Sequence[Finding], tally: _Tally) -> None:
-    """Group the note's broken-link findings (LK01) by the note they ask for."""
-    if not any(f.code == BROKEN_LINK for f in findings):
-        return
-    by_start = {link.start: link for link in note.links}
-    for finding in findings:
-        link = by_start.get(finding.start) if finding.code == BROKEN_LINK else None
-        if link is None:
-            continue
-        key = _target_key(link)
-        target = tally.broken.get(key)
-        if target is None:
-            target = tally.broken[key] = BrokenTarget(link.path)
-            tally.broken_sources[key] = set()
-        target.count += 1
-        tally.broken_sources[key].add(note.path)
-
-
-def _target_key(link: Link) -> str:
-    """Links to one missing note, however written: case and ``.md`` do not matter."""
-    key = link.path.strip().casefold()
-    return key[:-3] if key.endswith(".md") else key
-
-
-def _linked(index: VaultIndex, note: Note) -> set[str]:
-    """The other files ``note`` links to (embeds and frontmatter links included)."""
-    resolve = index.resolver.resolve
-    found: set[str] = set()
-    for link in note.links:
-        if link.path:
-            target = resolve(link.path, note.path)
-            if target is not None and target != note.path:
-                found.add(target)
-    return found
+def _add_parts(
+    counts: dict[str, Counts], parts: Sequence[Part], missing: list[str], empty: list[str]
+) -> None:
+    for name, state, required in parts:
+        found = counts.get(name)
+        if found is not None:
+            found.add(state)
+        if required and state != "filled":
+            (missing if state == "missing" else empty).append(name)
 
 
 def _links(tally: _Tally, targets: Sequence[str], config: Config) -> LinkReport:

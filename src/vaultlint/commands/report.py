@@ -1,4 +1,4 @@
-"""``vaultlint report``: collect, render, write, append to the job summary, gate."""
+"""``vaultlint report``: the report, written, added to the job summary, and its gate."""
 
 from __future__ import annotations
 
@@ -6,61 +6,88 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from vaultlint.cli import EXIT_FINDINGS, EXIT_OK, UsageError, open_output
-from vaultlint.report.collect import HistoryPoint, Report, collect
+from vaultlint.commands.check import add_cache_options
+from vaultlint.commands.common import close_output, open_output
+from vaultlint.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from vaultlint.config import Config
-    from vaultlint.schema import Schema
-    from vaultlint.vault import VaultIndex
+    from vaultlint.report.collect import HistoryPoint, Report
+    from vaultlint.workspace import Workspace
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a step summary over 1 MiB
-Selector = Callable[[Sequence[str]], list[str]]
 
 
-def run(
-    ns: argparse.Namespace,
-    root: Path,
-    config: Config,
-    schemas: Sequence[Schema],
-    index: VaultIndex,
-    select: Selector,
-) -> int:
-    from vaultlint.engine import Engine
+def add_parser(commands: Any) -> None:
+    from vaultlint.report import FORMATS, percent, positive
+
+    report = commands.add_parser(
+        "report", help="completeness of typed notes and the health of links"
+    )
+    report.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
+    report.add_argument(
+        "--format", choices=FORMATS, default="terminal", help="how the report is written"
+    )
+    report.add_argument("-o", "--output-file", type=Path, help="write the report to this file")
+    report.add_argument(
+        "--top", type=positive, default=20, metavar="N", help="list lengths (default: 20)"
+    )
+    report.add_argument(
+        "--fail-under",
+        type=percent,
+        metavar="PCT",
+        help="exit 1 when any note type is less than PCT %% complete",
+    )
+    report.add_argument(
+        "--history",
+        type=positive,
+        metavar="N",
+        help="completeness per type at each of the last N git commits",
+    )
+    report.add_argument("--config", type=Path, help="the configuration file")
+    add_cache_options(report)
+    report.add_argument("-v", "--verbose", action="store_true", help="timings, tracebacks")
+    report.set_defaults(func=run)
+
+
+def run(ns: argparse.Namespace) -> int:
+    from vaultlint.workspace import Workspace
 
     started = time.perf_counter()
-    engine = Engine(config, index, schemas=schemas)
-    targets = select(index.notes)
-    report = collect(index, engine, config, targets, ns.top)
+    paths: list[Path] = ns.paths or [Path(".")]
+    workspace = Workspace.open(paths, ns.config)
+    report = workspace.report(
+        paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
+    )
     if ns.history is not None:
-        report.history = _history(ns.history, root, schemas, select, index, report)
+        report.history = _history(ns.history, workspace, paths, report)
     _write(ns, report)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         append_summary(Path(summary), report, ns.top)
     if ns.verbose:
         elapsed = time.perf_counter() - started
-        print(f"vaultlint: report on {len(targets)} notes in {elapsed:.2f} s", file=sys.stderr)
+        print(f"vaultlint: report on {report.notes} notes in {elapsed:.2f} s", file=sys.stderr)
     return _gate(report, ns.fail_under)
 
 
 def _history(
-    count: int,
-    root: Path,
-    schemas: Sequence[Schema],
-    select: Selector,
-    index: VaultIndex,
-    report: Report,
+    count: int, workspace: Workspace, paths: Sequence[Path], report: Report
 ) -> list[HistoryPoint]:
     from vaultlint.report.history import HistoryError, history
 
+    def select(notes: Sequence[str]) -> list[str]:
+        return workspace.targets_among(notes, paths)
+
+    index = workspace.index
     working = {path: (index.source(path).data, types) for path, types in report.note_types.items()}
     try:
-        return history(root, count, schemas, select, working, index.max_bytes)
+        return history(workspace.root, count, workspace.schemas, select, working, index.max_bytes)
     except HistoryError as exc:
         raise UsageError(str(exc)) from None
 
@@ -89,8 +116,7 @@ def _write(ns: argparse.Namespace, report: Report) -> None:
         else:
             out.write(render_text(report, ns.format, ns.top))
     finally:
-        if out is not sys.stdout:
-            out.close()
+        close_output(out)
 
 
 def append_summary(path: Path, report: Report, limit: int) -> None:

@@ -1,0 +1,237 @@
+"""``vaultlint check``: check notes, fix them (``--fix``) or show the fixes (``--diff``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from vaultlint.commands.common import (
+    TerminalListener,
+    close_output,
+    default_format,
+    open_output,
+)
+from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+if TYPE_CHECKING:
+    from vaultlint.model import Finding
+    from vaultlint.pipeline import CheckRun
+    from vaultlint.workspace import TextFormat
+
+HELP = "check notes (the default command)"
+
+
+def add_parser(commands: Any) -> None:
+    check = commands.add_parser("check", help=HELP)
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff; write nothing"
+    )
+    check.add_argument(
+        "--output-format",
+        choices=_formats(),
+        default=None,
+        help="how findings are printed (default: full)",
+    )
+    check.add_argument("-o", "--output-file", type=Path, help="write the findings to this file")
+    check.add_argument(
+        "--select",
+        type=_rule_list,
+        default=[],
+        help="only these rules (names, codes or code prefixes)",
+    )
+    check.add_argument(
+        "--extend-select", type=_rule_list, default=[], help="these rules in addition"
+    )
+    check.add_argument("--ignore", type=_rule_list, default=[], help="not these rules")
+    check.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing them"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left"
+    )
+    check.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="the configuration file (default: .vaultlint.yaml at the vault root)",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to paths named on the command line",
+    )
+    add_cache_options(check)
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors"
+    )
+    check.add_argument(
+        "--ignore-suppressions",
+        action="store_true",
+        help="report what suppression comments silence (for audits)",
+    )
+    check.set_defaults(func=run)
+
+
+def add_cache_options(parser: Any) -> None:
+    """``--no-cache``, ``--cache-dir`` and ``-j``: shared by check and report."""
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where the cache is kept (default: .vaultlint_cache at the vault root)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=0,
+        help="processes that parse and check notes (default: one per CPU; 1: no workers)",
+    )
+
+
+def _formats() -> tuple[str, ...]:
+    from vaultlint.output import FORMATS
+
+    return FORMATS
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1, got {value!r}")
+    return int(value)
+
+
+def _rule_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def run(ns: argparse.Namespace) -> int:
+    from vaultlint.workspace import CheckOptions, RuleSelection, Workspace
+
+    started = time.perf_counter()
+    paths: list[Path] = ns.paths or [Path(".")]
+    workspace = Workspace.open(paths, ns.config)
+    targets = workspace.targets(paths, ns.force_exclude)
+    options = CheckOptions(
+        fix=ns.fix,
+        unsafe=ns.unsafe_fixes,
+        diff=ns.diff,
+        rules=RuleSelection(
+            tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
+        ),
+        force_exclude=ns.force_exclude,
+        cache=not ns.no_cache,
+        cache_dir=ns.cache_dir,
+        jobs=ns.jobs,
+        text=None if ns.statistics else _text_format(ns),
+    )
+    run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
+    if ns.verbose:
+        elapsed = time.perf_counter() - started
+        print(
+            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s, "
+            f"{run.parsed} parsed, {len(targets) - run.parsed} from the cache "
+            f"(vault root {workspace.root})",
+            file=sys.stderr,
+        )
+    return _finish(ns, run)
+
+
+def _text_format(ns: argparse.Namespace) -> TextFormat | None:
+    """How to render one note's findings in the run's text format (None for the
+    other formats)."""
+    from vaultlint.output.text import text_renderer, wants_color
+    from vaultlint.workspace import TextFormat
+
+    fmt = ns.output_format or default_format()
+    color = wants_color(sys.stdout if ns.output_file is None else None)
+    render = text_renderer(fmt, color)
+    return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
+
+
+def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
+    code = _finish_findings(ns, run)
+    for error in run.errors:
+        print(
+            f"vaultlint: internal error: {error}; the note was left unchanged (please report it)",
+            file=sys.stderr,
+        )
+    return EXIT_ERROR if run.errors else code
+
+
+def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
+    fixed = sum(run.fixed.values())
+    if ns.diff:
+        sys.stdout.write("".join(run.diffs))
+        if fixed:
+            print(f"Would fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
+    _emit(ns, run)
+    if ns.exit_zero:
+        return EXIT_OK
+    failing = run.total(3) > 0
+    if failing or (ns.exit_non_zero_on_fix and fixed):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
+    from vaultlint.output import OutputContext, renderer
+    from vaultlint.output.text import write_texts
+
+    fmt = ns.output_format or default_format()
+    out = open_output(ns.output_file)
+    try:
+        if ns.statistics:
+            _statistics(run.findings(), out)
+        elif run.text_format is not None:  # each result holds its text
+            write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
+        else:
+            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
+    finally:
+        close_output(out)
+    if not ns.quiet and fmt in ("full", "concise"):
+        print(
+            _summary(run, ns),
+            file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout,
+        )
+
+
+def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
+    left = run.total(0)
+    fixed = sum(run.fixed.values())
+    if not left and not fixed:
+        return "All checks passed!"
+    noun = "problem" if left + fixed == 1 else "problems"
+    if ns.fix:
+        text = f"Found {left + fixed} {noun} ({fixed} fixed, {left} remaining)."
+    else:
+        fixable = run.total(1)
+        text = f"Found {left} {noun}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
+    hidden_unsafe = run.total(2)
+    if hidden_unsafe and not ns.unsafe_fixes:
+        text += f" {hidden_unsafe} more fixable with --fix --unsafe-fixes."
+    return text
+
+
+def _statistics(findings: Sequence[Finding], out: TextIO) -> None:
+    counts = Counter((f.code, f.rule) for f in findings)
+    fixable = Counter((f.code, f.rule) for f in findings if f.fixable)
+    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = "[*]" if fixable[(code, rule)] else "   "
+        out.write(f"{count:>6}  {code}  {mark} {rule}\n")

@@ -1,0 +1,84 @@
+"""``vaultlint rule``: a rule's documentation and examples, or the table of every rule."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from vaultlint.errors import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from vaultlint.rules import Rule
+
+
+def add_parser(commands: Any) -> None:
+    rule = commands.add_parser("rule", help="explain a rule, or list them all")
+    rule.add_argument("name", nargs="?", help="a rule name or code")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    rule.set_defaults(func=run)
+
+
+def run(ns: argparse.Namespace) -> int:
+    from vaultlint.rules import ALL_RULES, get_rule
+
+    if ns.all:
+        _rule_table(ALL_RULES, sys.stdout)
+        return EXIT_OK
+    if not ns.name:
+        raise UsageError("rule: give a rule name or code, or --all")
+    rule = get_rule(ns.name)
+    if rule is None:
+        raise UsageError(f"rule: unknown rule {ns.name!r} (see `vaultlint rule --all`)")
+    sys.stdout.write(explain(rule))
+    return EXIT_OK
+
+
+def _rule_table(rules: Sequence[type[Rule]], out: TextIO) -> None:
+    from rich.table import Table
+
+    from vaultlint.output.text import make_console
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("code", "name", "severity", "fix", "default", "summary"):
+        table.add_column(column)
+    for rule in rules:
+        table.add_row(
+            rule.code,
+            rule.name,
+            rule.severity.value,
+            "yes" if rule.fixable else "",
+            "on" if rule.enabled else "off",
+            rule.summary,
+        )
+    make_console(out).print(table)
+
+
+def explain(rule: type[Rule]) -> str:
+    """A rule's documentation: what ``vaultlint rule NAME`` prints."""
+    lines = [
+        f"{rule.name} ({rule.code})",
+        "",
+        rule.summary,
+        "",
+        rule.description(),
+        "",
+        f"Severity: {rule.severity.value}. Enabled by default: {'yes' if rule.enabled else 'no'}. "
+        f"Fix: {'yes' if rule.fixable else 'no'}.",
+    ]
+    if rule.options:
+        lines += ["", "Options (with defaults):"]
+        lines += [f"  {key}: {value!r}" for key, value in rule.options.items()]
+    for n, example in enumerate(rule.examples, 1):
+        title = f" - {example.title}" if example.title else ""
+        lines += ["", f"Example {n}{title}", "", "  Bad:"]
+        lines += [f"    {line}" for line in example.bad.splitlines()]
+        lines += ["  Good:"]
+        lines += [f"    {line}" for line in example.good.splitlines()]
+        if example.fixed is not None:
+            how = "--fix --unsafe-fixes" if example.unsafe else "--fix"
+            lines += [f"  After {how}:"]
+            lines += [f"    {line}" for line in example.fixed.splitlines()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,146 @@
+"""What ``report`` needs of one checked note, as plain data the cache can keep.
+
+A check computes these facts beside the findings (when a cache or a report
+wants them), so that ``report`` adds up facts and never parses or checks a
+note whose cache entry still holds. They are tuples of strings, numbers and
+booleans only: the cache unpickles them without any class.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from vaultlint.links import LinkResolver
+from vaultlint.model import Finding, Note
+from vaultlint.schema import HasSchemas, NoteTypeState, states_for
+
+BROKEN_LINK = "LK01"
+
+# (name, state, required) of a field or section; state is filled, empty or missing.
+Part = tuple[str, str, bool]
+# (schema name, complete, fields, sections) for each note type the note has.
+TypeFacts = tuple[str, bool, tuple[Part, ...], tuple[Part, ...]]
+# (key, the target as written) of each broken link (LK01): links to one missing
+# note, however written, share the key.
+Broken = tuple[str, str]
+# (code, rule name, findings) for each rule with findings.
+Codes = tuple[str, str, int]
+# The note types are None for a file that could not be read as a note.
+NoteFacts = tuple[
+    tuple[TypeFacts, ...] | None, tuple[Broken, ...], tuple[str, ...], tuple[Codes, ...]
+]
+
+
+def note_facts(
+    note: Note | None,
+    findings: Sequence[Finding],
+    ctx: HasSchemas,
+    resolver: LinkResolver,
+) -> NoteFacts:
+    """The facts of a checked note (``note`` None: a file that could not be read),
+    with the schemas of the rule context ``ctx``.
+
+    After the engine checked ``note`` its schema states are cached: no recount.
+    """
+    codes = _codes(findings)
+    if note is None:
+        return None, (), (), codes
+    types = tuple(_type_facts(state) for state in states_for(note, ctx))
+    return types, _broken(note, findings), linked(note, resolver), codes
+
+
+def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
+    """The other files ``note`` links to (embeds and frontmatter links included)."""
+    found: dict[str, None] = {}
+    for link in note.links:
+        if link.path:
+            target = resolver.resolve(link.path, note.path)
+            if target is not None and target != note.path:
+                found[target] = None
+    return tuple(found)
+
+
+def _codes(findings: Sequence[Finding]) -> tuple[Codes, ...]:
+    counts = Counter((f.code, f.rule) for f in findings)
+    return tuple((code, rule, n) for (code, rule), n in counts.items())
+
+
+def _type_facts(state: NoteTypeState) -> TypeFacts:
+    return (
+        state.schema.name,
+        state.complete,
+        tuple((f.spec.name, f.state, f.spec.required) for f in state.fields),
+        tuple((s.spec.name, s.state, s.spec.required) for s in state.sections),
+    )
+
+
+def _broken(note: Note, findings: Sequence[Finding]) -> tuple[Broken, ...]:
+    """The note's broken links (LK01), keyed by the note they ask for."""
+    if not any(f.code == BROKEN_LINK for f in findings):
+        return ()
+    by_start = {link.start: link for link in note.links}
+    found = []
+    for finding in findings:
+        link = by_start.get(finding.start) if finding.code == BROKEN_LINK else None
+        if link is not None:
+            found.append((target_key(link.path), link.path))
+    return tuple(found)
+
+
+def target_key(path: str) -> str:
+    """Links to one missing note, however written: case and ``.md`` do not matter."""
+    key = path.strip().casefold()
+    return key[:-3] if key.endswith(".md") else key
+
+
+def valid_facts(data: Any) -> bool:
+    """Whether ``data`` (from a cache file) has the shape of ``NoteFacts``.
+
+    Written as plain loops: a warm report checks the facts of every note.
+    """
+    if type(data) is not tuple or len(data) != 4:
+        return False
+    types, broken, links, codes = data
+    if types is not None and not (type(types) is tuple and all(map(_valid_type, types))):
+        return False
+    return (
+        type(broken) is tuple
+        and all(_is_strings(item, 2) for item in broken)
+        and type(links) is tuple
+        and all(type(path) is str for path in links)
+        and type(codes) is tuple
+        and all(map(_valid_codes, codes))
+    )
+
+
+_STATES = frozenset(("filled", "empty", "missing"))
+
+
+def _is_strings(item: Any, n: int) -> bool:
+    return type(item) is tuple and len(item) == n and all(type(s) is str for s in item)
+
+
+def _valid_type(item: Any) -> bool:
+    if type(item) is not tuple or len(item) != 4:
+        return False
+    name, complete, fields, sections = item
+    if type(name) is not str or type(complete) is not bool:
+        return False
+    if type(fields) is not tuple or type(sections) is not tuple:
+        return False
+    for part in (*fields, *sections):
+        if type(part) is not tuple or len(part) != 3:
+            return False
+        part_name, state, required = part
+        if type(part_name) is not str or state not in _STATES or type(required) is not bool:
+            return False
+    return True
+
+
+def _valid_codes(item: Any) -> bool:
+    if type(item) is not tuple or len(item) != 3:
+        return False
+    code, rule, n = item
+    return type(code) is str and type(rule) is str and type(n) is int and n > 0

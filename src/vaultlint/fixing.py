@@ -1,0 +1,91 @@
+"""Fixing many notes: each note checked, fixed to a fixed point and written (or diffed).
+
+Notes are taken one by one in this process: a fix may change what other notes'
+links find (the index is updated after each write), and the fixer is the only
+writer (``fixer.write_note``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from vaultlint import fixer
+from vaultlint.cache import NoteResult
+from vaultlint.fixer import FixError, applicable, encode, write_note
+from vaultlint.listener import Listener
+from vaultlint.pipeline import Checker, CheckRun
+from vaultlint.vault import decode
+
+
+def fix_targets(
+    checker: Checker,
+    targets: Sequence[str],
+    run: CheckRun,
+    *,
+    unsafe: bool,
+    diff: bool,
+    listener: Listener,
+) -> None:
+    """Fix every note of ``targets`` (with ``diff``, only record what would change)."""
+    for done, path in enumerate(targets, 1):
+        listener.progress(done, len(targets))
+        _fix_one(checker, path, run, unsafe=unsafe, diff=diff, listener=listener)
+    listener.finished()
+
+
+def _fix_one(
+    checker: Checker, path: str, run: CheckRun, *, unsafe: bool, diff: bool, listener: Listener
+) -> None:
+    index, engine = checker.index, checker.engine
+    cached = checker.cached(path, with_findings=True)
+    if cached is not None and not any(applicable(f, unsafe) for f in cached.findings()):
+        run.results.append(cached)
+        return
+    source, note, findings = checker.check_one(path)
+    if note is None:
+        checker.record(source, None, _add(run, checker.result(path, findings, None)))
+        return
+    try:
+        outcome = fixer.fix_note(note, engine.check, unsafe=unsafe)  # looked up late: tests wrap it
+    except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others
+        run.errors.append(str(exc))
+        _add(run, checker.result(path, findings, note))
+        return
+    if not outcome.changed:
+        checker.record(source, note, _add(run, checker.result(path, outcome.findings, note)))
+        return
+    data = encode(outcome.note.text, note.bom)
+    if diff:
+        _add(run, checker.result(path, outcome.findings, outcome.note))
+        run.fixed.update(outcome.fixed)
+        run.diffs.append(unified_diff(path, note.text, outcome.note.text))
+        return
+    problem = write_note(index.root, path, source.data, data)
+    if problem is not None:
+        run.warnings.append(f"{path}: {problem}")
+        listener.warning(run.warnings[-1])
+        findings = engine.check(note)
+        checker.record(source, note, _add(run, checker.result(path, findings, note)))
+        return
+    result = _add(run, checker.result(path, outcome.findings, outcome.note))
+    run.fixed.update(outcome.fixed)
+    run.written.append(path)
+    written = decode(path, data)  # no stat: a file just written is read again next time
+    index.replace(outcome.note, written)
+    checker.record(written, outcome.note, result)
+    listener.fixing(path)
+
+
+def _add(run: CheckRun, result: NoteResult) -> NoteResult:
+    run.results.append(result)
+    return result
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )

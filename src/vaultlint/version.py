@@ -1,0 +1,3 @@
+"""The version of vaultlint (what ``--version``, the cache and SARIF print)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,311 @@
+"""A vault opened once: root, configuration, schemas, the index of files and the cache.
+
+Every command and the Python API work through a ``Workspace``: ``run_check``
+(check, fix or diff), ``report``, ``note`` and ``refresh``. A run reads and
+parses each note at most once, takes unchanged notes from the results cache
+and parses the rest in worker processes when there are many; ``report`` adds
+up the facts the same pipeline computes, so a warm report costs about a warm
+check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaultlint.cache import CACHE_DIR, Cache, NoteResult, settings_key, unpack
+from vaultlint.config import CONFIG_NAME, Config, load_config
+from vaultlint.engine import Engine
+from vaultlint.errors import UsageError
+from vaultlint.facts import NoteFacts, valid_facts
+from vaultlint.fixing import fix_targets
+from vaultlint.listener import Listener
+from vaultlint.model import Finding, Note
+from vaultlint.pipeline import (
+    Checker,
+    CheckRun,
+    Render,
+    cache_worth_loading,
+    default_jobs,
+)
+from vaultlint.report.collect import Report, collect
+from vaultlint.schema import Schema, load_schemas
+from vaultlint.vault import VaultIndex, find_root, scan, vault_path
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run, beyond the configuration (``--select`` and friends)."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    ignore_suppressions: bool = False
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """The run's text format: ``render`` turns one note's findings into their text,
+    ``key`` names it (texts cached under another key are not used)."""
+
+    render: Render
+    key: str
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    fix: bool = False  # apply the fixes and write the notes
+    unsafe: bool = False  # with fix or diff: the unsafe fixes too
+    diff: bool = False  # record each note's fixes as a unified diff; write nothing
+    rules: RuleSelection = field(default_factory=RuleSelection)
+    force_exclude: bool = False  # excludes apply to notes named one by one too
+    cache: bool = True  # read and write the results cache
+    cache_dir: Path | None = None  # default: .vaultlint_cache at the vault root
+    jobs: int = 0  # processes; 0: one per CPU
+    text: TextFormat | None = None  # render each note's findings as it is checked
+
+
+@dataclass
+class FixResult:
+    """What ``Workspace.fix`` did."""
+
+    fixed: dict[str, int]  # rule name -> fixes applied
+    written: list[str]  # the notes rewritten, vault paths
+    remaining: list[Finding]  # what is left to report, sorted by path and position
+    warnings: list[str]  # notes left unchanged ("path: why")
+
+
+class Workspace:
+    """One vault, opened once. Open one with ``open_vault`` (or ``Workspace.open``).
+
+    The files are seen as they were when the workspace was opened: after the
+    vault changes on disk, ``refresh`` the paths that changed.
+    """
+
+    def __init__(self, root: Path, config_file: Path | None = None) -> None:
+        self.root = root
+        self.config_file = config_file
+        self.config: Config
+        self.schemas: list[Schema]
+        self._load_settings()
+        self.index = VaultIndex(root, scan(root), self.max_bytes)
+        self._engines: dict[RuleSelection, Engine] = {}
+
+    @classmethod
+    def open(cls, paths: Sequence[Path], config_file: Path | None = None) -> Workspace:
+        """The vault holding ``paths`` (its root is found from the first)."""
+        for path in paths:
+            if not path.exists():
+                raise UsageError(f"{path}: no such file or folder")
+        return cls(find_root(paths[0]), config_file)
+
+    def _load_settings(self) -> None:
+        self.config = load_config(self.root, self.config_file)
+        self.schemas = load_schemas(self.root, self.config.schemas)
+        self.max_bytes = int(self.config.rules["file-too-large"].options["max-bytes"])
+
+    # --- what to check -----------------------------------------------------------
+
+    def targets(
+        self, paths: Sequence[Path] | None = None, force_exclude: bool = False
+    ) -> list[str]:
+        """The notes ``paths`` name (folders: their notes less the excluded ones), in
+        vault order for folders; the whole vault when None."""
+        return self.targets_among(self.index.notes, paths, force_exclude)
+
+    def targets_among(
+        self, notes: Sequence[str], paths: Sequence[Path] | None, force_exclude: bool = False
+    ) -> list[str]:
+        """``targets`` with ``notes`` as the vault's notes (those of a past commit)."""
+        excluded = self.config.is_excluded
+        known = set(notes)
+        chosen: dict[str, None] = {}
+        for path in paths or [self.root]:
+            rel = vault_path(self.root, path)
+            if rel is None:
+                raise UsageError(f"{path}: outside the vault at {self.root}")
+            if path.is_dir():
+                prefix = "" if rel == "" else rel + "/"
+                for note in notes:
+                    if note.startswith(prefix) and not excluded(note):
+                        chosen[note] = None
+            elif rel in known and not (force_exclude and excluded(rel)):
+                chosen[rel] = None  # hidden and non-note files are not the vault's notes
+        return list(chosen)
+
+    def engine(self, rules: RuleSelection | None = None) -> Engine:
+        """The rule engine for a selection of rules (made once per selection)."""
+        rules = rules or RuleSelection()
+        engine = self._engines.get(rules)
+        if engine is None:
+            engine = self._engines[rules] = Engine(
+                self.config,
+                self.index,
+                select=rules.select,
+                extend_select=rules.extend_select,
+                ignore=rules.ignore,
+                schemas=self.schemas,
+                ignore_suppressions=rules.ignore_suppressions,
+            )
+        return engine
+
+    # --- jobs --------------------------------------------------------------------
+
+    def run_check(
+        self,
+        targets: Sequence[str],
+        options: CheckOptions | None = None,
+        listener: Listener | None = None,
+    ) -> CheckRun:
+        """Check (or fix, or diff) ``targets``: what the ``check`` command runs."""
+        options = options or CheckOptions()
+        listener = listener or Listener()
+        engine = self.engine(options.rules)
+        use_cache = options.cache and not options.diff
+        cache = self._cache(options, len(targets)) if use_cache else None
+        checker = self._checker(engine, cache, options.jobs)
+        if options.text is not None:
+            checker.render, checker.text_key = options.text.render, options.text.key
+        run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
+        if options.fix or options.diff:
+            fix_targets(
+                checker, targets, run, unsafe=options.unsafe, diff=options.diff, listener=listener
+            )
+        else:
+            run.results = checker.check(targets)
+        self._save(cache)
+        run.parsed = checker.parsed
+        run.results.sort(key=_result_path)
+        return run
+
+    def check(
+        self, paths: Sequence[Path | str] | None = None, *, fix: bool = False, unsafe: bool = False
+    ) -> list[Finding]:
+        """The findings on the notes ``paths`` name (default: the whole vault), sorted by
+        path and position; with ``fix``, the safe fixes (``unsafe``: all) are applied
+        and written first, and what is left is returned."""
+        run = self.run_check(self.targets(self._paths(paths)), CheckOptions(fix=fix, unsafe=unsafe))
+        return run.findings()
+
+    def fix(self, paths: Sequence[Path | str] | None = None, *, unsafe: bool = False) -> FixResult:
+        """Apply the safe fixes (``unsafe``: all of them) to the notes ``paths`` name."""
+        options = CheckOptions(fix=True, unsafe=unsafe)
+        run = self.run_check(self.targets(self._paths(paths)), options)
+        return FixResult(dict(run.fixed), run.written, run.findings(), run.warnings)
+
+    def report(
+        self,
+        paths: Sequence[Path | str] | None = None,
+        *,
+        top: int = 20,
+        cache: bool = True,
+        cache_dir: Path | None = None,
+        jobs: int = 0,
+    ) -> Report:
+        """Completeness of typed notes, broken links, orphans and findings per rule, on
+        the notes ``paths`` name (default: the whole vault); lists keep ``top`` items."""
+        targets = self.targets(self._paths(paths))
+        options = CheckOptions(cache=cache, cache_dir=cache_dir, jobs=jobs)
+        store = self._cache(options, len(targets)) if cache else None
+        checker = self._checker(self.engine(), store, jobs)
+        checker.facts, checker.wants_findings = True, False
+        facts = {}
+        for result in checker.check(targets):
+            found = _facts(result.facts)
+            if found is None:  # an entry whose facts are damaged: check the note again
+                found = _facts(checker._check_serial(result.path).facts)
+            assert found is not None
+            facts[result.path] = found
+        self._save(store)
+        return collect(self.index, self.config, self.schemas, facts, targets, top)
+
+    def note(self, path: str) -> Note | None:
+        """The parsed note at vault path ``path``; None when it is not a readable note."""
+        return self.index.note(path)
+
+    def refresh(self, changed: Iterable[str]) -> None:
+        """Take in that the files at these vault paths changed, appeared or are gone,
+        without a new scan; a changed configuration or schema file reloads them."""
+        changed = list(changed)
+        if any(self._is_settings_file(path) for path in changed):
+            self._load_settings()
+            self.index.max_bytes = self.max_bytes
+            self._engines.clear()
+        present = [p for p in changed if _is_vault_file(self.root, p)]
+        self.index.refresh(changed, present)
+
+    # --- helpers -----------------------------------------------------------------
+
+    def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
+        if paths is None:
+            return None
+        found = [Path(p) for p in paths]
+        for path in found:
+            if not path.exists():
+                raise UsageError(f"{path}: no such file or folder")
+        return found
+
+    def _checker(self, engine: Engine, cache: Cache | None, jobs: int) -> Checker:
+        checker = Checker(engine, self.index, cache, jobs or default_jobs())
+        checker.facts = cache is not None
+        return checker
+
+    def _cache(self, options: CheckOptions, targets: int) -> Cache | None:
+        """The results cache for these settings, when checking ``targets`` notes makes
+        loading it worth while."""
+        if not cache_worth_loading(targets, len(self.index.notes)):
+            return None
+        rules = options.rules
+        key = settings_key(
+            self.config.digest(),
+            self.schemas,
+            list(rules.select),
+            list(rules.extend_select),
+            list(rules.ignore),
+            rules.ignore_suppressions,
+        )
+        cache = Cache(options.cache_dir or self.root / CACHE_DIR, key)
+        cache.load()
+        return cache
+
+    def _save(self, cache: Cache | None) -> None:
+        if cache is not None:
+            cache.forget(self.index.files)
+            cache.save()
+
+    def _is_settings_file(self, path: str) -> bool:
+        """The configuration file, or any YAML file (a schema, or a new file a
+        schema glob takes in): reloading them costs little."""
+        config = self.config_file or self.root / CONFIG_NAME
+        if os.path.abspath(self.root / path) == os.path.abspath(config):
+            return True
+        return path.lower().endswith((".yaml", ".yml"))
+
+
+def open_vault(path: Path | str = ".", config: Path | str | None = None) -> Workspace:
+    """The vault holding ``path`` (a note or folder), opened once; ``config`` is the
+    configuration file (default: ``.vaultlint.yaml`` at the vault root)."""
+    return Workspace.open([Path(path)], None if config is None else Path(config))
+
+
+def _result_path(result: NoteResult) -> str:
+    return result.path
+
+
+def _facts(packed: bytes | None) -> NoteFacts | None:
+    if packed is None:
+        return None
+    try:
+        data = unpack(packed)
+    except Exception:  # a cache entry of the right shape but wrong contents
+        return None
+    return data if valid_facts(data) else None
+
+
+def _is_vault_file(root: Path, path: str) -> bool:
+    """Whether ``path`` is now a file the scan would list (no hidden part, a file)."""
+    if any(part.startswith(".") for part in path.split("/")):
+        return False
+    return os.path.isfile(os.path.join(root, path))
