@@ -8,7 +8,6 @@ cache (filled by ``check`` or by ``report``) equals a cold one.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 from pathlib import Path
@@ -17,12 +16,10 @@ from typing import Any
 import pytest
 
 import vaultlint
-from helpers import SAMPLE, genvault, write_vault
+from helpers import SAMPLE, aged_copy, genvault, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
-
-PAST = 1_600_000_000  # file times well before any run: their stat can be trusted
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +29,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def vault(generated: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "vault"
-    shutil.copytree(generated, target)
-    for path in target.rglob("*"):
-        if path.is_file():
-            os.utime(path, (PAST, PAST))
-    return target
+    return aged_copy(generated, tmp_path / "vault")
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

@@ -11,9 +11,23 @@ The Python API (``vaultlint.api``), importable from here::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultlint.version import __version__
+
+if TYPE_CHECKING:  # type checkers see the API's own types; at run time it loads lazily
+    from vaultlint.api import (
+        Edit,
+        Finding,
+        Fix,
+        FixResult,
+        Note,
+        Report,
+        Severity,
+        VaultlintError,
+        Workspace,
+        open_vault,
+    )
 
 __all__ = [
     "Edit",

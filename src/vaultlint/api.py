@@ -14,20 +14,13 @@ schema, an unknown rule) raise ``VaultlintError`` with a one-line message.
 
 from __future__ import annotations
 
-from vaultlint.errors import VaultlintError
-from vaultlint.model import Edit, Finding, Fix, Note, Severity
-from vaultlint.report.collect import Report
-from vaultlint.workspace import FixResult, Workspace, open_vault
-
-__all__ = [
-    "Edit",
-    "Finding",
-    "Fix",
-    "FixResult",
-    "Note",
-    "Report",
-    "Severity",
-    "VaultlintError",
-    "Workspace",
-    "open_vault",
-]
+from vaultlint.errors import VaultlintError as VaultlintError
+from vaultlint.model import Edit as Edit
+from vaultlint.model import Finding as Finding
+from vaultlint.model import Fix as Fix
+from vaultlint.model import Note as Note
+from vaultlint.model import Severity as Severity
+from vaultlint.report.collect import Report as Report
+from vaultlint.workspace import FixResult as FixResult
+from vaultlint.workspace import Workspace as Workspace
+from vaultlint.workspace import open_vault as open_vault
