@@ -90,8 +90,15 @@ class Workspace:
         self.config: Config
         self.schemas: list[Schema]
         self._load_settings()
-        self.index = VaultIndex(root, scan(root), self.max_bytes)
+        self._index: VaultIndex | None = None
         self._engines: dict[RuleSelection, Engine] = {}
+
+    @property
+    def index(self) -> VaultIndex:
+        """The vault's files, scanned on first use; notes are read and parsed on demand."""
+        if self._index is None:
+            self._index = VaultIndex(self.root, scan(self.root), self.max_bytes)
+        return self._index
 
     @classmethod
     def open(cls, paths: Sequence[Path], config_file: Path | None = None) -> Workspace:
@@ -108,6 +115,13 @@ class Workspace:
 
     # --- what to check -----------------------------------------------------------
 
+    def vault_path(self, path: Path) -> str:
+        """``path`` as a vault path (``/``, relative to the root); an error outside it."""
+        rel = vault_path(self.root, path)
+        if rel is None:
+            raise UsageError(f"{path}: outside the vault at {self.root}")
+        return rel
+
     def targets(
         self, paths: Sequence[Path] | None = None, force_exclude: bool = False
     ) -> list[str]:
@@ -123,9 +137,7 @@ class Workspace:
         known = set(notes)
         chosen: dict[str, None] = {}
         for path in paths or [self.root]:
-            rel = vault_path(self.root, path)
-            if rel is None:
-                raise UsageError(f"{path}: outside the vault at {self.root}")
+            rel = self.vault_path(path)
             if path.is_dir():
                 prefix = "" if rel == "" else rel + "/"
                 for note in notes:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vaultlint.errors import EXIT_OK, UsageError
+from vaultlint.errors import EXIT_OK
 
 
 def add_parser(commands: Any) -> None:
@@ -19,16 +19,11 @@ def add_parser(commands: Any) -> None:
 
 
 def run(ns: argparse.Namespace) -> int:
-    from vaultlint.config import load_config, render_config
-    from vaultlint.vault import find_root, vault_path
+    from vaultlint.config import render_config
+    from vaultlint.workspace import Workspace
 
     path: Path = ns.path
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
-    root = find_root(path)
-    config = load_config(root, ns.config)
-    rel = vault_path(root, path)
-    if rel is None:
-        raise UsageError(f"{path}: outside the vault at {root}")
-    sys.stdout.write(render_config(config, rel if path.is_file() else None))
+    workspace = Workspace.open([path], ns.config)  # reads the settings; no scan
+    rel = workspace.vault_path(path)
+    sys.stdout.write(render_config(workspace.config, rel if path.is_file() else None))
     return EXIT_OK
