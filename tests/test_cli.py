@@ -40,7 +40,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_json_output_is_the_contract(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", str(vault), "--output-format", "json")
+    code, out, _ = run(capsys, "check", str(vault), "--output-format", "json", "--strict")
     assert code == 1
     items = json.loads(out)
     assert items and all(set(item) == JSON_KEYS for item in items)
@@ -146,7 +146,7 @@ def test_output_paths_are_relative_to_the_vault_root(
     vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(vault / "Notes")
-    code, out, _ = run(capsys, "Dirty.md", "--output-format", "concise")
+    code, out, _ = run(capsys, "Dirty.md", "--output-format", "concise", "--strict")
     assert code == 1
     assert (
         out.splitlines()[0] == "Notes/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
@@ -165,7 +165,7 @@ def test_select_and_ignore(vault: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_statistics_counts_per_rule(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, str(vault), "--statistics")
+    code, out, _ = run(capsys, str(vault), "--statistics", "--strict")
     assert code == 1 and out.splitlines()[0].split() == ["2", "TX03", "[*]", "trailing-whitespace"]
 
 
@@ -178,7 +178,7 @@ def test_exit_zero_and_exit_non_zero_on_fix(
 
 def test_output_file(vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.json"
-    code, out, _ = run(capsys, str(vault), "--output-format", "json", "-o", str(target))
+    code, out, _ = run(capsys, str(vault), "--output-format", "json", "-o", str(target), "--strict")
     assert code == 1 and out == ""
     assert len(json.loads(target.read_text())) == 2
 
@@ -187,7 +187,7 @@ def test_full_output_groups_by_file_with_summary(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_vault(vault, {"Z.md": "x \n"})
-    code, out, _ = run(capsys, str(vault))
+    code, out, _ = run(capsys, str(vault), "--strict")
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(
@@ -269,3 +269,25 @@ def test_a_fix_that_does_not_converge_skips_its_note_and_fixes_the_others(
     assert "Traceback" not in err
     assert (tmp_path / "a.md").read_text() == "bad \n"
     assert (tmp_path / "b.md").read_text() == "also bad\n"
+
+
+def test_warnings_are_shown_and_fail_only_when_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Errors fail a run; warnings (an unfinished book note) fail it only with
+    ``--strict`` or ``strict: true``, as yamllint and markdownlint-cli2 do."""
+    unfinished = "`Author:`\n\n## Key Takeaways\n\n## Quotes\n-\n"
+    write_vault(tmp_path, {"Books/Dune.md": unfinished})
+    code, out, _ = run(capsys, str(tmp_path), "--output-format", "concise")
+    assert code == 0 and "SC02" in out and "SC04" in out and "Found " in out
+    assert run(capsys, str(tmp_path), "--strict")[0] == 1
+    (tmp_path / ".vaultlint.yaml").write_text("strict: true\n", encoding="utf-8")
+    assert run(capsys, str(tmp_path))[0] == 1
+    assert run(capsys, str(tmp_path), "--exit-zero")[0] == 0
+    (tmp_path / ".vaultlint.yaml").write_text("strict: yes please\n", encoding="utf-8")
+    code, _, err = run(capsys, str(tmp_path))
+    assert code == 2 and "strict: expected true or false" in err
+    (tmp_path / ".vaultlint.yaml").unlink()
+    write_vault(tmp_path, {"Books/Dune.md": unfinished + "\n[[Nowhere]]\n"})
+    code, out, _ = run(capsys, str(tmp_path), "--output-format", "concise")
+    assert code == 1 and "LK01" in out  # an error fails whatever the strictness

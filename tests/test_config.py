@@ -137,13 +137,13 @@ def test_exclude_only_chooses_what_is_checked(
     assert code == 0, out  # the draft is not checked, and links to it resolve
     code, out, _ = run(capsys, "check", str(tmp_path / "Drafts/Plan.md"), "--force-exclude")
     assert code == 0
-    code, out, _ = run(capsys, "check", str(tmp_path / "Drafts/Plan.md"))
+    code, out, _ = run(capsys, "check", str(tmp_path / "Drafts/Plan.md"), "--strict")
     assert code == 1 and "TX03" in out  # a path named explicitly is checked
 
 
 def test_explicit_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_vault(tmp_path, {"A.md": TRAILING, "conf/lint.yaml": "rules: {TX03: off}\n"})
-    assert run(capsys, "check", str(tmp_path))[0] == 1
+    assert run(capsys, "check", str(tmp_path), "--strict")[0] == 1
     code, _, _ = run(capsys, "check", str(tmp_path), "--config", str(tmp_path / "conf/lint.yaml"))
     assert code == 0
 
@@ -219,7 +219,7 @@ def test_overrides_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture
             "b.md": TRAILING,
         },
     )
-    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise")
+    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise", "--strict")
     assert code == 1
     assert "b.md" in out and "Daily/a.md" not in out
 
@@ -282,7 +282,7 @@ def test_skip_templates_false_checks_them(
         {"Templates/Book.md": TRAILING, CONFIG_NAME: "obsidian: {skip-templates: false}\n"},
         {"templates.json": {"folder": "Templates"}},
     )
-    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise")
+    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise", "--strict")
     assert code == 1 and "Templates/Book.md" in out
 
 
@@ -325,7 +325,7 @@ def test_excluded_files_setting_can_be_turned_off(
     code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise")
     assert code == 0, out  # not checked, and [[Old]] still resolves
     (tmp_path / CONFIG_NAME).write_text("obsidian: {skip-excluded-files: false}\n")
-    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise")
+    code, out, _ = run(capsys, "check", str(tmp_path), "--output-format", "concise", "--strict")
     assert code == 1 and "Archive/Old.md" in out and "LK01" not in out
 
 
@@ -355,7 +355,7 @@ def test_obsidian_settings_are_never_written(tmp_path: Path) -> None:
 # --- errors: one line naming the file, the key and what is allowed; exit 2 ---------------
 
 
-ALL_KEYS = "extends, exclude, schemas, rules, overrides, obsidian"
+ALL_KEYS = "extends, strict, exclude, schemas, rules, overrides, obsidian"
 LEVELS = "(allowed: off, error, warning, info)"
 OBSIDIAN_KEYS = "skip-templates, skip-excluded-files, config-folder"
 ERRORS = [

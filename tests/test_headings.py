@@ -333,7 +333,12 @@ def test_check_mode_reports_the_twin_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     vault = write_vault(tmp_path, {"Summary.md": TWIN})
-    assert main(["check", "--select", "HD01,TX01", "--output-format", "concise", str(vault)]) == 1
+    assert (
+        main(
+            ["check", "--strict", "--select", "HD01,TX01", "--output-format", "concise", str(vault)]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "Summary.md:1:1: HD01 heading without words: '**📘**'" in out
     assert "Summary.md:3:1: HD01 heading without words: '**🧠**'" in out

@@ -136,7 +136,7 @@ def test_note_over_the_size_limit_is_skipped(
             ".vaultlint.yaml": "rules:\n  file-too-large: {max-bytes: 1000}\n",
         },
     )
-    code = main(["check", "--fix", str(vault), "--output-format", "json"])
+    code = main(["check", "--fix", str(vault), "--output-format", "json", "--strict"])
     findings = json.loads(capsys.readouterr().out)
     assert code == 1 and [f["rule"] for f in findings] == ["file-too-large"]
     assert (vault / "big.md").read_bytes() == b"x \n" * 400

@@ -63,7 +63,7 @@ def test_github_paths_are_relative_to_the_current_folder(
 ) -> None:
     write_vault(tmp_path / "notes", {"a.md": "x \n"})
     monkeypatch.chdir(tmp_path)
-    code, out = run(capsys, "check", "notes", "--output-format", "github")
+    code, out = run(capsys, "check", "notes", "--output-format", "github", "--strict")
     assert code == 1 and out.startswith("::warning file=notes/a.md,line=1,")
 
 

@@ -23,16 +23,31 @@ def _git(
     )
 
 
-def test_hook_fixes_notes_and_fails_the_commit_while_findings_remain(tmp_path: Path) -> None:
+UNFINISHED = """`Author:`
+`Availability:`
+
+## Key Takeaways
+
+## Quotes
+-
+
+## Notes
+
+`Concepts:` [[Anarchism]]
+`Knowledge Base:` [[Books index]]
+"""
+
+
+def _repo(tmp_path: Path, files: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """A git vault holding ``files``, with vaultlint-fix from this repository's HEAD
+    installed as its pre-commit hook, and the environment to run git in."""
     rev = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=PROJECT, text=True, capture_output=True, check=True
     ).stdout.strip()
     vault = write_vault(
         tmp_path / "vault",
         {
-            "Clean.md": CLEAN,
-            "Notes/Fixable.md": FIXABLE,
-            "Notes/Broken.md": UNFIXABLE,
+            **files,
             ".pre-commit-config.yaml": (
                 f"repos:\n  - repo: {PROJECT}\n    rev: {rev}\n"
                 "    hooks:\n      - id: vaultlint-fix\n"
@@ -56,6 +71,14 @@ def test_hook_fixes_notes_and_fails_the_commit_while_findings_remain(tmp_path: P
         check=True,
         capture_output=True,
     )
+    return vault, env
+
+
+def test_hook_fixes_notes_and_fails_the_commit_while_findings_remain(tmp_path: Path) -> None:
+    vault, env = _repo(
+        tmp_path,
+        {"Clean.md": CLEAN, "Notes/Fixable.md": FIXABLE, "Notes/Broken.md": UNFIXABLE},
+    )
     _git(vault, "add", "-A", env=env)
     clean_stat = (vault / "Clean.md").stat()
 
@@ -73,3 +96,33 @@ def test_hook_fixes_notes_and_fails_the_commit_while_findings_remain(tmp_path: P
     second = _git(vault, "commit", "-q", "-m", "notes", env=env, check=False)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _git(vault, "log", "--oneline", env=env).stdout.count("\n") == 1
+
+
+def test_hook_lets_unfinished_notes_through_and_stops_errors(tmp_path: Path) -> None:
+    """Empty fields and sections are warnings: work in progress, which ``report``
+    measures. A broken link is an error: the commit fails until it is mended."""
+    vault, env = _repo(
+        tmp_path,
+        {
+            "Books/Dune.md": UNFINISHED,
+            "Anarchism.md": "# Anarchism\n",
+            "Books index.md": "# Books index\n\n- [[Dune]]\n",
+        },
+    )
+    _git(vault, "add", "-A", env=env)
+    first = _git(vault, "commit", "-q", "-m", "start Dune", env=env, check=False)
+    output = first.stdout + first.stderr
+    assert first.returncode == 0, output
+    assert "SC02" in output and "SC04" in output  # shown, not fatal
+
+    book = vault / "Books" / "Dune.md"
+    book.write_text(UNFINISHED.replace("[[Anarchism]]", "[[Anarchism]], [[Ecology]]"))
+    _git(vault, "add", "-A", env=env)
+    second = _git(vault, "commit", "-q", "-m", "more Dune", env=env, check=False)
+    assert second.returncode != 0 and "LK01" in second.stdout + second.stderr
+
+    (vault / "Ecology.md").write_text("# Ecology\n")
+    _git(vault, "add", "-A", env=env)
+    third = _git(vault, "commit", "-q", "-m", "more Dune", env=env, check=False)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert _git(vault, "log", "--oneline", env=env).stdout.count("\n") == 2

@@ -407,7 +407,7 @@ def test_a_vault_schema_is_loaded_and_enforced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     vault = person_vault(tmp_path)
-    code, items = run_json(capsys, "check", str(vault), "--select", "SC")
+    code, items = run_json(capsys, "check", str(vault), "--select", "SC", "--strict")
     assert code == 1
     assert [(i["path"], i["line"], i["code"], i["message"]) for i in items] == [
         ("People/Ada Lovelace.md", 1, "SC01", "person note has no 'Born' field"),
@@ -432,7 +432,7 @@ def test_the_unsafe_fixes_through_the_cli(
 ) -> None:
     vault = person_vault(tmp_path)
     ada = vault / "People" / "Ada Lovelace.md"
-    assert main(["check", str(vault), "--select", "SC01,SC03", "--fix"]) == 1
+    assert main(["check", str(vault), "--select", "SC01,SC03", "--fix", "--strict"]) == 1
     assert ada.read_text() == "# Ada Lovelace\n\nMathematician.\n"
     assert "2 more fixable with --fix --unsafe-fixes" in capsys.readouterr().out
     assert main(["check", str(vault), "--select", "SC01,SC03", "--fix", "--unsafe-fixes"]) == 0

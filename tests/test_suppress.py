@@ -359,7 +359,7 @@ def test_ignore_suppressions_on_the_command_line(
             "B.md": f"%% vaultlint-disable-line %% {TAB}%% vaultlint-enable %%\n",
         },
     )
-    assert main(["check", str(tmp_path), "--output-format", "concise"]) == 1
+    assert main(["check", str(tmp_path), "--output-format", "concise", "--strict"]) == 1
     out = capsys.readouterr().out
     assert "B.md:2:1: VL01" in out and "LK01" not in out and "TX03" not in out
     argv = ["check", str(tmp_path), "--ignore-suppressions", "--output-format", "concise"]

@@ -46,7 +46,7 @@ _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
 FindingRow = tuple[Any, ...]
-Counts = tuple[int, int, int, int]  # findings, safe fixes, unsafe fixes, not info
+Counts = tuple[int, int, int, int, int]  # findings, safe fixes, unsafe fixes, errors, warnings
 
 
 def content_hash(data: bytes) -> bytes:
@@ -102,16 +102,18 @@ class NoteResult:
 
 
 def count(findings: Sequence[Finding]) -> Counts:
-    safe = unsafe = failing = 0
+    safe = unsafe = errors = warnings = 0
     for f in findings:
         if f.fix is not None:
             if f.fix.safe:
                 safe += 1
             else:
                 unsafe += 1
-        if f.severity is not Severity.INFO:
-            failing += 1
-    return len(findings), safe, unsafe, failing
+        if f.severity is Severity.ERROR:
+            errors += 1
+        elif f.severity is Severity.WARNING:
+            warnings += 1
+    return len(findings), safe, unsafe, errors, warnings
 
 
 @dataclass(slots=True)
@@ -302,7 +304,7 @@ def _check_entry(entry: Entry) -> None:
         isinstance(entry.hash, bytes)
         and isinstance(entry.rows, bytes)
         and isinstance(entry.counts, tuple)
-        and len(entry.counts) == 4
+        and len(entry.counts) == 5
         and all(isinstance(n, int) for n in entry.counts)
         and (entry.text is None or isinstance(entry.text, bytes))
         and (entry.targets is None or isinstance(entry.targets, bytes))

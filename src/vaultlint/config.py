@@ -25,7 +25,7 @@ from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
 CONFIG_NAME = ".vaultlint.yaml"
 PRESETS = ("default", "strict")
-TOP_LEVEL_KEYS = ("extends", "exclude", "schemas", "rules", "overrides", "obsidian")
+TOP_LEVEL_KEYS = ("extends", "strict", "exclude", "schemas", "rules", "overrides", "obsidian")
 OVERRIDE_KEYS = ("paths", "rules")
 OBSIDIAN_KEYS = ("skip-templates", "skip-excluded-files", "config-folder")
 LEVELS = ("off", "error", "warning", "info")
@@ -114,6 +114,7 @@ class Config:
     overrides: list[Override] = field(default_factory=list)
     obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
     presets: list[str] = field(default_factory=list)  # the presets applied, outermost last
+    strict: bool = False  # warnings fail the run too (errors always do)
     _exclude_spec: Any = None
     _by_overrides: dict[tuple[int, ...], tuple[dict[str, RuleSetting], frozenset[str]]] = field(
         default_factory=dict
@@ -238,6 +239,10 @@ def _apply(config: Config, data: Any, where: str, seen: set[str]) -> None:
         preset = load_yaml_text(preset_text(extends), f"preset {extends}")
         _apply(config, preset, f"preset {extends}", seen | {extends})
         config.presets.append(extends)
+    if "strict" in data:
+        if not isinstance(data["strict"], bool):
+            raise ConfigError(f"{where}: strict: expected true or false, got {data['strict']!r}")
+        config.strict = data["strict"]
     for key in ("exclude", "schemas"):
         if key in data:
             getattr(config, key).extend(_string_list(data[key], f"{where}: {key}"))
@@ -441,6 +446,7 @@ def render_config(config: Config, path: str | None = None) -> str:
         for i in matched:
             o = config.overrides[i]
             out.append(f"# applied: overrides[{i}] (paths: {', '.join(o.paths)})")
+    out.append(f"strict: {_yaml_value(config.strict)}")
     out.append(f"exclude: {_yaml_value(config.exclude)}")
     out.append(f"schemas: {_yaml_value(config.schemas)}")
     out.append("obsidian:")
@@ -478,6 +484,10 @@ INIT_TEMPLATE = """\
 
 # Start from a preset shipped with vaultlint: default or strict.
 extends: default
+
+# Errors always fail a run; warnings are shown, and fail it only when this is true
+# (or with `vaultlint check --strict`). Unfinished notes are normal work in progress.
+strict: false
 
 # Notes never checked: gitignore-style globs relative to the vault root.
 # Links to them still resolve (the link index always holds every file).

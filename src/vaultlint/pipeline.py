@@ -80,7 +80,8 @@ class CheckRun:
         return [f for result in self.results for f in result.findings()]
 
     def total(self, column: int) -> int:
-        """A sum over the results' counts (0 findings, 1 safe fixes, 2 unsafe, 3 failing)."""
+        """A sum over the results' counts (0 findings, 1 safe fixes, 2 unsafe, 3 errors,
+        4 warnings)."""
         return sum(result.counts[column] for result in self.results)
 
 

@@ -59,6 +59,11 @@ def add_parser(commands: Any) -> None:
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
     )
     check.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail the run too (default: only errors do; config: strict: true)",
+    )
+    check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when findings are left"
     )
     check.add_argument(
@@ -149,7 +154,7 @@ def run(ns: argparse.Namespace) -> int:
             f"(vault root {workspace.root})",
             file=sys.stderr,
         )
-    return _finish(ns, run)
+    return _finish(ns, run, strict=ns.strict or workspace.config.strict)
 
 
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:
@@ -164,8 +169,8 @@ def _text_format(ns: argparse.Namespace) -> TextFormat | None:
     return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
 
 
-def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
-    code = _finish_findings(ns, run)
+def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int:
+    code = _finish_findings(ns, run, strict)
     for error in run.errors:
         print(
             f"vaultlint: internal error: {error}; the note was left unchanged (please report it)",
@@ -174,7 +179,7 @@ def _finish(ns: argparse.Namespace, run: CheckRun) -> int:
     return EXIT_ERROR if run.errors else code
 
 
-def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
+def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int:
     fixed = sum(run.fixed.values())
     if ns.diff:
         sys.stdout.write("".join(run.diffs))
@@ -184,7 +189,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun) -> int:
     _emit(ns, run)
     if ns.exit_zero:
         return EXIT_OK
-    failing = run.total(3) > 0
+    failing = run.total(3) > 0 or (strict and run.total(4) > 0)
     if failing or (ns.exit_non_zero_on_fix and fixed):
         return EXIT_FINDINGS
     return EXIT_OK
