@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
+import re
 import stat
 import tempfile
 from collections import Counter
@@ -113,6 +115,27 @@ def fix_note(
     leftover = sorted({f.rule for f in outcome.findings if applicable(f, unsafe)})
     raise FixError(
         f"{note.path}: fixes still pending after {MAX_PASSES} passes ({', '.join(leftover)})"
+    )
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text``, each with its line break: LF, CR or CRLF only.
+
+    ``str.splitlines`` also breaks at U+2028, U+2029, U+0085, VT, FF and the
+    file separators, which are text in a note.
+    """
+    return _LINE.findall(text)
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff of a note's text, for ``--diff``; each line keeps its line break."""
+    lines = difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}")
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
     )
 
 
