@@ -82,14 +82,26 @@ def apply_fixes(text: str, fixes: Iterable[Fix], newline: str = "\n") -> str:
     parts: list[str] = []
     pos = 0
     for edit in edits:
-        parts.append(text[pos : edit.start])
+        if edit.start == edit.end and not edit.replacement:
+            continue
+        _join(parts, text[pos : edit.start], newline)
         replacement = edit.replacement
         if newline != "\n" and "\n" in replacement:
             replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
-        parts.append(replacement)
+        _join(parts, replacement, newline)
         pos = edit.end
-    parts.append(text[pos:])
+    _join(parts, text[pos:], newline)
     return "".join(parts)
+
+
+def _join(parts: list[str], piece: str, newline: str) -> None:
+    """Append ``piece``; where an edit brings a lone CR and an LF together, the LF
+    becomes a CR (CRLF in a CRLF note): as one CRLF they would end only one line."""
+    if not piece:
+        return
+    if piece[0] == "\n" and parts and parts[-1][-1] == "\r":
+        piece = ("\r\n" if newline == "\r\n" else "\r") + piece[1:]
+    parts.append(piece)
 
 
 def fix_note(
