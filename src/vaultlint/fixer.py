@@ -178,9 +178,8 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return "not written: the file is read-only"
         if real.read_bytes() != original:
             return "not written: the file changed while vaultlint ran"
-        fd, tmp = tempfile.mkstemp(
-            dir=real.parent, prefix=f".{real.name}.", suffix=".vaultlint-tmp"
-        )
+        # Not named after the note: a 255-byte name leaves no room for more.
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".", suffix=".vaultlint-tmp")
     except OSError as exc:
         return f"not written: {exc.strerror or exc}"
     try:
