@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import re
 import stat
@@ -159,10 +160,14 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
     """Replace the file's bytes atomically; a message when it was not written.
 
     The file is written only if it still holds ``original`` (Obsidian may have
-    saved it meanwhile), is not read-only, and is not a symlink leading out of
-    the vault; a save that lands while it is being replaced is put back (see
+    saved it meanwhile), is not read-only, is not a symlink leading out of the
+    vault and has no other name (a hard link would keep the old bytes); a save
+    that lands while it is being replaced is put back (see
     ``_replace_unless_changed``). The temporary file is hidden (dot name) in
-    the same folder, so the replace is atomic and never seen by a vault scan.
+    the same folder, so the replace is atomic and never seen by a vault scan;
+    its name is short, so that it fits wherever the note's name does. It gets
+    the note's owner, group, mode and extended attributes, or the note is not
+    written.
     """
     target = root / path
     real = Path(os.path.realpath(target))
@@ -176,6 +181,11 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return "not written: not a regular file"
         if not info.st_mode & 0o222:
             return "not written: the file is read-only"
+        if info.st_nlink > 1:
+            return (
+                f"not written: the file has {info.st_nlink} names (hard links); "
+                "replacing it would leave the old text under the others"
+            )
         if real.read_bytes() != original:
             return "not written: the file changed while vaultlint ran"
         # Not named after the note: a 255-byte name leaves no room for more.
@@ -187,12 +197,70 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        problem = _keep_metadata(real, tmp, info)
+        if problem is not None:
+            os.unlink(tmp)
+            return problem
         return _replace_unless_changed(real, tmp, original)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return f"not written: {exc.strerror or exc}"
+
+
+def _keep_metadata(real: Path, tmp: str, info: os.stat_result) -> str | None:
+    """Give ``tmp`` the owner, group, mode and extended attributes of ``real``
+    (``info``); a message when they cannot all be kept."""
+    made = os.stat(tmp)
+    if (made.st_uid, made.st_gid) != (info.st_uid, info.st_gid):
+        try:
+            os.chown(tmp, info.st_uid, info.st_gid)
+        except OSError as exc:
+            return (
+                f"not written: its owner and group ({info.st_uid}:{info.st_gid}) "
+                f"cannot be kept ({exc.strerror or exc})"
+            )
+    # After chown, which clears the set-user-ID and set-group-ID bits.
+    os.chmod(tmp, stat.S_IMODE(info.st_mode))
+    return _keep_xattrs(real, tmp)
+
+
+_NO_XATTRS = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+def _keep_xattrs(real: Path, tmp: str) -> str | None:
+    """Copy the extended attributes (``user.*``, ACLs...) of ``real`` to ``tmp``.
+
+    Those the new file already has with the same value (an SELinux label set
+    by the system) are left; one that cannot be set stops the write.
+    """
+    if not hasattr(os, "listxattr"):
+        return None  # no extended attributes API on this platform (macOS, Windows)
+    try:
+        names = os.listxattr(real)
+    except OSError as exc:
+        if exc.errno in _NO_XATTRS:
+            return None  # the file system has none
+        return f"not written: its extended attributes cannot be read ({exc.strerror or exc})"
+    for name in names:
+        try:
+            value = os.getxattr(real, name)
+            if _xattr(tmp, name) != value:
+                os.setxattr(tmp, name, value)
+        except OSError as exc:
+            return (
+                f"not written: its extended attribute {name} cannot be kept ({exc.strerror or exc})"
+            )
+    return None
+
+
+def _xattr(path: str, name: str) -> bytes | None:
+    try:
+        return os.getxattr(path, name)
+    except OSError as exc:
+        if exc.errno == errno.ENODATA:
+            return None
+        raise
 
 
 _CHANGED = "not written: the file changed while vaultlint ran"
