@@ -40,6 +40,15 @@ def test_a_note_with_a_second_name_is_not_written(
     assert _leftovers(note.parent) == []
 
 
+def test_a_note_another_run_is_replacing_is_reported_as_changed(tmp_path: Path) -> None:
+    # While a run replaces a note, the note has a second, hidden name of that run's.
+    vault = write_vault(tmp_path / "vault", {"Reading list.md": NOTE})
+    os.link(vault / "Reading list.md", vault / ".k3j9x0qa.vaultlint-old")
+    problem = write_note(vault, "Reading list.md", NOTE, FIXED)
+    assert problem == "not written: the file changed while vaultlint ran"
+    assert (vault / "Reading list.md").read_bytes() == NOTE
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
 def test_run_as_root_a_users_note_keeps_its_owner_group_and_mode(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

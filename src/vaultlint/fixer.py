@@ -19,6 +19,9 @@ from vaultlint.parse import parse_note
 from vaultlint.vault import BOM
 
 MAX_PASSES = 10
+_CHANGED = "not written: the file changed while vaultlint ran"
+_TMP_SUFFIX = ".vaultlint-tmp"  # a note's new bytes, before the replace
+_OLD_SUFFIX = ".vaultlint-old"  # a second name of the note while it is replaced
 
 
 class FixError(Exception):
@@ -182,14 +185,11 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
         if not info.st_mode & 0o222:
             return "not written: the file is read-only"
         if info.st_nlink > 1:
-            return (
-                f"not written: the file has {info.st_nlink} names (hard links); "
-                "replacing it would leave the old text under the others"
-            )
+            return _other_names(real, info)
         if real.read_bytes() != original:
             return "not written: the file changed while vaultlint ran"
         # Not named after the note: a 255-byte name leaves no room for more.
-        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".", suffix=".vaultlint-tmp")
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".", suffix=_TMP_SUFFIX)
     except OSError as exc:
         return f"not written: {exc.strerror or exc}"
     try:
@@ -206,6 +206,27 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return f"not written: {exc.strerror or exc}"
+
+
+def _other_names(real: Path, info: os.stat_result) -> str:
+    """Why a file with more than one name is not written.
+
+    A replace would leave the old text under the other names. A name that is
+    another run's hidden link (see ``_replace_unless_changed``) means that run
+    is replacing the file right now.
+    """
+    with os.scandir(real.parent) as entries:
+        ours = sum(
+            1
+            for entry in entries
+            if entry.name.endswith(_OLD_SUFFIX) and entry.inode() == info.st_ino
+        )
+    if ours == info.st_nlink - 1 or os.stat(real).st_nlink < info.st_nlink:
+        return _CHANGED  # (a link that is gone now was another run's too)
+    return (
+        f"not written: the file has {info.st_nlink} names (hard links); "
+        "replacing it would leave the old text under the others"
+    )
 
 
 def _keep_metadata(real: Path, tmp: str, info: os.stat_result) -> str | None:
@@ -263,9 +284,6 @@ def _xattr(path: str, name: str) -> bytes | None:
         raise
 
 
-_CHANGED = "not written: the file changed while vaultlint ran"
-
-
 def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None:
     """Rename ``tmp`` over ``real`` if ``real`` still holds ``original``.
 
@@ -279,7 +297,7 @@ def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None
     so does a save that renames a new file over the note (as some editors and
     sync tools do) in the microseconds before the rename.
     """
-    kept = tmp.removesuffix(".vaultlint-tmp") + ".vaultlint-old"
+    kept = tmp.removesuffix(_TMP_SUFFIX) + _OLD_SUFFIX
     try:
         os.link(real, kept)
     except OSError:
