@@ -56,7 +56,7 @@ def check_invariants(note: Note, text: str) -> None:
     """Structural facts every parse result must satisfy, whatever the input."""
     n = len(text)
     assert note.text == text
-    assert note.newline in ("\n", "\r\n")
+    assert note.newline in ("\n", "\r\n", "\r")
     assert note.line_starts and note.line_starts[0] == 0
     assert note.line_starts == sorted(note.line_starts)
     assert all(0 <= s <= n for s in note.line_starts)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
+import errno
 import os
+import re
 import stat
 import tempfile
 from collections import Counter
@@ -16,6 +19,9 @@ from vaultlint.parse import parse_note
 from vaultlint.vault import BOM
 
 MAX_PASSES = 10
+_CHANGED = "not written: the file changed while vaultlint ran"
+_TMP_SUFFIX = ".vaultlint-tmp"  # a note's new bytes, before the replace
+_OLD_SUFFIX = ".vaultlint-old"  # a second name of the note while it is replaced
 
 
 class FixError(Exception):
@@ -80,14 +86,26 @@ def apply_fixes(text: str, fixes: Iterable[Fix], newline: str = "\n") -> str:
     parts: list[str] = []
     pos = 0
     for edit in edits:
-        parts.append(text[pos : edit.start])
+        if edit.start == edit.end and not edit.replacement:
+            continue
+        _join(parts, text[pos : edit.start], newline)
         replacement = edit.replacement
         if newline != "\n" and "\n" in replacement:
             replacement = replacement.replace("\r\n", "\n").replace("\n", newline)
-        parts.append(replacement)
+        _join(parts, replacement, newline)
         pos = edit.end
-    parts.append(text[pos:])
+    _join(parts, text[pos:], newline)
     return "".join(parts)
+
+
+def _join(parts: list[str], piece: str, newline: str) -> None:
+    """Append ``piece``; where an edit brings a lone CR and an LF together, the LF
+    becomes a CR (CRLF in a CRLF note): as one CRLF they would end only one line."""
+    if not piece:
+        return
+    if piece[0] == "\n" and parts and parts[-1][-1] == "\r":
+        piece = ("\r\n" if newline == "\r\n" else "\r") + piece[1:]
+    parts.append(piece)
 
 
 def fix_note(
@@ -116,6 +134,27 @@ def fix_note(
     )
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text``, each with its line break: LF, CR or CRLF only.
+
+    ``str.splitlines`` also breaks at U+2028, U+2029, U+0085, VT, FF and the
+    file separators, which are text in a note.
+    """
+    return _LINE.findall(text)
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff of a note's text, for ``--diff``; each line keeps its line break."""
+    lines = difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}")
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
+    )
+
+
 def encode(text: str, bom: bool) -> bytes:
     return (BOM if bom else b"") + text.encode("utf-8")
 
@@ -124,10 +163,14 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
     """Replace the file's bytes atomically; a message when it was not written.
 
     The file is written only if it still holds ``original`` (Obsidian may have
-    saved it meanwhile), is not read-only, and is not a symlink leading out of
-    the vault; a save that lands while it is being replaced is put back (see
+    saved it meanwhile), is not read-only, is not a symlink leading out of the
+    vault and has no other name (a hard link would keep the old bytes); a save
+    that lands while it is being replaced is put back (see
     ``_replace_unless_changed``). The temporary file is hidden (dot name) in
-    the same folder, so the replace is atomic and never seen by a vault scan.
+    the same folder, so the replace is atomic and never seen by a vault scan;
+    its name is short, so that it fits wherever the note's name does. It gets
+    the note's owner, group, mode and extended attributes, or the note is not
+    written.
     """
     target = root / path
     real = Path(os.path.realpath(target))
@@ -141,11 +184,12 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return "not written: not a regular file"
         if not info.st_mode & 0o222:
             return "not written: the file is read-only"
+        if info.st_nlink > 1:
+            return _other_names(real, info)
         if real.read_bytes() != original:
             return "not written: the file changed while vaultlint ran"
-        fd, tmp = tempfile.mkstemp(
-            dir=real.parent, prefix=f".{real.name}.", suffix=".vaultlint-tmp"
-        )
+        # Not named after the note: a 255-byte name leaves no room for more.
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=".", suffix=_TMP_SUFFIX)
     except OSError as exc:
         return f"not written: {exc.strerror or exc}"
     try:
@@ -153,7 +197,10 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        problem = _keep_metadata(real, tmp, info)
+        if problem is not None:
+            os.unlink(tmp)
+            return problem
         return _replace_unless_changed(real, tmp, original)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -161,7 +208,80 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
         return f"not written: {exc.strerror or exc}"
 
 
-_CHANGED = "not written: the file changed while vaultlint ran"
+def _other_names(real: Path, info: os.stat_result) -> str:
+    """Why a file with more than one name is not written.
+
+    A replace would leave the old text under the other names. A name that is
+    another run's hidden link (see ``_replace_unless_changed``) means that run
+    is replacing the file right now.
+    """
+    with os.scandir(real.parent) as entries:
+        ours = sum(
+            1
+            for entry in entries
+            if entry.name.endswith(_OLD_SUFFIX) and entry.inode() == info.st_ino
+        )
+    if ours == info.st_nlink - 1 or os.stat(real).st_nlink < info.st_nlink:
+        return _CHANGED  # (a link that is gone now was another run's too)
+    return (
+        f"not written: the file has {info.st_nlink} names (hard links); "
+        "replacing it would leave the old text under the others"
+    )
+
+
+def _keep_metadata(real: Path, tmp: str, info: os.stat_result) -> str | None:
+    """Give ``tmp`` the owner, group, mode and extended attributes of ``real``
+    (``info``); a message when they cannot all be kept."""
+    made = os.stat(tmp)
+    if (made.st_uid, made.st_gid) != (info.st_uid, info.st_gid):
+        try:
+            os.chown(tmp, info.st_uid, info.st_gid)
+        except OSError as exc:
+            return (
+                f"not written: its owner and group ({info.st_uid}:{info.st_gid}) "
+                f"cannot be kept ({exc.strerror or exc})"
+            )
+    # After chown, which clears the set-user-ID and set-group-ID bits.
+    os.chmod(tmp, stat.S_IMODE(info.st_mode))
+    return _keep_xattrs(real, tmp)
+
+
+_NO_XATTRS = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+def _keep_xattrs(real: Path, tmp: str) -> str | None:
+    """Copy the extended attributes (``user.*``, ACLs...) of ``real`` to ``tmp``.
+
+    Those the new file already has with the same value (an SELinux label set
+    by the system) are left; one that cannot be set stops the write.
+    """
+    if not hasattr(os, "listxattr"):
+        return None  # no extended attributes API on this platform (macOS, Windows)
+    try:
+        names = os.listxattr(real)
+    except OSError as exc:
+        if exc.errno in _NO_XATTRS:
+            return None  # the file system has none
+        return f"not written: its extended attributes cannot be read ({exc.strerror or exc})"
+    for name in names:
+        try:
+            value = os.getxattr(real, name)
+            if _xattr(tmp, name) != value:
+                os.setxattr(tmp, name, value)
+        except OSError as exc:
+            return (
+                f"not written: its extended attribute {name} cannot be kept ({exc.strerror or exc})"
+            )
+    return None
+
+
+def _xattr(path: str, name: str) -> bytes | None:
+    try:
+        return os.getxattr(path, name)
+    except OSError as exc:
+        if exc.errno == errno.ENODATA:
+            return None
+        raise
 
 
 def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None:
@@ -177,7 +297,7 @@ def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None
     so does a save that renames a new file over the note (as some editors and
     sync tools do) in the microseconds before the rename.
     """
-    kept = tmp.removesuffix(".vaultlint-tmp") + ".vaultlint-old"
+    kept = tmp.removesuffix(_TMP_SUFFIX) + _OLD_SUFFIX
     try:
         os.link(real, kept)
     except OSError:

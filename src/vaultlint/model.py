@@ -2,7 +2,8 @@
 
 Offsets are character offsets into ``Note.text`` (the decoded file without its
 BOM, line endings as in the file). Lines and columns are 1-based; columns count
-characters.
+characters. A line ends at LF, CR or CRLF (CommonMark): code looking for line
+breaks reads ``Note.lf_text``, where each lone CR is an LF at the same offset.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class Note:
     path: str  # vault-relative, with ``/``
     text: str
     bom: bool = False
-    newline: str = "\n"
+    newline: str = "\n"  # the line break inserted text is written with: "\n", "\r\n" or "\r"
     line_starts: list[int] = field(default_factory=list)
     frontmatter: Frontmatter | None = None
     body_start: int = 0
@@ -179,6 +180,7 @@ class Note:
     block_ids: list[BlockId] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)  # sorted, non-overlapping
     _region_starts: list[int] = field(default_factory=list, repr=False)
+    lf_text: str = field(default="", repr=False)  # ``text``, lone CRs read as LF (parse_note)
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)

@@ -909,13 +909,33 @@ def _block_ids(note: Note) -> list[BlockId]:
 # --- the entry point -------------------------------------------------------------
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def lf_view(text: str) -> str:
+    """``text`` with every lone CR (a line break of its own) read as LF.
+
+    The length and every offset are unchanged, so a scan for "\n" (or "\r?\n")
+    finds all three CommonMark line endings: LF, CR and CRLF.
+    """
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def _newline_style(text: str) -> str:
+    """The line break a note is written with: that of its first line."""
+    m = _LINE_BREAK.search(text)
+    return "\n" if m is None else m.group()
+
+
 def parse_note(path: str, text: str) -> Note:
     """Parse ``text`` (decoded, without BOM) into a Note."""
-    newline_at = text.find("\n")
+    original = text
+    text = lf_view(text)  # the parser reads this view; the note keeps the text as it is
     note = Note(
         path=path,
         text=text,
-        newline="\r\n" if newline_at > 0 and text[newline_at - 1] == "\r" else "\n",
+        newline=_newline_style(original),
         line_starts=_line_starts(text),
     )
     fm = _parse_frontmatter(text)
@@ -930,4 +950,6 @@ def parse_note(path: str, text: str) -> Note:
     note.links = _links(note)
     note.tags = _tags(note)
     note.block_ids = _block_ids(note)
+    note.lf_text = text
+    note.text = original
     return note

@@ -803,7 +803,7 @@ def _has_content(
     note: Note, heading: Heading, field_starts: list[int], heading_starts: list[int]
 ) -> bool:
     start, end = heading.end, heading.section_end
-    text = note.text
+    text = note.lf_text
     # ``start`` ends the heading's line: every line of the section follows a "\n".
     if end <= start or _BEFORE_CONTENT_LINE.search(text, start, end) is None:
         return False  # masking fields, headings and comments only takes content away

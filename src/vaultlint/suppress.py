@@ -110,7 +110,7 @@ def find_suppressions(note: Note) -> Suppressions:
     """Every directive in the note: comment regions and the frontmatter key."""
     if MARK not in note.text:
         return Suppressions()
-    text = note.text
+    text = note.lf_text
     directives = []
     fm = note.frontmatter
     if (

@@ -141,7 +141,7 @@ def _delete_line(note: Note, heading: Heading, starts: set[int]) -> Edit:
 
     Without the blank line the two paragraphs would run together into one.
     """
-    text = note.text
+    text = note.lf_text
     after = _line_after(text, heading.end)
     if heading.start > 0 and after < len(text) and after not in starts:
         prev_start = text.rfind("\n", 0, heading.start - 1) + 1
@@ -201,7 +201,7 @@ class EmojiHeading(Rule):
             view = _view(heading)
             if not view.bare or view.words or _MARKUP.intersection(view.bare):
                 continue
-            follow = _next_content(note.text, heading.end)
+            follow = _next_content(note.lf_text, heading.end)
             safe = follow >= len(note.text) or follow in starts
             yield self.finding(
                 note,
@@ -261,7 +261,7 @@ class HeadingFragment(Rule):
             title_view = _view(second)
             if _LIST_NUMBER.fullmatch(title_view.bare) or not title_view.words:
                 continue
-            if _next_content(note.text, first.end) != second.start:
+            if _next_content(note.lf_text, first.end) != second.start:
                 continue
             text = note.text
             number_wrap = _unwrap(text[first.text_start : _core_end(first)])

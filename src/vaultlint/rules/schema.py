@@ -341,7 +341,7 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
         groups.setdefault((at, below), []).append(line)
         members.setdefault((at, below), []).append(i)
     fixes: dict[int, Fix] = {}
-    text = note.text
+    text = note.lf_text
     for (at, below), lines in groups.items():
         if _lands_in_protected(note, at):
             continue  # the field would be code or a comment: never found, inserted forever
@@ -382,7 +382,7 @@ def _missing_section_fixes(note: Note, sections: Sequence[SectionState]) -> dict
         groups.setdefault(at, []).append("#" * level + " " + section.spec.name)
         members.setdefault(at, []).append(i)
     fixes: dict[int, Fix] = {}
-    text = note.text
+    text = note.lf_text
     for at, lines in groups.items():
         if _lands_in_protected(note, at):
             continue  # the heading would be code or a comment: never found, inserted forever
@@ -408,7 +408,7 @@ def _joins_a_paragraph(note: Note, at: int) -> bool:
     region = note.region_at(at)
     if region is not None and region.start == at and region.kind == "indented-code":
         return True
-    return _SETEXT_UNDERLINE.match(note.text, at) is not None
+    return _SETEXT_UNDERLINE.match(note.lf_text, at) is not None
 
 
 def _lands_in_protected(note: Note, at: int) -> bool:
@@ -458,7 +458,7 @@ def _after_section(note: Note, heading: Heading) -> int:
 
 def _before_heading(note: Note, heading: Heading) -> int:
     """Where a section before ``heading`` goes: its line, or the start of its callout."""
-    text = note.text
+    text = note.lf_text
     at = heading.start
     if heading.quote_depth:
         while at > note.body_start:

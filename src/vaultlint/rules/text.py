@@ -51,7 +51,7 @@ class TrailingWhitespace(Rule):
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        text = note.text
+        text = note.lf_text
         for end in _ends_after_blank(note):
             line_start = max(text.rfind("\n", 0, end) + 1, note.body_start)
             start = line_start + len(text[line_start:end].rstrip(" \t"))
@@ -78,7 +78,7 @@ def _ends_after_blank(note: Note) -> Iterator[int]:
     Looking just before each line break is three times quicker than a regex,
     which tries every space of the text.
     """
-    text = note.text
+    text = note.lf_text
     body_start = note.body_start
     line_ends = [start - 1 for start in note.line_starts[1:]]
     line_ends.append(len(text))
@@ -91,7 +91,7 @@ def _ends_after_blank(note: Note) -> Iterator[int]:
 
 def _is_line_break(note: Note, start: int, end: int) -> bool:
     """Whether spaces at ``start..end`` end a paragraph line that continues below."""
-    text = note.text
+    text = note.lf_text
     line_start = text.rfind("\n", 0, start) + 1
     line = text[line_start:start]
     if not line.strip() or _HEADING_LINE.match(line):
@@ -233,7 +233,7 @@ class IrregularWhitespace(Rule):
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        text = note.text
+        text = note.lf_text
         if text.isascii():
             return
         for m in _IRREGULAR.finditer(text, note.body_start):
