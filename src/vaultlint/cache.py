@@ -39,7 +39,7 @@ from vaultlint.model import Edit, Finding, Fix, Severity
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 2
+_FORMAT = 3  # 3: headings in uncertain regions are link targets
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
