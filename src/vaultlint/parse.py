@@ -463,7 +463,7 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
     """Append the spans of ``text[start:end]`` to ``regions``; return where scanning
     stopped: ``end``, or beyond it when a comment goes on past ``end``."""
     pos = start
-    paragraphs = _Paragraphs(text, end)
+    paragraphs: _Paragraphs | None = None
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
@@ -480,6 +480,7 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
         elif token == "<!--" or token == "%%":
             region = _comment(text, m.start(), token)
         elif token == "$$":
+            paragraphs = paragraphs or _Paragraphs(text, end)
             region = _display_math(text, m.start(), end, paragraphs)
         else:
             math = _INLINE_MATH.match(text, m.start(), end)
@@ -554,8 +555,10 @@ def _protected_regions(text: str, body_start: int) -> list[Region]:
     blocks = _fences(text, body_start)
     blocks += _indented_code(text, body_start, blocks)
     blocks.sort(key=lambda r: r.start)
-    blocks += _html_blocks(text, body_start, blocks)
-    blocks.sort(key=lambda r: r.start)
+    html = _html_blocks(text, body_start, blocks)
+    if html:
+        blocks += html
+        blocks.sort(key=lambda r: r.start)
     regions: list[Region] = []
     pos = body_start
     for block in blocks:
@@ -605,7 +608,7 @@ def _headings(note: Note) -> tuple[list[Heading], list[Heading]]:
         into.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
     found.extend(_setext_headings(note))
     found.sort()
-    return _heading_list(note, found), _heading_list(note, uncertain)
+    return _heading_list(note, found), _heading_list(note, uncertain) if uncertain else []
 
 
 def _heading_list(note: Note, found: list[_HeadingRow]) -> list[Heading]:

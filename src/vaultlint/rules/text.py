@@ -246,11 +246,14 @@ class IrregularWhitespace(Rule):
         text = note.text
         if text.isascii():
             return
-        untouchable = _Spans(note, headings=False)
-        headings = _Spans(note, headings=True)
+        untouchable: _Spans | None = None
+        headings: _Spans | None = None
         for m in _IRREGULAR.finditer(text, note.body_start):
             start, end = m.span()
-            if note.region_at(start) is not None or untouchable.holds(start):
+            if note.region_at(start) is not None:
+                continue
+            untouchable = untouchable or _Spans(note, headings=False)
+            if untouchable.holds(start):
                 continue
             line_start = text.rfind("\n", 0, start) + 1
             line_end = end_of_line(text, end)
@@ -266,7 +269,10 @@ class IrregularWhitespace(Rule):
             names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
             where = " at the end of the line" if at_end else ""
             zero_width = any(text[e.start] in _ZERO_WIDTH for e in edits)
-            in_heading = zero_width and headings.holds(start)
+            in_heading = False
+            if zero_width:
+                headings = headings or _Spans(note, headings=True)
+                in_heading = headings.holds(start)
             yield self.finding(
                 note,
                 edits[0].start,
