@@ -380,12 +380,13 @@ def _html_blocks(text: str, start: int, code: list[Region]) -> list[Region]:
         return []
     regions: list[Region] = []
     code_starts = [r.start for r in code]
-    closes = _LastClosingTags(text)
+    closes: _LastClosingTags | None = None
     pos = start
     for m in _line_matches(_HTML_OPEN_LINES, text, start):
         at = m.start("prefix")
         if at < pos or _inside(code, code_starts, m.end("prefix")):
             continue
+        closes = closes or _LastClosingTags(text)
         end = _html_block_end(text, m, closes)
         regions.append(Region(at, end, "html", True))
         pos = end
@@ -414,7 +415,8 @@ def _html_block_end(text: str, m: re.Match[str], closes: _LastClosingTags) -> in
     depth = 0
     # Not balanced by the last closing tag: up to that tag, so that the next
     # search starts after it (each tag is read once).
-    for tag in _tag_pattern(name).finditer(text, m.start("name") - 1, last_close + 2):
+    stop = last_close + len(name) + 3  # "</", the name and the character after it
+    for tag in _tag_pattern(name).finditer(text, m.start("name") - 1, stop):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             return end_of_line(text, tag.end())
