@@ -8,12 +8,16 @@ links do: the fix must never break such a link.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import check_text, fix_text, write_vault
 from vaultlint.cli import main
+from vaultlint.parse import parse_note
 from vaultlint.rules.text import IrregularWhitespace
 
 ZWSP, ZWNJ, ZWJ = "\u200b", "\u200c", "\u200d"
@@ -117,3 +121,48 @@ def test_fix_keeps_every_link_resolving(tmp_path: Path, capsys: pytest.CaptureFi
         if name.startswith("Notes/"):
             text = text.replace(f"neuro{ZWSP}biology", "neurobiology")
         assert written == text, name
+
+
+# --- the safe fix, on random notes ------------------------------------------------------
+
+SCRIPT_PIECES = [
+    f"ภาษา{ZWSP}ไทย",
+    f"ພາສາ{ZWSP}ລາວ",
+    f"မြန်မာ{ZWSP}စာ",
+    f"ខ្មែរ{ZWSP}ភាសា",
+    f"می{ZWNJ}خواهم",
+    f"क्{ZWJ}ष",
+    f"👩{ZWJ}💻",
+    f"neuro{ZWSP}biology",
+    f"[[{PASTED_NAME}]]",
+    f"![[{KHMER_NAME}]]",
+    "[x](Zero%E2%80%8BTrust.md)",
+    f"`a{ZWSP}b`",
+    f"$x{ZWSP}y$",
+    f"%% c{ZWSP}d %%",
+    f"<div>{ZWSP}</div>",
+    "## Head\u00a0",
+    "\u2003",
+    "\u00a0",
+    "\ufeff",
+    "word",
+    "```",
+]
+
+
+def _letters(text: str) -> list[str]:
+    return sorted(c for c in text if unicodedata.category(c)[0] in "LMN")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(SCRIPT_PIECES), max_size=4), min_size=1, max_size=8))
+def test_safe_fix_keeps_letters_links_and_regions(lines: list[list[str]]) -> None:
+    text = "\n".join(" ".join(line) for line in lines) + "\n"
+    before = parse_note("Note.md", text)
+    fixed = fix_text(IrregularWhitespace, text, files=FILES).note.text
+    after = parse_note("Note.md", fixed)
+    assert _letters(fixed) == _letters(text)
+    assert [(lk.kind, lk.raw) for lk in after.links] == [(lk.kind, lk.raw) for lk in before.links]
+    assert [text[r.start : r.end] for r in before.regions] == [
+        fixed[r.start : r.end] for r in after.regions
+    ]
