@@ -3,9 +3,10 @@
 The parser works on the whole text with compiled regular expressions and
 keeps Python-level work to the matches, which is what keeps a 10,000-note
 vault fast. Order matters: frontmatter, then block-level code (fences,
-indented code), then inline protected spans (code spans, comments, math),
-and only then headings, fields, links, tags and block ids, each of which is
-dropped when it starts inside a protected region.
+indented code) and HTML blocks, then inline protected spans (code spans,
+comments, math) between them, and only then headings, fields, links, tags and
+block ids, each of which is dropped when it starts inside a protected region
+(but see uncertain regions below).
 
 Where docs/obsidian-links.md leaves a case open (OQ1-OQ10) the link is kept
 with ``uncertain=True`` so that no rule reports it.
