@@ -703,11 +703,20 @@ def test_inline_math_hides_links():
 
 
 def test_math_block():
-    text = "$$\n[[X]]\n# Not\n$$\n# Yes\n"
+    text = "$$\n[[X]]\n\\frac{a}{b}\n$$\n# Yes\n"
     note = parse(text)
     assert heading_texts(note) == ["Yes"]
     assert note.links == []
     assert note.region_at(text.index("[[X")).kind == "math"
+
+
+def test_math_block_holding_a_heading_line_is_uncertain():
+    # A heading line ends a paragraph: whether the $$ block goes on is open (OQ3).
+    text = "$$\n[[X]]\n# Not\n$$\n# Yes\n"
+    note = parse(text)
+    assert heading_texts(note) == ["Yes"]
+    assert [h.text for h in note.uncertain_headings] == ["Not"]
+    assert [(lk.path, lk.uncertain) for lk in note.links] == [("X", True)]
 
 
 def test_inline_obsidian_comment_region():

@@ -7,12 +7,11 @@ writer (``fixer.write_note``).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from vaultlint import fixer
 from vaultlint.cache import NoteResult
-from vaultlint.fixer import FixError, applicable, encode, write_note
+from vaultlint.fixer import FixError, applicable, encode, unified_diff, write_note
 from vaultlint.listener import Listener
 from vaultlint.pipeline import Checker, CheckRun
 from vaultlint.vault import decode
@@ -80,12 +79,3 @@ def _fix_one(
 def _add(run: CheckRun, result: NoteResult) -> NoteResult:
     run.results.append(result)
     return result
-
-
-def unified_diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-    )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )

@@ -54,10 +54,14 @@ def targets_row(note: Note) -> TargetsRow:
     """A note's headings (levels, texts) and block ids as plain data, for the cache
     and other processes; ``LinkTargets.build`` makes them searchable."""
     # Setext headings and headings in quotes or callouts are kept although the
-    # spec leaves them open (OQ9): a link they satisfy is not reported.
+    # spec leaves them open (OQ9), and so are those in uncertain regions: a link
+    # they satisfy is not reported.
+    headings = note.headings
+    if note.uncertain_headings:
+        headings = sorted(headings + note.uncertain_headings, key=lambda h: h.start)
     return (
-        tuple(h.level for h in note.headings),
-        tuple(h.text for h in note.headings),
+        tuple(h.level for h in headings),
+        tuple(h.text for h in headings),
         tuple(b.id for b in note.block_ids),
     )
 

@@ -16,7 +16,14 @@ from typing import Any, Literal
 FieldSource = Literal["inline-code", "dataview", "frontmatter"]
 LinkKind = Literal["wikilink", "embed", "markdown", "markdown-embed", "frontmatter"]
 RegionKind = Literal[
-    "fence", "indented-code", "code-span", "html-comment", "math", "comment", "frontmatter"
+    "fence",
+    "indented-code",
+    "code-span",
+    "html-comment",
+    "html",
+    "math",
+    "comment",
+    "frontmatter",
 ]
 
 
@@ -78,11 +85,15 @@ class Finding:
 
 @dataclass(slots=True)
 class Region:
-    """A protected stretch of text (code, comment, math...)."""
+    """A protected stretch of text (code, comment, math...).
+
+    ``uncertain``: it may or may not be what ``kind`` says (see ``vaultlint.parse``).
+    """
 
     start: int
     end: int
     kind: RegionKind
+    uncertain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +185,8 @@ class Note:
     frontmatter: Frontmatter | None = None
     body_start: int = 0
     headings: list[Heading] = field(default_factory=list)
+    # Headings inside uncertain regions: targets for links, never checked themselves.
+    uncertain_headings: list[Heading] = field(default_factory=list)
     fields: list[FieldEntry] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)

@@ -3,12 +3,32 @@
 The parser works on the whole text with compiled regular expressions and
 keeps Python-level work to the matches, which is what keeps a 10,000-note
 vault fast. Order matters: frontmatter, then block-level code (fences,
-indented code), then inline protected spans (code spans, comments, math),
-and only then headings, fields, links, tags and block ids, each of which is
-dropped when it starts inside a protected region.
+indented code) and HTML blocks, then inline protected spans (code spans,
+comments, math) between them, and only then headings, fields, links, tags and
+block ids, each of which is dropped when it starts inside a protected region
+(but see uncertain regions below).
 
 Where docs/obsidian-links.md leaves a case open (OQ1-OQ10) the link is kept
 with ``uncertain=True`` so that no rule reports it.
+
+Uncertainty may silence a finding, never create one. A region that may or may
+not be code, math, a comment or HTML is kept with ``Region.uncertain``: its
+headings are indexed as if it were text (``Note.uncertain_headings``, which
+``#heading`` links find but no heading rule checks), so are its block ids, its
+links are kept but uncertain, and the text rules report nothing inside it.
+The uncertain regions are:
+
+- ``$$`` math that Obsidian may not render as math: a ``$$`` alone on its line
+  whose closing ``$$`` lies beyond a blank line or a heading, ``$$`` spanning
+  lines inside a paragraph, and runs of three or more ``$`` (price tiers).
+  Any other ``$$`` not closed within its paragraph is text (SQL's ``$$``);
+- HTML blocks: a line starting with a tag, to its closing tag (OQ4);
+- a ``%%`` or ``<!--`` comment never closed, which may run to the end;
+- the rest of a fenced or indented code block in which a comment that began
+  before it closed.
+
+A comment ends at its closing mark whatever lies between: a code block
+inside it (a plugin's settings footer) does not end it.
 """
 
 from __future__ import annotations
@@ -28,6 +48,7 @@ from vaultlint.model import (
     Link,
     Note,
     Region,
+    RegionKind,
     Tag,
     YamlError,
 )
@@ -327,54 +348,192 @@ def _inside(regions: list[Region], starts: list[int], pos: int) -> bool:
     return i >= 0 and pos < regions[i].end
 
 
+# --- HTML blocks ---------------------------------------------------------------
+
+# A line that starts with an opening or closing tag (not an autolink such as
+# ``<https://x.org>``, whose name is followed by ``:``).
+_HTML_OPEN_LINES = _line_patterns(
+    r"(?P<prefix>(?:[ \t]*>)*[ \t]*)<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|\Z)"
+)
+_VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def _html_blocks(text: str, start: int, code: list[Region]) -> list[Region]:
+    """HTML blocks (OQ4), always uncertain: from a line that starts with a tag to
+    the line with its closing tag, or to the paragraph's end when there is none."""
+    if "<" not in text:
+        return []
+    regions: list[Region] = []
+    code_starts = [r.start for r in code]
+    closes: _LastClosingTags | None = None
+    pos = start
+    for m in _line_matches(_HTML_OPEN_LINES, text, start):
+        at = m.start("prefix")
+        if at < pos or _inside(code, code_starts, m.end("prefix")):
+            continue
+        closes = closes or _LastClosingTags(text)
+        end = _html_block_end(text, m, closes)
+        regions.append(Region(at, end, "html", True))
+        pos = end
+    return regions
+
+
+class _LastClosingTags:
+    """Where the last ``</name`` of each tag name stands in the text (-1: none)."""
+
+    def __init__(self, text: str) -> None:
+        self._lowered = text.lower()
+        self._last: dict[str, int] = {}
+
+    def __call__(self, name: str) -> int:
+        at = self._last.get(name)
+        if at is None:
+            at = self._last[name] = self._lowered.rfind("</" + name)
+        return at
+
+
+def _html_block_end(text: str, m: re.Match[str], closes: _LastClosingTags) -> int:
+    name = m.group("name").lower()
+    last_close = closes(name)
+    if m.group("close") or name in _VOID_ELEMENTS or last_close < m.start("name"):
+        return _paragraph_end(text, m.end())
+    depth = 0
+    # Not balanced by the last closing tag: up to that tag, so that the next
+    # search starts after it (each tag is read once).
+    stop = last_close + len(name) + 3  # "</", the name and the character after it
+    for tag in _tag_pattern(name).finditer(text, m.start("name") - 1, stop):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return end_of_line(text, tag.end())
+    return end_of_line(text, last_close)
+
+
+def _tag_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"<(/?)" + re.escape(name) + r"(?=[\s/>]|\Z)", re.I)
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    """The end of the line before the next blank line (or of the text)."""
+    blank = _BLANK.search(text, pos)
+    return len(text) if blank is None else blank.start()
+
+
 # --- inline protected spans --------------------------------------------------
 
 # "``*", not "`+": a leading repeat hides the first characters from the regex
 # engine's fast scan, which made this search six times slower.
 _INLINE_OPENER = re.compile(r"\\[\\`$%<]|``*|<!--|%%|\$\$|\$")
 _INLINE_MATH = re.compile(r"\$(?:[^\s$\\]|\\.)(?:(?:[^$\r\n\\]|\\.)*?(?:[^\s$\\]|\\.))?\$(?!\d)")
+# A paragraph ends before a blank line (in a quote too) or a heading line.
+_PARAGRAPH_BREAK = re.compile(
+    r"\n(?:(?:[ ]{0,3}>)*[ \t]*\r?(?:\n|\Z)|" + _QUOTE + r"[ ]{0,3}#{1,6}(?:[ \t]|\r?(?:\n|\Z)))"
+)
 
 
-def _inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
+class _Paragraphs:
+    """Where the paragraph holding an offset ends, for offsets met in increasing
+    order: one search per paragraph, not one per ``$$``."""
+
+    __slots__ = ("_end", "_limit", "_text")
+
+    def __init__(self, text: str, end: int) -> None:
+        self._text, self._end, self._limit = text, end, -1
+
+    def end_after(self, pos: int) -> int:
+        if pos > self._limit:
+            m = _PARAGRAPH_BREAK.search(self._text, pos, self._end)
+            self._limit = self._end if m is None else m.start()
+        return self._limit
+
+
+def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> int:
+    """Append the spans of ``text[start:end]`` to ``regions``; return where scanning
+    stopped: ``end``, or beyond it when a comment goes on past ``end``."""
     pos = start
+    paragraphs: _Paragraphs | None = None
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
-            return
+            return end
         token = m.group()
+        region: Region | None = None
         if token[0] == "\\":
             pos = m.end()
-        elif token[0] == "`":
+            continue
+        if token[0] == "`":
             close = _code_span_close(text, m.end(), end, len(token))
-            if close is None:
-                pos = m.end()
-            else:
-                yield Region(m.start(), close, "code-span")
-                pos = close
-        elif token == "<!--":
-            close = text.find("-->", m.end(), end)
-            stop = end if close == -1 else close + 3
-            yield Region(m.start(), stop, "html-comment")
-            pos = stop
-        elif token == "%%":
-            close = text.find("%%", m.end(), end)
-            stop = end if close == -1 else close + 2
-            yield Region(m.start(), stop, "comment")
-            pos = stop
+            if close is not None:
+                region = Region(m.start(), close, "code-span")
+        elif token == "<!--" or token == "%%":
+            region = _comment(text, m.start(), token)
         elif token == "$$":
-            close = text.find("$$", m.end(), end)
-            if close == -1:
-                pos = m.end()
-            else:
-                yield Region(m.start(), close + 2, "math")
-                pos = close + 2
+            paragraphs = paragraphs or _Paragraphs(text, end)
+            region = _display_math(text, m.start(), end, paragraphs)
         else:
             math = _INLINE_MATH.match(text, m.start(), end)
-            if math is None:
-                pos = m.end()
-            else:
-                yield Region(m.start(), math.end(), "math")
-                pos = math.end()
+            if math is not None:
+                region = Region(m.start(), math.end(), "math")
+        if region is None:
+            pos = m.end()
+        else:
+            regions.append(region)
+            pos = region.end
+    return pos
+
+
+def _comment(text: str, at: int, opener: str) -> Region:
+    """A comment ends at its closing mark, whatever lies between (a fenced block in
+    a plugin's ``%% kanban:settings`` footer); an unclosed one may run to the end."""
+    kind: RegionKind = "html-comment" if opener == "<!--" else "comment"
+    closer = "-->" if opener == "<!--" else "%%"
+    close = text.find(closer, at + len(opener))
+    if close == -1:
+        return Region(at, len(text), kind, True)
+    return Region(at, close + len(closer), kind)
+
+
+def _display_math(text: str, at: int, end: int, paragraphs: _Paragraphs) -> Region | None:
+    """``$$`` math opened at ``at``; None when it is plain text (a price, SQL).
+
+    Certain: ``$$`` and ``$$`` (not longer runs of ``$``) in one paragraph, on one
+    line or as a block whose opening ``$$`` starts its line. A ``$$`` alone on its
+    line whose ``$$`` lies beyond a blank line or heading is uncertain up to that
+    ``$$``; any other ``$$`` closed only beyond its paragraph is text.
+    """
+    run_end = _run_end(text, at, "$")
+    close = text.find("$$", run_end, paragraphs.end_after(at))
+    if close != -1:
+        stop = _run_end(text, close, "$")
+        exact = run_end - at == 2 and stop - close == 2
+        one_line = text.find("\n", at, close) == -1
+        return Region(at, stop, "math", not (exact and (one_line or _starts_line(text, at))))
+    if run_end - at != 2 or not _alone_on_line(text, at, run_end):
+        return None
+    close = text.find("$$", run_end, end)
+    if close == -1:
+        return None
+    return Region(at, _run_end(text, close, "$"), "math", True)
+
+
+def _alone_on_line(text: str, at: int, end: int) -> bool:
+    """Whether ``text[at:end]`` stands alone on its line (quote markers aside)."""
+    return _starts_line(text, at) and not text[end : end_of_line(text, end)].strip()
 
 
 def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
@@ -399,42 +558,64 @@ def _protected_regions(text: str, body_start: int) -> list[Region]:
     blocks = _fences(text, body_start)
     blocks += _indented_code(text, body_start, blocks)
     blocks.sort(key=lambda r: r.start)
+    html = _html_blocks(text, body_start, blocks)
+    if html:
+        blocks += html
+        blocks.sort(key=lambda r: r.start)
     regions: list[Region] = []
     pos = body_start
     for block in blocks:
         if block.start > pos:
-            regions.extend(_inline_regions(text, pos, block.start))
-        regions.append(block)
-        pos = max(pos, block.end)
-    regions.extend(_inline_regions(text, pos, len(text)))
+            pos = _inline_regions(text, pos, block.start, regions)
+        if block.end <= pos:
+            continue  # inside a comment or an HTML block that began before it
+        if block.start < pos:
+            # A comment closed inside the block: what is left may or may not be code.
+            regions.append(Region(pos, block.end, block.kind, True))
+        else:
+            regions.append(block)
+        pos = block.end
+    if pos < len(text):
+        _inline_regions(text, pos, len(text), regions)
     return regions
 
 
 # --- headings ----------------------------------------------------------------
 
 _NO_HEADINGS_IN = frozenset(
-    {"fence", "indented-code", "html-comment", "comment", "math", "frontmatter"}
+    {"fence", "indented-code", "html-comment", "html", "comment", "math", "frontmatter"}
 )
+_HeadingRow = tuple[int, int, int, int, int, int, bool]
 
 
-def _headings(note: Note) -> list[Heading]:
+def _headings(note: Note) -> tuple[list[Heading], list[Heading]]:
+    """The note's headings, and those in uncertain regions (see the module docstring)."""
     text = note.text
     regions, region_starts = note.regions, note._region_starts
     # start, end, level, text start, text end, quote depth, setext
-    found: list[tuple[int, int, int, int, int, int, bool]] = []
+    found: list[_HeadingRow] = []
+    uncertain: list[_HeadingRow] = []
     for m in _line_matches(_ATX_LINES, text, note.body_start):
         hashes_at, after_hashes = m.span("hashes")
+        into = found
         if regions:
             i = bisect_right(region_starts, hashes_at) - 1
             if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
-                continue
+                if not regions[i].uncertain:
+                    continue
+                into = uncertain
         prefix_start, prefix_end = m.span("prefix")
         depth = text.count(">", prefix_start, prefix_end) if prefix_end > prefix_start else 0
         end = m.end()  # the line's end
         ts, te = _atx_text(text, after_hashes, end)
-        found.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
+        into.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
     found.extend(_setext_headings(note))
     found.sort()
+    return _heading_list(note, found), _heading_list(note, uncertain) if uncertain else []
+
+
+def _heading_list(note: Note, found: list[_HeadingRow]) -> list[Heading]:
+    text = note.text
     starts = note.line_starts
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
@@ -489,7 +670,7 @@ def _atx_text(text: str, start: int, end: int) -> tuple[int, int]:
     return ts, te
 
 
-def _section_ends(found: list[tuple[int, int, int, int, int, int, bool]], size: int) -> list[int]:
+def _section_ends(found: list[_HeadingRow], size: int) -> list[int]:
     """For each heading, the start of the next heading of the same or a higher level."""
     ends = [size] * len(found)
     stack: list[int] = []  # indices still waiting for their end, levels increasing
@@ -501,7 +682,7 @@ def _section_ends(found: list[tuple[int, int, int, int, int, int, bool]], size: 
     return ends
 
 
-def _setext_headings(note: Note) -> Iterator[tuple[int, int, int, int, int, int, bool]]:
+def _setext_headings(note: Note) -> Iterator[_HeadingRow]:
     text = note.text
     for m in _SETEXT_AFTER_NEWLINE.finditer(text, note.body_start):
         bar_start = m.start() + 1  # an underline at the body's start underlines nothing
@@ -700,6 +881,8 @@ def _link_region_uncertain(note: Note, pos: int) -> bool | None:
     """None when no link can start at ``pos``; else whether the spec leaves it open."""
     region = note.region_at(pos)
     if region is not None:
+        if region.uncertain:
+            return True
         if region.kind in _NO_LINKS_IN:
             return None
         # Inline %% comments hold real links (R15); multi-line ones are OQ2, and
@@ -858,7 +1041,7 @@ _TAG = re.compile(r"#(?P<name>" + _TAG_CHAR + r"+)")
 _NOT_BEFORE_TAG = re.compile(r"[\w#&/\\]")
 _BLOCK_ID = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
 _NO_TAGS_IN = frozenset(
-    {"fence", "indented-code", "code-span", "html-comment", "math", "frontmatter"}
+    {"fence", "indented-code", "code-span", "html-comment", "html", "math", "frontmatter"}
 )
 
 
@@ -900,7 +1083,8 @@ def _block_ids(note: Note) -> list[BlockId]:
         caret = m.start()
         if caret > 0 and text[caret - 1] not in " \t\n":
             continue  # a caret inside a word is not a block id
-        if note.region_at(caret) is not None:
+        region = note.region_at(caret)
+        if region is not None and not region.uncertain:
             continue
         ids.append(BlockId(m.group("id"), note.line_of(caret), caret, m.end("id")))
     return ids
@@ -945,7 +1129,7 @@ def parse_note(path: str, text: str) -> Note:
     regions += _protected_regions(text, note.body_start)
     note.regions = regions
     note._region_starts = [r.start for r in regions]
-    note.headings = _headings(note)
+    note.headings, note.uncertain_headings = _headings(note)
     note.fields = _fields(note)
     note.links = _links(note)
     note.tags = _tags(note)

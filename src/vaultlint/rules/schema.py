@@ -426,7 +426,7 @@ def _lands_in_protected(note: Note, at: int) -> bool:
         return False
     if last.kind == "frontmatter":
         return note.frontmatter is not None and not note.frontmatter.closed
-    if last.kind not in ("fence", "comment", "html-comment"):
+    if last.kind not in ("fence", "comment", "html-comment", "html"):
         return False
     probe = parse_note(note.path, note.text + "\nx")
     return any(r.start == last.start and r.end > at for r in probe.regions)

@@ -190,6 +190,9 @@ _ZERO_WIDTH = "\u200b\u2060\ufeff\u180e"
 _NO_BREAK = "\u00a0\u202f"
 _IRREGULAR_CLASS = f"[{_ODD_SPACES}{_ZERO_WIDTH}{_NO_BREAK}]"
 _IRREGULAR = re.compile(_IRREGULAR_CLASS + _IRREGULAR_CLASS + "*")  # not "[..]+": see RUN
+# Scripts written without spaces, whose word separator is U+200B: Thai, Lao,
+# Myanmar (and its extensions), Khmer (and Khmer symbols).
+_ZWSP_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\uaa7f]")
 
 
 class IrregularWhitespace(Rule):
@@ -204,6 +207,13 @@ class IrregularWhitespace(Rule):
     purpose. Lines holding nothing but such spaces are spacers and are kept.
     The fix removes them at line ends and zero-width ones anywhere, and turns
     the others into a plain space. Code, math and comments are left alone.
+
+    Zero-width characters that are writing are not reported: U+200B next to
+    Thai, Lao, Myanmar or Khmer text (their word separator), and the joiners
+    U+200C and U+200D (Persian, Indic scripts, emoji). Links, embeds and tags
+    are never touched (a file name may hold the character), and a zero-width
+    character in a heading is reported without a fix: a link elsewhere may
+    spell the heading with it.
     """
 
     name = "irregular-whitespace"
@@ -236,9 +246,14 @@ class IrregularWhitespace(Rule):
         text = note.lf_text
         if text.isascii():
             return
+        untouchable: _Spans | None = None
+        headings: _Spans | None = None
         for m in _IRREGULAR.finditer(text, note.body_start):
             start, end = m.span()
             if note.region_at(start) is not None:
+                continue
+            untouchable = untouchable or _Spans(note, headings=False)
+            if untouchable.holds(start):
                 continue
             line_start = text.rfind("\n", 0, start) + 1
             line_end = end_of_line(text, end)
@@ -246,26 +261,61 @@ class IrregularWhitespace(Rule):
             at_start = not text[line_start:start].strip()
             if at_start and at_end:
                 continue  # a spacer line
-            edits = []
-            for i in range(start, end):
-                char = text[i]
-                if char in _ZERO_WIDTH or (at_end and not at_start):
-                    edits.append(Edit(i, i + 1, ""))
-                elif char in _ODD_SPACES and not at_start:
-                    edits.append(Edit(i, i + 1, " "))
+            edits = _edits(text, start, end, at_start, at_end)
             if edits and start > 0 and not text[start - 1].isascii():
                 edits = _outside_mojibake(text, line_start, line_end, edits)
             if not edits:
                 continue
             names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
             where = " at the end of the line" if at_end else ""
+            zero_width = any(text[e.start] in _ZERO_WIDTH for e in edits)
+            in_heading = False
+            if zero_width:
+                headings = headings or _Spans(note, headings=True)
+                in_heading = headings.holds(start)
             yield self.finding(
                 note,
                 edits[0].start,
                 edits[-1].end,
-                f"{', '.join(names)}{where}",
-                Fix(tuple(edits)),
+                f"{', '.join(names)}{where}" + (" in a heading (not fixed)" if in_heading else ""),
+                None if in_heading else Fix(tuple(edits)),
             )
+
+
+def _edits(text: str, start: int, end: int, at_start: bool, at_end: bool) -> list[Edit]:
+    """The edits for the run ``text[start:end]``; none for zero-width spaces that
+    separate words of a script written without spaces."""
+    writing = _ZWSP_SCRIPT.match(text, start - 1) is not None if start else False
+    writing = writing or _ZWSP_SCRIPT.match(text, end) is not None
+    edits = []
+    for i in range(start, end):
+        char = text[i]
+        if char == "\u200b" and writing:
+            continue
+        if char in _ZERO_WIDTH or (at_end and not at_start):
+            edits.append(Edit(i, i + 1, ""))
+        elif char in _ODD_SPACES and not at_start:
+            edits.append(Edit(i, i + 1, " "))
+    return edits
+
+
+class _Spans:
+    """Sorted, non-overlapping spans of a note: its links and tags, or the texts
+    of its headings."""
+
+    def __init__(self, note: Note, *, headings: bool) -> None:
+        if headings:
+            spans = [(h.text_start, h.text_end) for h in note.headings]
+        else:
+            spans = [(lk.start, lk.end) for lk in note.links if lk.kind != "frontmatter"]
+            spans += [(t.start, t.end) for t in note.tags]
+            spans.sort()
+        self._starts = [a for a, _ in spans]
+        self._spans = spans
+
+    def holds(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._spans[i][1]
 
 
 def _outside_mojibake(text: str, start: int, end: int, edits: list[Edit]) -> list[Edit]:
