@@ -59,7 +59,7 @@ def _vault(tmp_path: Path, book: str) -> Path:
 
 
 def _findings(vault: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[int, int, str]]:
-    code = main(["check", str(vault), "--no-cache", "--output-format", "json"])
+    code = main(["check", str(vault), "--no-cache", "--output-format", "json", "--strict"])
     out = capsys.readouterr().out
     assert code == 1
     return [(f["line"], f["column"], f["code"]) for f in json.loads(out) if f["path"] == "Book.md"]
