@@ -166,3 +166,14 @@ def test_safe_fix_keeps_letters_links_and_regions(lines: list[list[str]]) -> Non
     assert [text[r.start : r.end] for r in before.regions] == [
         fixed[r.start : r.end] for r in after.regions
     ]
+
+
+def test_an_invisible_character_starting_a_line_is_only_an_unsafe_fix() -> None:
+    """Without the U+FEFF the line would start an HTML block: the safe fix leaves it."""
+    text = "Pasted from the clipper:\n\ufeff<div>Reading queue</div>\n"
+    (finding,) = check_text(IrregularWhitespace, text)
+    assert finding.fix is not None and not finding.fix.safe
+    assert fix_text(IrregularWhitespace, text, files=FILES).note.text == text
+    assert fix_text(IrregularWhitespace, text, files=FILES, unsafe=True).note.text == (
+        "Pasted from the clipper:\n<div>Reading queue</div>\n"
+    )

@@ -188,6 +188,9 @@ class Note:
     # Headings inside uncertain regions: targets for links, never checked themselves.
     uncertain_headings: list[Heading] = field(default_factory=list)
     fields: list[FieldEntry] = field(default_factory=list)
+    # Fields inside uncertain regions: they may satisfy a schema, never type a note
+    # nor get a finding of their own.
+    uncertain_fields: list[FieldEntry] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     block_ids: list[BlockId] = field(default_factory=list)

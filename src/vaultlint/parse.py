@@ -754,9 +754,11 @@ _DATAVIEW_INLINE = re.compile(
 )
 
 
-def _fields(note: Note) -> list[FieldEntry]:
+def _fields(note: Note) -> tuple[list[FieldEntry], list[FieldEntry]]:
+    """The note's fields, and those inside uncertain regions (see the module docstring)."""
     text = note.text
     fields: list[FieldEntry] = []
+    uncertain: list[FieldEntry] = []
     fm = note.frontmatter
     if fm is not None and isinstance(fm.data, dict):
         fields.extend(_frontmatter_fields(note, fm))
@@ -764,22 +766,31 @@ def _fields(note: Note) -> list[FieldEntry]:
         tick = m.start("key") - 1
         region = note.region_at(tick)
         if region is not None and not (region.kind == "code-span" and region.start == tick):
+            if region.uncertain:
+                uncertain.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
             continue
         fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
-    if "::" not in text:
-        fields.sort(key=lambda f: f.start)
-        return fields
-    for m in _line_matches(_DATAVIEW_LINE, text, note.body_start):
-        if note.region_at(m.start("key")) is not None:
-            continue
-        fields.append(_field(note, m, "key", "value", "dataview", m.start("prefix")))
-    for m in _DATAVIEW_INLINE.finditer(text, note.body_start):
-        if note.region_at(m.start()) is not None:
-            continue
-        key, value = ("key", "value") if m.group("key") is not None else ("pkey", "pvalue")
-        fields.append(_field(note, m, key, value, "dataview", m.start(), m.end()))
+    if "::" in text:
+        for m in _line_matches(_DATAVIEW_LINE, text, note.body_start):
+            entry = _field(note, m, "key", "value", "dataview", m.start("prefix"))
+            _keep_field(note, m.start("key"), entry, fields, uncertain)
+        for m in _DATAVIEW_INLINE.finditer(text, note.body_start):
+            key, value = ("key", "value") if m.group("key") is not None else ("pkey", "pvalue")
+            entry = _field(note, m, key, value, "dataview", m.start(), m.end())
+            _keep_field(note, m.start(), entry, fields, uncertain)
     fields.sort(key=lambda f: f.start)
-    return fields
+    uncertain.sort(key=lambda f: f.start)
+    return fields, uncertain
+
+
+def _keep_field(
+    note: Note, at: int, entry: FieldEntry, fields: list[FieldEntry], uncertain: list[FieldEntry]
+) -> None:
+    region = note.region_at(at)
+    if region is None:
+        fields.append(entry)
+    elif region.uncertain:
+        uncertain.append(entry)
 
 
 def _field(
@@ -1130,7 +1141,7 @@ def parse_note(path: str, text: str) -> Note:
     note.regions = regions
     note._region_starts = [r.start for r in regions]
     note.headings, note.uncertain_headings = _headings(note)
-    note.fields = _fields(note)
+    note.fields, note.uncertain_fields = _fields(note)
     note.links = _links(note)
     note.tags = _tags(note)
     note.block_ids = _block_ids(note)

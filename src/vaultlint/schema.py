@@ -558,6 +558,14 @@ class _NoteView:
             self._tags = {t.name.casefold() for t in self.note.tags}
         return self._tags
 
+    def uncertain_field(self, key: str) -> bool:
+        """Whether a field of this key may stand in an uncertain region."""
+        return any(field_key(e.key) == key for e in self.note.uncertain_fields)
+
+    def uncertain_heading(self, key: str) -> bool:
+        """Whether a heading of this section may stand in an uncertain region."""
+        return any(section_key(h.text) == key for h in self.note.uncertain_headings)
+
     def headings(self, key: str) -> list[Heading]:
         if self._headings is None:
             self._headings = {}
@@ -651,9 +659,11 @@ def _note_state(schema: Schema, view: _NoteView) -> NoteTypeState:
 
 def _field_state(spec: FieldSpec, view: _NoteView) -> FieldState:
     entries = tuple(view.fields.get(spec.key, ()))
+    filled = [e for e in entries if not is_empty_value(e.value)]
+    if not filled and view.uncertain_field(spec.key):
+        return FieldState(spec, "filled", entries)  # it may be there: say nothing
     if not entries:
         return FieldState(spec, "missing")
-    filled = [e for e in entries if not is_empty_value(e.value)]
     if not filled:
         return FieldState(spec, "empty", entries)
     problems = tuple(p for e in filled for p in _value_problems(spec, e, view))
@@ -779,10 +789,13 @@ def _section_state(spec: SectionSpec, view: _NoteView) -> SectionState:
     if spec.level is not None:
         headings = [h for h in headings if h.level == spec.level]
     if not headings:
-        return SectionState(spec, "missing")
+        state: State = "filled" if view.uncertain_heading(spec.key) else "missing"
+        return SectionState(spec, state)  # a heading that may be there: say nothing
     field_starts, heading_starts = view.starts()
     note = view.note
     filled = tuple([_has_content(note, h, field_starts, heading_starts) for h in headings])
+    if not any(filled) and view.uncertain_heading(spec.key):
+        return SectionState(spec, "filled", tuple(headings), filled)
     return SectionState(spec, "filled" if any(filled) else "empty", tuple(headings), filled)
 
 

@@ -273,13 +273,23 @@ class IrregularWhitespace(Rule):
             if zero_width:
                 headings = headings or _Spans(note, headings=True)
                 in_heading = headings.holds(start)
+            # Removed before a line's first character, an invisible one may turn the
+            # rest of the line into a block (an HTML tag, a list item): not safe.
+            safe = not (zero_width and at_start and _may_start_block(text, end, line_end))
             yield self.finding(
                 note,
                 edits[0].start,
                 edits[-1].end,
                 f"{', '.join(names)}{where}" + (" in a heading (not fixed)" if in_heading else ""),
-                None if in_heading else Fix(tuple(edits)),
+                None if in_heading else Fix(tuple(edits), safe=safe),
             )
+
+
+def _may_start_block(text: str, pos: int, line_end: int) -> bool:
+    """Whether the line from ``pos`` (past blanks) begins with punctuation or a digit,
+    which could open a block construct (``<div>``, ``- item``, ``1.``, ``#``, ``>``)."""
+    rest = text[pos:line_end].lstrip(" \t")
+    return bool(rest) and rest[0].isascii() and not rest[0].isalpha()
 
 
 def _edits(text: str, start: int, end: int, at_start: bool, at_end: bool) -> list[Edit]:
