@@ -194,7 +194,7 @@ def test_full_output_groups_by_file_with_summary(
         "Notes/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]"
     )
     assert lines[2] == "" and lines[3].startswith("Z.md:1:2")
-    assert lines[-1] == "Found 3 problems (3 fixable with --fix)."
+    assert lines[-1] == "Found 3 problems (3 fixable with --fix). 3 notes checked."
 
 
 def test_full_output_does_not_read_brackets_as_markup(
@@ -291,3 +291,50 @@ def test_warnings_are_shown_and_fail_only_when_strict(
     write_vault(tmp_path, {"Books/Dune.md": unfinished + "\n[[Nowhere]]\n"})
     code, out, _ = run(capsys, str(tmp_path), "--output-format", "concise")
     assert code == 1 and "LK01" in out  # an error fails whatever the strictness
+
+
+def test_each_run_summary_speaks_of_its_own_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pre-commit splits the staged notes into several runs: each last line is true for
+    the notes of its run, and a run with findings never says it passed."""
+    write_vault(tmp_path, {"Clean.md": "# Clean\n", "Dirty.md": "Dirty \n", "Also.md": "ok\n"})
+    code, out, _ = run(capsys, str(tmp_path / "Clean.md"), str(tmp_path / "Also.md"))
+    assert code == 0 and out.splitlines()[-1] == "All checks passed! 2 notes checked."
+    code, out, _ = run(capsys, str(tmp_path / "Dirty.md"))
+    assert out.splitlines()[-1] == "Found 1 problem (1 fixable with --fix). 1 note checked."
+    assert "passed" not in out
+
+
+def test_no_notes_found_is_said_and_fails_when_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(tmp_path, {"Notes/a.md": "ok\n", "Attachments/cover.pdf": "%PDF-1.4\n"})
+    (tmp_path / "Empty").mkdir()
+    for target in (tmp_path / "Empty", tmp_path / "Attachments" / "cover.pdf"):
+        code, out, err = run(capsys, str(target))
+        assert code == 0 and f"vaultlint: warning: no notes found under {target}" in err
+        assert out.splitlines()[-1] == "No notes checked."
+        assert run(capsys, str(target), "--strict")[0] == 1
+
+
+def test_select_accumulates_and_statistics_follow_the_format(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(vault, {"Broken.md": "See [[Nowhere]].  \t\n"})
+    code, out, _ = run(
+        capsys, str(vault), "--select", "TX03", "--select", "LK01", "--output-format", "json"
+    )
+    assert {f["code"] for f in json.loads(out)} == {"TX03", "LK01"}
+    code, out, _ = run(capsys, str(vault), "--statistics", "--output-format", "json")
+    stats = json.loads(out)
+    assert stats[0] == {"code": "TX03", "rule": "trailing-whitespace", "count": 3, "fixable": 3}
+    assert {"code": "LK01", "rule": "broken-link", "count": 1, "fixable": 0} in stats
+
+
+def test_short_version_and_a_mistyped_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-V"]) == 0 and capsys.readouterr().out == f"vaultlint {__version__}\n"
+    assert main(["reprot"]) == 2
+    assert capsys.readouterr().err == (
+        "vaultlint: error: unknown command 'reprot' (did you mean 'report'?)\n"
+    )

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="vaultlint", description="A fast, safe linter and fixer for Obsidian vaults."
     )
-    parser.add_argument("--version", action="version", version=f"vaultlint {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"vaultlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in MODULES.values():
         module.add_parser(commands)
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+    mistyped = _mistyped_command(args)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "-V", "--version")):
         args.insert(0, "check")
     verbose = "-v" in args or "--verbose" in args
     # A vault's parsed notes are millions of long-lived objects without cycles: the
@@ -48,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if mistyped:
+            raise UsageError(mistyped)
         ns = build_parser().parse_args(args)
         result: int = ns.func(ns)
         return result
@@ -64,6 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if collecting:
             gc.enable()
+
+
+def _mistyped_command(args: list[str]) -> str | None:
+    """``vaultlint reprot``: a word close to a command that names no file is a typo."""
+    if not args or args[0] in COMMANDS or not args[0].isalpha() or os.path.exists(args[0]):
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(args[0], COMMANDS, n=1, cutoff=0.6)
+    return f"unknown command {args[0]!r} (did you mean {close[0]!r}?)" if close else None
 
 
 def entry() -> None:

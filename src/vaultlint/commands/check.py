@@ -48,13 +48,20 @@ def add_parser(commands: Any) -> None:
     check.add_argument(
         "--select",
         type=_rule_list,
+        action="extend",
         default=[],
         help="only these rules (names, codes or code prefixes)",
     )
     check.add_argument(
-        "--extend-select", type=_rule_list, default=[], help="these rules in addition"
+        "--extend-select",
+        type=_rule_list,
+        action="extend",
+        default=[],
+        help="these rules in addition",
     )
-    check.add_argument("--ignore", type=_rule_list, default=[], help="not these rules")
+    check.add_argument(
+        "--ignore", type=_rule_list, action="extend", default=[], help="not these rules"
+    )
     check.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
     )
@@ -145,6 +152,9 @@ def run(ns: argparse.Namespace) -> int:
         jobs=ns.jobs,
         text=None if ns.statistics else _text_format(ns),
     )
+    if not targets:
+        named = ", ".join(str(p) for p in paths)
+        print(f"vaultlint: warning: no notes found under {named}", file=sys.stderr)
     run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
     if ns.verbose:
         elapsed = time.perf_counter() - started
@@ -154,7 +164,11 @@ def run(ns: argparse.Namespace) -> int:
             f"(vault root {workspace.root})",
             file=sys.stderr,
         )
-    return _finish(ns, run, strict=ns.strict or workspace.config.strict)
+    strict = ns.strict or workspace.config.strict
+    if strict and not targets and not ns.exit_zero:
+        _finish(ns, run, strict)
+        return EXIT_FINDINGS  # a CI job pointed at the wrong folder must not pass
+    return _finish(ns, run, strict)
 
 
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:
@@ -203,7 +217,7 @@ def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
     out = open_output(ns.output_file)
     try:
         if ns.statistics:
-            _statistics(run.findings(), out)
+            _statistics(run.findings(), out, as_json=fmt == "json")
         elif run.text_format is not None:  # each result holds its text
             write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
@@ -218,10 +232,14 @@ def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
 
 
 def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
+    """The last line: true for this run's own notes (pre-commit runs several batches)."""
     left = run.total(0)
     fixed = sum(run.fixed.values())
+    notes = _count(len(run.checked), "note")
+    if not run.checked:
+        return "No notes checked."
     if not left and not fixed:
-        return "All checks passed!"
+        return f"All checks passed! {notes} checked."
     noun = "problem" if left + fixed == 1 else "problems"
     if ns.fix:
         text = f"Found {left + fixed} {noun} ({fixed} fixed, {left} remaining)."
@@ -231,12 +249,28 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
     hidden_unsafe = run.total(2)
     if hidden_unsafe and not ns.unsafe_fixes:
         text += f" {hidden_unsafe} more fixable with --fix --unsafe-fixes."
-    return text
+    return f"{text} {notes} checked."
 
 
-def _statistics(findings: Sequence[Finding], out: TextIO) -> None:
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _statistics(findings: Sequence[Finding], out: TextIO, as_json: bool) -> None:
+    """One line per rule, most findings first: count, code, ``[*]`` if fixable, name
+    (with ``--output-format json``, a list of objects with those keys)."""
     counts = Counter((f.code, f.rule) for f in findings)
     fixable = Counter((f.code, f.rule) for f in findings if f.fixable)
-    for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        import json
+
+        items = [
+            {"code": code, "rule": rule, "count": n, "fixable": fixable[(code, rule)]}
+            for (code, rule), n in rows
+        ]
+        out.write(json.dumps(items, indent=2) + "\n")
+        return
+    for (code, rule), count in rows:
         mark = "[*]" if fixable[(code, rule)] else "   "
         out.write(f"{count:>6}  {code}  {mark} {rule}\n")

@@ -288,8 +288,10 @@ class IrregularWhitespace(Rule):
 def _may_start_block(text: str, pos: int, line_end: int) -> bool:
     """Whether the line from ``pos`` (past blanks) begins with punctuation or a digit,
     which could open a block construct (``<div>``, ``- item``, ``1.``, ``#``, ``>``)."""
-    rest = text[pos:line_end].lstrip(" \t")
-    return bool(rest) and rest[0].isascii() and not rest[0].isalpha()
+    for char in text[pos:line_end]:
+        if not (char.isspace() or char in _ZERO_WIDTH):
+            return char.isascii() and not char.isalpha()
+    return False
 
 
 def _edits(text: str, start: int, end: int, at_start: bool, at_end: bool) -> list[Edit]:
