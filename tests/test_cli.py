@@ -322,11 +322,11 @@ def test_select_accumulates_and_statistics_follow_the_format(
     vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_vault(vault, {"Broken.md": "See [[Nowhere]].  \t\n"})
-    code, out, _ = run(
+    _, out, _ = run(
         capsys, str(vault), "--select", "TX03", "--select", "LK01", "--output-format", "json"
     )
     assert {f["code"] for f in json.loads(out)} == {"TX03", "LK01"}
-    code, out, _ = run(capsys, str(vault), "--statistics", "--output-format", "json")
+    _, out, _ = run(capsys, str(vault), "--statistics", "--output-format", "json")
     stats = json.loads(out)
     assert stats[0] == {"code": "TX03", "rule": "trailing-whitespace", "count": 3, "fixable": 3}
     assert {"code": "LK01", "rule": "broken-link", "count": 1, "fixable": 0} in stats

@@ -286,12 +286,10 @@ class IrregularWhitespace(Rule):
 
 
 def _may_start_block(text: str, pos: int, line_end: int) -> bool:
-    """Whether the line from ``pos`` (past blanks) begins with punctuation or a digit,
-    which could open a block construct (``<div>``, ``- item``, ``1.``, ``#``, ``>``)."""
-    for char in text[pos:line_end]:
-        if not (char.isspace() or char in _ZERO_WIDTH):
-            return char.isascii() and not char.isalpha()
-    return False
+    """Whether the line from ``pos`` may open a block once what precedes it is gone: it
+    does unless it goes on with a letter (blanks make indented code, punctuation and
+    digits ``<div>``, ``- item``, ``1.``, ``#``, ``>``)."""
+    return pos < line_end and not text[pos].isalpha()
 
 
 def _edits(text: str, start: int, end: int, at_start: bool, at_end: bool) -> list[Edit]:
