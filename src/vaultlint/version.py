@@ -1,3 +1,3 @@
 """The version of vaultlint (what ``--version``, the cache and SARIF print)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
