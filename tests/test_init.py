@@ -3,13 +3,14 @@ and `vaultlint rule` for the suppression rule."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from helpers import write_vault
 from vaultlint.cli import main
-from vaultlint.commands.init import PRE_COMMIT_SNIPPET
+from vaultlint.commands.init import PRE_COMMIT_SNIPPET, RELEASE_REV, RELEASE_TAG, REPOSITORY
 from vaultlint.config import CONFIG_NAME, default_settings, load_config
 from vaultlint.rules import ALL_RULES
 from vaultlint.schema import SHIPPED_SCHEMAS, load_schemas
@@ -17,7 +18,7 @@ from vaultlint.schema import SHIPPED_SCHEMAS, load_schemas
 SNIPPET = """\
 repos:
   - repo: https://github.com/vaultlint/vaultlint
-    rev: v0.1.0
+    rev: c975651735bf5db0c0cd25defa5d56b28adab888  # frozen: v0.2.0
     hooks:
       - id: vaultlint-fix
 """
@@ -113,3 +114,25 @@ def test_rule_command_explains_unused_suppression(capsys: pytest.CaptureFixture[
     assert "%% vaultlint-disable-next-line %%" in out and "After --fix --unsafe-fixes:" in out
     code, out, _ = run(capsys, "rule", "--all")
     assert code == 0 and "VL01" in out and "unused-suppression" in out
+
+
+def test_the_release_the_snippet_and_the_readme_name_exists_here() -> None:
+    """The rev pre-commit and pip are told to take is a commit of this repository that
+    ships the hooks, and the README prints exactly what ``init`` prints."""
+    project = Path(__file__).resolve().parent.parent
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert PRE_COMMIT_SNIPPET in readme
+    install = f'pip install "obsidian-vaultlint @ git+{REPOSITORY}@{RELEASE_REV}"'
+    assert readme.count(install) == 2 and "pip install vaultlint" not in readme
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
+
+    if git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        pytest.skip("a shallow clone holds no history to look the release up in")
+    assert git("cat-file", "-e", f"{RELEASE_REV}^{{commit}}").returncode == 0, RELEASE_REV
+    hooks = git("show", f"{RELEASE_REV}:.pre-commit-hooks.yaml").stdout
+    assert "- id: vaultlint-fix" in hooks
+    version = git("show", f"{RELEASE_REV}:src/vaultlint/version.py").stdout
+    assert f'__version__ = "{RELEASE_TAG[1:]}"' in version
+    assert f"## {RELEASE_TAG[1:]}" in (project / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -9,10 +9,15 @@ from typing import Any
 
 from vaultlint.errors import EXIT_OK, UsageError
 
-PRE_COMMIT_SNIPPET = """\
+# The commit of this release, as `pre-commit autoupdate --freeze` writes it: a tag does not
+# travel with every copy of the repository, a commit does.
+RELEASE_REV = "c975651735bf5db0c0cd25defa5d56b28adab888"
+RELEASE_TAG = "v0.2.0"
+REPOSITORY = "https://github.com/vaultlint/vaultlint"
+PRE_COMMIT_SNIPPET = f"""\
 repos:
-  - repo: https://github.com/vaultlint/vaultlint
-    rev: v0.1.0
+  - repo: {REPOSITORY}
+    rev: {RELEASE_REV}  # frozen: {RELEASE_TAG}
     hooks:
       - id: vaultlint-fix
 """
