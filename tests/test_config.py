@@ -526,3 +526,30 @@ def test_digest_follows_overrides_and_obsidian(tmp_path: Path) -> None:
     assert a.digest() != b.digest()
     c = config_at(tmp_path, "obsidian: {skip-templates: false}\n")
     assert c.digest() != a.digest()
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "0.5", ".inf", ".nan", "1e300", "2000000000000"])
+def test_numeric_options_must_be_in_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """A negative or fractional max-bytes would make every note a false finding."""
+    write_vault(
+        tmp_path,
+        {"A.md": "x\n", CONFIG_NAME: f"rules: {{file-too-large: {{max-bytes: {value}}}}}\n"},
+    )
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1
+    assert "rules: file-too-large: max-bytes: expected a whole number from 1 to" in err
+
+
+def test_the_config_may_be_named_yml_but_not_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_vault(
+        tmp_path / "v", {"A.md": "x \n", ".vaultlint.yml": "rules: {TX03: off}\n"}, obsidian=False
+    )
+    code, out, _ = run(capsys, "check", str(tmp_path / "v" / "A.md"), "--strict")
+    assert code == 0 and "All checks passed!" in out  # found as the root and read
+    (tmp_path / "v" / CONFIG_NAME).write_text("rules: {TX03: error}\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(tmp_path / "v"))
+    assert code == 2 and ".vaultlint.yml exists too; keep one of them" in err

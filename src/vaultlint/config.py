@@ -24,6 +24,7 @@ from vaultlint.rules import ALL_RULES, Rule, get_rule
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
 CONFIG_NAME = ".vaultlint.yaml"
+CONFIG_NAMES = (CONFIG_NAME, ".vaultlint.yml")  # one of them, never both
 PRESETS = ("default", "strict")
 TOP_LEVEL_KEYS = ("extends", "strict", "exclude", "schemas", "rules", "overrides", "obsidian")
 OVERRIDE_KEYS = ("paths", "rules")
@@ -202,17 +203,26 @@ def default_settings() -> dict[str, RuleSetting]:
 def load_config(root: Path, explicit: Path | None = None) -> Config:
     """The effective configuration for the vault at ``root``.
 
-    ``explicit`` is a ``--config`` file; otherwise ``.vaultlint.yaml`` at the
-    root is read when it exists. Obsidian's settings are read in both cases.
+    ``explicit`` is a ``--config`` file; otherwise ``.vaultlint.yaml`` (or
+    ``.vaultlint.yml``) at the root is read when it exists. Obsidian's settings
+    are read in both cases.
     """
     config = Config(root=root, rules=default_settings())
-    path = explicit if explicit is not None else root / CONFIG_NAME
-    if explicit is not None or path.is_file():
+    path = explicit if explicit is not None else config_file(root)
+    if path is not None and (explicit is not None or path.is_file()):
         data = read_yaml(path, "config", ConfigError)
         config.file = path
         _apply(config, data, str(path), seen=set())
     read_obsidian_settings(config)
     return config
+
+
+def config_file(root: Path) -> Path | None:
+    """The vault's configuration file, if it has one; an error when it has both names."""
+    found = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
+    if len(found) > 1:
+        raise ConfigError(f"{found[0]}: {found[1].name} exists too; keep one of them")
+    return found[0] if found else None
 
 
 def load_yaml_text(text: str, where: str) -> Any:
@@ -370,6 +380,8 @@ def _rule_setting(rule: type[Rule], value: Any, current: RuleSetting, where: str
             allowed = ", ".join(["severity", *rule.options])
             raise ConfigError(f"{at}: unknown option {key!r} (allowed: {allowed})")
         options[key] = _check_option_type(rule.options[key], option, f"{at}: {key}")
+        if key in rule.limits:
+            _check_limits(option, rule.limits[key], f"{at}: {key}")
     return RuleSetting(severity, options)
 
 
@@ -387,6 +399,12 @@ def _check_option_type(default: Any, value: Any, at: str) -> Any:
             f"{at}: expected {_type_name(default)}, got {type(value).__name__} {value!r}"
         )
     return value
+
+
+def _check_limits(value: Any, limits: tuple[int, int], at: str) -> None:
+    low, high = limits
+    if not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{at}: expected a whole number from {low} to {high}, got {value!r}")
 
 
 def _type_name(default: Any) -> str:

@@ -29,13 +29,15 @@ class VaultError(VaultlintError):
 def find_root(start: Path) -> Path:
     """The vault root for ``start`` (a file or folder that exists).
 
-    The nearest ancestor holding ``.obsidian/`` or ``.vaultlint.yaml``; else the
+    The nearest ancestor holding ``.obsidian/`` or ``.vaultlint.yaml`` (``.yml``); else the
     git top level; else the folder given.
     """
     folder = start if start.is_dir() else start.parent
     folder = folder.resolve()
     for candidate in (folder, *folder.parents):
-        if (candidate / ".obsidian").is_dir() or (candidate / ".vaultlint.yaml").is_file():
+        if (candidate / ".obsidian").is_dir() or any(
+            (candidate / name).is_file() for name in (".vaultlint.yaml", ".vaultlint.yml")
+        ):
             return candidate
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():

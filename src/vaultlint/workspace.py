@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultlint.cache import CACHE_DIR, Cache, NoteResult, settings_key, unpack
-from vaultlint.config import CONFIG_NAME, Config, load_config
+from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
 from vaultlint.facts import NoteFacts, valid_facts
@@ -290,8 +290,10 @@ class Workspace:
     def _is_settings_file(self, path: str) -> bool:
         """The configuration file, or any YAML file (a schema, or a new file a
         schema glob takes in): reloading them costs little."""
-        config = self.config_file or self.root / CONFIG_NAME
-        if os.path.abspath(self.root / path) == os.path.abspath(config):
+        if path in CONFIG_NAMES or (
+            self.config_file is not None
+            and os.path.abspath(self.root / path) == os.path.abspath(self.config_file)
+        ):
             return True
         return path.lower().endswith((".yaml", ".yml"))
 

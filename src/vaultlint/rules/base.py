@@ -54,6 +54,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     enabled: ClassVar[bool] = True
     options: ClassVar[Mapping[str, Any]] = {}
+    # The allowed range (lowest, highest) of each whole-number option.
+    limits: ClassVar[Mapping[str, tuple[int, int]]] = {}
     examples: ClassVar[tuple[Example, ...]] = ()
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:

@@ -38,6 +38,7 @@ class FileTooLarge(Rule):
     summary = "A note is too large to check"
     severity = Severity.WARNING
     options: ClassVar[Mapping[str, Any]] = {"max-bytes": 10 * 1024 * 1024}
+    limits: ClassVar[Mapping[str, tuple[int, int]]] = {"max-bytes": (1, 2**40)}
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         return iter(())
