@@ -1,0 +1,156 @@
+"""No note makes a run superlinear.
+
+Each pathological note is built at size n and 4n and timed (the best of a few
+runs, garbage collection off): a linear algorithm takes about 4 times as long
+at 4n, a quadratic one about 16 times. The tests ask for less than 8. The
+faster algorithms are compared with the plain ones they replaced
+(``oracles``) on generated input.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import oracles
+from helpers import memory_index
+from test_fixer_properties import Generated, _engine_for, notes
+from vaultlint.config import Config, default_settings
+from vaultlint.engine import Engine
+from vaultlint.fixer import fix_note, select_fixes
+from vaultlint.model import Edit, Finding, Fix, Severity
+from vaultlint.parse import parse_note
+
+MAX_RATIO = 8
+ORACLE_SETTINGS = settings(
+    derandomize=True,
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+QUOTES = [
+    "The map is not the territory",
+    "We are what we repeatedly do; excellence, then, is not an act but a habit",
+    "Whereof one cannot speak, thereof one must be silent",
+    "The unexamined life is not worth living",
+    "Not all those who wander are lost",
+]
+
+
+def quote(i: int) -> str:
+    return QUOTES[i % len(QUOTES)]
+
+
+# --- timing -------------------------------------------------------------------------
+
+
+def _best(run: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def growth(build: Callable[[int], str], run: Callable[[str], object], n: int) -> float:
+    """How many times longer ``run`` takes on ``build(4 * n)`` than on ``build(n)``."""
+    small, large = build(n), build(4 * n)
+    gc.collect()
+    gc.disable()
+    try:
+        run(small)  # warm up: imports, caches, regex compilation
+        return _best(lambda: run(large), 2) / _best(lambda: run(small), 3)
+    finally:
+        gc.enable()
+
+
+def assert_linear(build: Callable[[int], str], run: Callable[[str], object], n: int) -> None:
+    """The growth is under MAX_RATIO; measured up to three times, as the machine may be busy."""
+    ratios = []
+    for _ in range(3):
+        ratios.append(growth(build, run, n))
+        if ratios[-1] < MAX_RATIO:
+            return
+    raise AssertionError(f"time at 4n / time at n: {', '.join(f'{r:.1f}' for r in ratios)}")
+
+
+def parse(text: str) -> object:
+    return parse_note("Note.md", text)
+
+
+def engine_for(text: str, files: dict[str, str] | None = None) -> tuple[Engine, dict[str, str]]:
+    everything = {**(files or {}), "Note.md": text}
+    index = memory_index(everything)
+    return Engine(Config(root=index.root, rules=default_settings()), index), everything
+
+
+def check(text: str) -> object:
+    engine, _ = engine_for(text)
+    return engine.check(parse_note("Note.md", text))
+
+
+def fix(text: str) -> object:
+    engine, _ = engine_for(text)
+    return fix_note(parse_note("Note.md", text), engine.check)
+
+
+# --- the fixer ----------------------------------------------------------------------
+
+
+def trailing_spaces(n: int) -> str:
+    """A reading log pasted from a web page: every line ends in a space."""
+    return "# Reading log\n\n" + "".join(f"- {quote(i)} (p. {i + 1}) \n" for i in range(n))
+
+
+def test_fix_is_linear_in_the_fixes_of_a_note() -> None:
+    assert_linear(trailing_spaces, fix, 1_000)
+
+
+def test_many_fixes_in_one_note_are_all_applied() -> None:
+    outcome = fix_note(parse_note("Note.md", trailing_spaces(500)), engine_for("")[0].check)
+    assert outcome.fixed["trailing-whitespace"] == 500
+    assert " \n" not in outcome.note.text
+
+
+@st.composite
+def fixes(draw: st.DrawFn) -> Fix:
+    edits = []
+    for _ in range(draw(st.integers(1, 3))):
+        start = draw(st.integers(0, 40))
+        end = start + draw(st.sampled_from([0, 0, 1, 2, 5]))
+        edits.append(Edit(start, end, draw(st.sampled_from(["", "x"]))))
+    return Fix(tuple(edits), safe=draw(st.booleans()))
+
+
+def _finding(fix: Fix, n: int) -> Finding:
+    return Finding("Note.md", 1, 1, 1, 1, "rule", f"R{n:02}", Severity.WARNING, "m", fix)
+
+
+@ORACLE_SETTINGS
+@given(
+    st.lists(fixes(), max_size=25),
+    st.sampled_from(["", "---\nkey: [unclosed\n---\n", "---\nkey: x\n"]),
+    st.booleans(),
+)
+def test_select_fixes_takes_what_the_pairwise_comparison_takes(
+    chosen: list[Fix], frontmatter: str, unsafe: bool
+) -> None:
+    note = parse_note("Note.md", frontmatter + "x" * 50)
+    findings = [_finding(f, i) for i, f in enumerate(chosen)]
+    assert select_fixes(note, findings, unsafe) == oracles.select_fixes(note, findings, unsafe)
+
+
+@ORACLE_SETTINGS
+@given(notes(), st.booleans())
+def test_select_fixes_agrees_with_the_oracle_on_generated_notes(
+    gen: Generated, unsafe: bool
+) -> None:
+    engine, note = _engine_for(gen)
+    findings = engine.check(note)
+    assert select_fixes(note, findings, unsafe) == oracles.select_fixes(note, findings, unsafe)
