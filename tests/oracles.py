@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from vaultlint.fixer import applicable
 from vaultlint.model import Finding, Fix, Note
+from vaultlint.suppress import Directive
 
 # --- fixer.select_fixes -------------------------------------------------------------
 
@@ -46,3 +47,56 @@ def _overlaps(a: int, b: int, c: int, d: int) -> bool:
     if c == d:
         return a <= c <= b
     return a < d and c < b
+
+
+# --- suppress.Suppressions ----------------------------------------------------------
+
+
+class Suppressions:
+    """Which directives silence a finding, asking every disable about every enable."""
+
+    def __init__(self, directives: list[Directive]) -> None:
+        valid = [d for d in directives if d.problem is None]
+        self.whole = [d for d in valid if d.kind == "frontmatter"]
+        self.lines = [d for d in valid if d.kind in ("disable-line", "disable-next-line")]
+        self.blocks = [d for d in valid if d.kind == "disable"]
+        self.enables = [d for d in valid if d.kind == "enable"]
+
+    def _closed_between(self, disable: Directive, pos: int, rule: str | None) -> bool:
+        return any(
+            disable.end <= e.start < pos
+            and (e.rules is None or (rule is not None and rule in e.rules))
+            for e in self.enables
+        )
+
+    def covering(self, finding: Finding) -> list[Directive]:
+        rule = finding.rule
+        found = [d for d in self.whole if d.matches(rule)]
+        found += [d for d in self.lines if d.matches(rule) and _covers_line(d, finding.line)]
+        found += [
+            d
+            for d in self.blocks
+            if d.end <= finding.start
+            and d.matches(rule)
+            and not self._closed_between(d, finding.start, rule)
+        ]
+        return found
+
+    def enable_used(self, enable: Directive) -> bool:
+        for d in self.blocks:
+            if d.end > enable.start:
+                continue
+            candidates: list[str | None]
+            if enable.rules is None:
+                candidates = [None] if d.rules is None else list(d.rules)
+            else:
+                candidates = [r for r in sorted(enable.rules) if d.matches(r)]
+            if any(not self._closed_between(d, enable.start, r) for r in candidates):
+                return True
+        return False
+
+
+def _covers_line(d: Directive, line: int) -> bool:
+    if d.kind == "disable-line":
+        return d.line <= line <= d.end_line
+    return line == d.end_line + 1  # disable-next-line

@@ -24,6 +24,7 @@ from vaultlint.engine import Engine
 from vaultlint.fixer import fix_note, select_fixes
 from vaultlint.model import Edit, Finding, Fix, Severity
 from vaultlint.parse import parse_note
+from vaultlint.suppress import KINDS, Directive, Suppressions, find_suppressions
 
 MAX_RATIO = 8
 ORACLE_SETTINGS = settings(
@@ -154,3 +155,91 @@ def test_select_fixes_agrees_with_the_oracle_on_generated_notes(
     engine, note = _engine_for(gen)
     findings = engine.check(note)
     assert select_fixes(note, findings, unsafe) == oracles.select_fixes(note, findings, unsafe)
+
+
+# --- suppressions -------------------------------------------------------------------
+
+
+def disabled_blocks(n: int) -> str:
+    """Pasted quotes, each between a disable and an enable of the rules they break."""
+    return "# Quotes as pasted\n\n" + "".join(
+        f"%% vaultlint-disable trailing-whitespace, mojibake %%\n"
+        f"> {quote(i)}, as pasted from the web page. \n"
+        f"%% vaultlint-enable trailing-whitespace, mojibake %%\n"
+        f"A note of my own on quote {i}.\n\n"
+        for i in range(n)
+    )
+
+
+def disabled_lines(n: int) -> str:
+    return "# Quotes as pasted\n\n" + "".join(
+        f"%% vaultlint-disable-next-line trailing-whitespace %%\n- {quote(i)} \n" for i in range(n)
+    )
+
+
+def test_check_is_linear_in_disable_enable_pairs() -> None:
+    assert_linear(disabled_blocks, check, 100)
+
+
+def test_check_is_linear_in_disable_next_line_directives() -> None:
+    assert_linear(disabled_lines, check, 1_000)
+
+
+def test_the_pairs_silence_what_they_enclose() -> None:
+    findings = check(disabled_blocks(50))
+    assert isinstance(findings, list)
+    # Each enable names mojibake, which found nothing: the enable of it ends no disable.
+    assert {f.rule for f in findings} == {"unused-suppression"}
+
+
+RULES = ["trailing-whitespace", "mojibake", "broken-link"]
+rule_sets = st.one_of(st.none(), st.sets(st.sampled_from(RULES), min_size=1).map(frozenset))
+
+
+@st.composite
+def directive_lists(draw: st.DrawFn) -> list[Directive]:
+    directives = []
+    pos = line = 0
+    for _ in range(draw(st.integers(0, 14))):
+        pos += draw(st.integers(0, 3))
+        line += draw(st.integers(0, 2))
+        kind = draw(st.sampled_from([*KINDS, "disable", "enable", "frontmatter"]))
+        size, lines = draw(st.integers(1, 4)), draw(st.integers(0, 1))
+        directive = Directive(kind, draw(rule_sets), pos, pos + size, line, line + lines, kind)
+        directives.append(directive)
+        pos, line = pos + size, line + lines
+    return directives
+
+
+def _probe(rule: str, start: int, line: int) -> Finding:
+    return Finding("Note.md", line, 1, line, 1, rule, "X", Severity.WARNING, "m", None, start)
+
+
+@ORACLE_SETTINGS
+@given(directive_lists(), st.lists(st.tuples(st.sampled_from(RULES), st.integers(0, 60))))
+def test_suppressions_agree_with_every_pair_compared(
+    directives: list[Directive], probes: list[tuple[str, int]]
+) -> None:
+    fast, plain = Suppressions(directives), oracles.Suppressions(directives)
+    for rule, at in probes:
+        for line in (at // 3, at // 3 + 1):
+            finding = _probe(rule, at, line)
+            assert fast.covering(finding) == plain.covering(finding)
+    for enable in (d for d in directives if d.kind == "enable"):
+        assert fast.enable_used(enable) == plain.enable_used(enable)
+
+
+@ORACLE_SETTINGS
+@given(notes())
+def test_suppressions_agree_with_the_oracle_on_generated_notes(gen: Generated) -> None:
+    _, note = _engine_for(gen)
+    index = memory_index({gen.path: gen.text})
+    unfiltered = Engine(
+        Config(root=index.root, rules=default_settings()), index, ignore_suppressions=True
+    )
+    directives = find_suppressions(note).directives
+    fast, plain = Suppressions(directives), oracles.Suppressions(directives)
+    for finding in unfiltered.check(note):
+        assert fast.covering(finding) == plain.covering(finding)
+    for enable in fast.enables:
+        assert fast.enable_used(enable) == plain.enable_used(enable)
