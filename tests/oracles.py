@@ -7,10 +7,11 @@ but it says plainly what the result must be; the tests compare the code in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from vaultlint import parse
 from vaultlint.fixer import applicable
-from vaultlint.model import Finding, Fix, Note
+from vaultlint.model import Finding, Fix, Note, Region
 from vaultlint.suppress import Directive
 
 # --- fixer.select_fixes -------------------------------------------------------------
@@ -100,3 +101,83 @@ def _covers_line(d: Directive, line: int) -> bool:
     if d.kind == "disable-line":
         return d.line <= line <= d.end_line
     return line == d.end_line + 1  # disable-next-line
+
+
+# --- parse: code spans and where links may start -------------------------------------
+
+
+def inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
+    pos = start
+    while pos < end:
+        m = parse._INLINE_OPENER.search(text, pos, end)
+        if m is None:
+            return
+        token = m.group()
+        if token[0] == "\\":
+            pos = m.end()
+        elif token[0] == "`":
+            close = _code_span_close(text, m.end(), end, len(token))
+            if close is None:
+                pos = m.end()
+            else:
+                yield Region(m.start(), close, "code-span")
+                pos = close
+        elif token == "<!--":
+            close = text.find("-->", m.end(), end)
+            stop = end if close == -1 else close + 3
+            yield Region(m.start(), stop, "html-comment")
+            pos = stop
+        elif token == "%%":
+            close = text.find("%%", m.end(), end)
+            stop = end if close == -1 else close + 2
+            yield Region(m.start(), stop, "comment")
+            pos = stop
+        elif token == "$$":
+            close = text.find("$$", m.end(), end)
+            if close == -1:
+                pos = m.end()
+            else:
+                yield Region(m.start(), close + 2, "math")
+                pos = close + 2
+        else:
+            math = parse._INLINE_MATH.match(text, m.start(), end)
+            if math is None:
+                pos = m.end()
+            else:
+                yield Region(m.start(), math.end(), "math")
+                pos = math.end()
+
+
+def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
+    blank = parse._BLANK.search(text, pos, end)
+    limit = blank.start() if blank else end
+    ticks = "`" * run
+    while True:
+        i = text.find(ticks, pos, limit)
+        if i == -1:
+            return None
+        j = i + run
+        if j < limit and text[j] == "`":
+            while j < limit and text[j] == "`":
+                j += 1
+            pos = j
+            continue
+        return j
+
+
+def link_region_uncertain(note: Note, pos: int) -> bool | None:
+    region = note.region_at(pos)
+    if region is not None:
+        if region.kind in parse._NO_LINKS_IN:
+            return None
+        if "\n" in note.text[region.start : region.end] or _starts_line(note.text, region.start):
+            return True
+    if "<" not in note.text:
+        return False
+    line_start = note.text.rfind("\n", 0, pos) + 1
+    return bool(parse._HTML_LINE.match(note.text, line_start))
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip(" \t>")

@@ -23,7 +23,7 @@ from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
 from vaultlint.fixer import fix_note, select_fixes
 from vaultlint.model import Edit, Finding, Fix, Severity
-from vaultlint.parse import parse_note
+from vaultlint.parse import _inline_regions, _LinkPlaces, parse_note
 from vaultlint.suppress import KINDS, Directive, Suppressions, find_suppressions
 
 MAX_RATIO = 8
@@ -243,3 +243,71 @@ def test_suppressions_agree_with_the_oracle_on_generated_notes(gen: Generated) -
         assert fast.covering(finding) == plain.covering(finding)
     for enable in fast.enables:
         assert fast.enable_used(enable) == plain.enable_used(enable)
+
+
+# --- parsing: code spans and links --------------------------------------------------
+
+
+def quoted_list(n: int) -> str:
+    """One paragraph: a list of quotes, each with its `page` in a code span."""
+    return "# Quotes\n\n" + "".join(
+        f"- `p. {i + 1}` {quote(i)}, said `{i % 7}`\n" for i in range(n)
+    )
+
+
+def link_line(n: int) -> str:
+    """A map of content: one long line of links (Obsidian wraps it)."""
+    links = " · ".join(f"[[Book {i % 300}]]" for i in range(n))
+    return f"# Reading list\n\n{links}\n\n<small>updated weekly</small>\n"
+
+
+def commented_links(n: int) -> str:
+    """A section of links put aside in a %% comment, and a long line of them in another."""
+    inline = " ".join(f"[[Book {i % 300}]]" for i in range(n))
+    lines = "".join(f"- [[Book {i % 300}]] {quote(i)}\n" for i in range(n))
+    return f"# Draft\n\n%%\n{lines}%%\n\nKept: %% {inline} %%\n"
+
+
+def test_parsing_is_linear_in_code_spans_of_a_paragraph() -> None:
+    assert_linear(quoted_list, parse, 2_000)
+
+
+def test_parsing_is_linear_in_links_of_a_line() -> None:
+    assert_linear(link_line, parse, 5_000)
+
+
+def test_parsing_is_linear_in_links_of_a_comment() -> None:
+    assert_linear(commented_links, parse, 2_000)
+
+
+def test_code_spans_of_a_long_list_are_all_found() -> None:
+    note = parse_note("Note.md", quoted_list(300))
+    assert sum(r.kind == "code-span" for r in note.regions) == 600
+
+
+inline_texts = st.lists(
+    st.sampled_from(["`", "``", "```", "a", " ", "\n", "\n\n", "\n \t\n", "$", "$$", "%%", "<!--"])
+    | st.sampled_from(["-->", "\\`", "x y", "\r\n"]),
+    max_size=30,
+).map("".join)
+
+
+@ORACLE_SETTINGS
+@given(inline_texts, st.integers(0, 5), st.integers(0, 5))
+def test_inline_regions_agree_with_searching_from_each_backtick(
+    text: str, cut_start: int, cut_end: int
+) -> None:
+    start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
+    expected = list(oracles.inline_regions(text, start, end))
+    assert list(_inline_regions(text, start, end)) == expected
+
+
+@ORACLE_SETTINGS
+@given(notes())
+def test_link_places_agree_with_the_oracle_on_generated_notes(gen: Generated) -> None:
+    note = parse_note(gen.path, gen.text)
+    places = _LinkPlaces(note)
+    for pos in range(len(note.text) + 1):
+        assert places.uncertain(pos) == oracles.link_region_uncertain(note, pos)
+    inline = list(_inline_regions(note.text, note.body_start, len(note.text)))
+    assert inline == list(oracles.inline_regions(note.text, note.body_start, len(note.text)))

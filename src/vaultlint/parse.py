@@ -337,6 +337,7 @@ _INLINE_MATH = re.compile(r"\$(?:[^\s$\\]|\\.)(?:(?:[^$\r\n\\]|\\.)*?(?:[^\s$\\]
 
 def _inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
     pos = start
+    blank = _NextMatch(_BLANK, text, end)  # where the paragraph ends
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
@@ -345,7 +346,9 @@ def _inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
         if token[0] == "\\":
             pos = m.end()
         elif token[0] == "`":
-            close = _code_span_close(text, m.end(), end, len(token))
+            paragraph_end = blank.search(m.end())
+            limit = end if paragraph_end is None else paragraph_end.start()
+            close = _code_span_close(text, m.end(), limit, len(token))
             if close is None:
                 pos = m.end()
             else:
@@ -377,10 +380,34 @@ def _inline_regions(text: str, start: int, end: int) -> Iterator[Region]:
                 pos = math.end()
 
 
-def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
-    """End of the code span opened by ``run`` backticks, within one paragraph."""
-    blank = _BLANK.search(text, pos, end)
-    limit = blank.start() if blank else end
+class _NextMatch:
+    """The first match of ``pattern`` at or after a position, for positions that
+    mostly increase: searched again only once a position passes the match found.
+
+    Searching from each of many positions would rescan the same stretch each time.
+    """
+
+    __slots__ = ("_end", "_found", "_pattern", "_searched_from", "_text")
+
+    def __init__(self, pattern: re.Pattern[str], text: str, end: int) -> None:
+        self._pattern, self._text, self._end = pattern, text, end
+        self._searched_from = -1
+        self._found: re.Match[str] | None = None
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        found = self._found
+        if (
+            pos < self._searched_from
+            or self._searched_from < 0
+            or (found is not None and found.start() < pos)
+        ):
+            found = self._found = self._pattern.search(self._text, pos, self._end)
+            self._searched_from = pos
+        return found
+
+
+def _code_span_close(text: str, pos: int, limit: int, run: int) -> int | None:
+    """End of the code span opened by ``run`` backticks before ``limit`` (its paragraph's end)."""
     ticks = "`" * run
     while True:
         i = text.find(ticks, pos, limit)
@@ -667,13 +694,14 @@ def _links(note: Note) -> list[Link]:
     if fm is not None and isinstance(fm.data, dict):
         links.extend(_frontmatter_links(note, fm))
     text = note.text
+    places = _LinkPlaces(note)
     wiki_spans: list[tuple[int, int]] = []
     for m in _WIKILINK.finditer(text, note.body_start):
         start = m.start()
         if start > 0 and text[start - 1] == "\\":
             continue  # \[[ is escaped: plain text
         bang = start > 0 and text[start - 1] == "!" and not (start > 1 and text[start - 2] == "\\")
-        uncertain = _link_region_uncertain(note, start)
+        uncertain = places.uncertain(start)
         if uncertain is None:
             continue
         link = _wikilink(note, m, start - bang, uncertain)
@@ -686,7 +714,7 @@ def _links(note: Note) -> list[Link]:
         i = bisect_right(wiki_starts, m.start()) - 1
         if i >= 0 and m.start() < wiki_spans[i][1]:
             continue  # the brackets belong to a wikilink
-        uncertain = _link_region_uncertain(note, m.start())
+        uncertain = places.uncertain(m.start())
         if uncertain is None:
             continue
         link = _markdown_link(note, m, uncertain)
@@ -696,26 +724,57 @@ def _links(note: Note) -> list[Link]:
     return links
 
 
-def _link_region_uncertain(note: Note, pos: int) -> bool | None:
-    """None when no link can start at ``pos``; else whether the spec leaves it open."""
-    region = note.region_at(pos)
-    if region is not None:
-        if region.kind in _NO_LINKS_IN:
-            return None
+class _LinkPlaces:
+    """Where in a note links may start, and where the spec leaves them open.
+
+    What is known of a comment or a line is worked out once, not for each of
+    its links (a note may hold 400,000 links, some lines thousands).
+    """
+
+    __slots__ = ("_comments", "_html", "_lines", "note")
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+        self._html = "<" in note.text
+        self._comments: dict[int, bool] = {}  # by start: whether its links are open
+        self._lines: dict[int, bool] = {}  # by start: whether the line is HTML
+
+    def uncertain(self, pos: int) -> bool | None:
+        """None when no link can start at ``pos``; else whether the spec leaves it open."""
+        note = self.note
+        region = note.region_at(pos)
+        if region is not None:
+            if region.kind in _NO_LINKS_IN:
+                return None
+            if self._comment_is_open(region):
+                return True
+        if not self._html:
+            return False
+        line_start = _line_start(note, pos)
+        html = self._lines.get(line_start)
+        if html is None:
+            html = self._lines[line_start] = bool(_HTML_LINE.match(note.text, line_start))
+        return html  # OQ4: HTML
+
+    def _comment_is_open(self, region: Region) -> bool:
         # Inline %% comments hold real links (R15); multi-line ones are OQ2, and
         # so is one standing alone on its line, which Obsidian reads as a block.
-        if "\n" in note.text[region.start : region.end] or _starts_line(note.text, region.start):
-            return True
-    if "<" not in note.text:
-        return False
-    line_start = note.text.rfind("\n", 0, pos) + 1
-    return bool(_HTML_LINE.match(note.text, line_start))  # OQ4: HTML
+        known = self._comments.get(region.start)
+        if known is None:
+            text = self.note.text
+            known = "\n" in text[region.start : region.end] or _starts_line(self.note, region.start)
+            self._comments[region.start] = known
+        return known
 
 
-def _starts_line(text: str, pos: int) -> bool:
+def _line_start(note: Note, pos: int) -> int:
+    """The start of the line holding ``pos`` (a linear ``rfind`` on a long line)."""
+    return note.line_starts[bisect_right(note.line_starts, pos) - 1]
+
+
+def _starts_line(note: Note, pos: int) -> bool:
     """Whether only blanks and quote markers stand before ``pos`` on its line."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    return not text[line_start:pos].strip(" \t>")
+    return not note.text[_line_start(note, pos) : pos].strip(" \t>")
 
 
 def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link | None:
@@ -726,8 +785,7 @@ def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link
     display: str | None = None
     escaped_pipe = inner.find("\\|")
     if escaped_pipe > 0:
-        line_start = note.text.rfind("\n", 0, start) + 1
-        if _TABLE_ROW.match(note.text, line_start):
+        if _TABLE_ROW.match(note.text, _line_start(note, start)):
             target, display = inner[:escaped_pipe], inner[escaped_pipe + 2 :]
         else:
             uncertain = True  # OQ5
