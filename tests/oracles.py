@@ -7,6 +7,7 @@ but it says plainly what the result must be; the tests compare the code in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from vaultlint import parse
@@ -181,3 +182,44 @@ def link_region_uncertain(note: Note, pos: int) -> bool | None:
 def _starts_line(text: str, pos: int) -> bool:
     line_start = text.rfind("\n", 0, pos) + 1
     return not text[line_start:pos].strip(" \t>")
+
+
+class LinkPlaces:
+    """parse._LinkPlaces, asking ``link_region_uncertain`` about every link."""
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+
+    def uncertain(self, pos: int) -> bool | None:
+        return link_region_uncertain(self.note, pos)
+
+
+# --- parse: memory of the last search or walk ---------------------------------------
+
+
+class SearchEachTime:
+    """parse._NextMatch without its memory: a search from every position asked."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str, end: int) -> None:
+        self._pattern, self._text, self._end = pattern, text, end
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        return self._pattern.search(self._text, pos, self._end)
+
+
+class WalkEachTime:
+    """parse._LineAbove without its memory: a walk back from every line asked."""
+
+    def __init__(self, text: str, body_start: int) -> None:
+        self._text, self._body_start = text, body_start
+
+    def unindented(self, pos: int) -> str | None:
+        text = self._text
+        while pos > self._body_start:
+            prev_end = pos - 1
+            pos = text.rfind("\n", 0, prev_end) + 1
+            line = text[pos:prev_end]
+            if not line.strip() or line.startswith(("  ", "\t")):
+                continue
+            return line
+        return None

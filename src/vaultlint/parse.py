@@ -186,11 +186,11 @@ def _next_line(text: str, pos: int) -> int:
     return len(text) if end == -1 else end + 1
 
 
-def _fences(text: str, start: int) -> list[Region]:
+def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
     regions: list[Region] = []
     pos = start
     while True:
-        m = _next_fence(text, pos)
+        m = _next_fence(text, pos, line_starts)
         if m is None:
             return regions
         fence = m.group("fence")
@@ -205,13 +205,13 @@ def _fences(text: str, start: int) -> list[Region]:
         pos = close
 
 
-def _next_fence(text: str, pos: int) -> re.Match[str] | None:
+def _next_fence(text: str, pos: int, line_starts: list[int]) -> re.Match[str] | None:
     """The next fence opening line at or after ``pos`` (a line start)."""
     while True:
         hint = _FENCE_HINT.search(text, pos)
         if hint is None:
             return None
-        line_start = text.rfind("\n", 0, hint.start()) + 1
+        line_start = line_starts[bisect_right(line_starts, hint.start()) - 1]
         m = _FENCE.match(text, max(line_start, pos))
         if m is not None and m.start("fence") == hint.start():
             return m
@@ -271,13 +271,14 @@ def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
     """Indented code blocks: 4+ columns after a blank line, outside lists."""
     regions: list[Region] = []
     fence_starts = [r.start for r in fences]
+    above = _LineAbove(text, start)
     pos = start
     while True:
         line_start = _next_indented(text, pos)
         if line_start is None:
             return regions
         if _inside(fences, fence_starts, line_start) or not _after_blank_outside_list(
-            text, line_start, start
+            text, line_start, start, above
         ):
             pos = _next_line(text, line_start)
             continue
@@ -303,23 +304,51 @@ def _next_indented(text: str, pos: int) -> int | None:
     return None if m is None else m.start() + 1
 
 
-def _after_blank_outside_list(text: str, line_start: int, body_start: int) -> bool:
+def _after_blank_outside_list(
+    text: str, line_start: int, body_start: int, above: _LineAbove
+) -> bool:
     if line_start <= body_start:
         return True
     prev_end = line_start - 1
     prev_start = text.rfind("\n", 0, prev_end) + 1
     if text[prev_start:prev_end].strip():
         return False  # a paragraph continuation line, not code
-    # Walk back to the last line indented by less than two columns.
-    pos = prev_start
-    while pos > body_start:
-        prev_end = pos - 1
-        pos = text.rfind("\n", 0, prev_end) + 1
-        line = text[pos:prev_end]
-        if not line.strip() or line.startswith(("  ", "\t")):
-            continue
-        return not _LIST_ITEM.match(line) and not _QUOTE_LINE.match(line)
-    return True
+    line = above.unindented(prev_start)
+    return line is None or (not _LIST_ITEM.match(line) and not _QUOTE_LINE.match(line))
+
+
+class _LineAbove:
+    """The last line above a line start that is not blank nor indented two columns.
+
+    Asked for line starts further and further down (the lines of a nested list
+    after blank lines, each asking about the list item above them all), it walks
+    back only to the line start asked about before.
+    """
+
+    __slots__ = ("_body_start", "_known", "_text")
+
+    def __init__(self, text: str, body_start: int) -> None:
+        self._text, self._body_start = text, body_start
+        self._known: tuple[int, str | None] = (-1, None)  # a line start and its answer
+
+    def unindented(self, pos: int) -> str | None:
+        """That line (without its line break), or None when there is none in the body."""
+        text = self._text
+        asked = pos
+        known_at, known = self._known
+        found: str | None = None
+        while pos > self._body_start:
+            if pos == known_at:
+                found = known
+                break
+            prev_end = pos - 1
+            pos = text.rfind("\n", 0, prev_end) + 1
+            line = text[pos:prev_end]
+            if line.strip() and not line.startswith(("  ", "\t")):
+                found = line
+                break
+        self._known = (asked, found)
+        return found
 
 
 def _inside(regions: list[Region], starts: list[int], pos: int) -> bool:
@@ -422,8 +451,8 @@ def _code_span_close(text: str, pos: int, limit: int, run: int) -> int | None:
         return j
 
 
-def _protected_regions(text: str, body_start: int) -> list[Region]:
-    blocks = _fences(text, body_start)
+def _protected_regions(text: str, body_start: int, line_starts: list[int]) -> list[Region]:
+    blocks = _fences(text, body_start, line_starts)
     blocks += _indented_code(text, body_start, blocks)
     blocks.sort(key=lambda r: r.start)
     regions: list[Region] = []
@@ -465,11 +494,12 @@ def _headings(note: Note) -> list[Heading]:
     starts = note.line_starts
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
+    quote_ends = _NextMatch(_NOT_QUOTE_LINE, text, len(text))
     for (start, end, level, ts, te, depth, setext), section_end in zip(
         found, section_ends, strict=True
     ):
         if depth:
-            quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
+            quote_end = quote_ends.search(_next_line(text, end))
             if quote_end is not None:
                 section_end = min(section_end, quote_end.start())
         section_end = max(section_end, end)
@@ -980,7 +1010,7 @@ def parse_note(path: str, text: str) -> Note:
     note.frontmatter = fm
     note.body_start = fm.end if fm is not None else 0
     regions = [Region(0, fm.end, "frontmatter")] if fm is not None and fm.end > 0 else []
-    regions += _protected_regions(text, note.body_start)
+    regions += _protected_regions(text, note.body_start, note.line_starts)
     note.regions = regions
     note._region_starts = [r.start for r in regions]
     note.headings = _headings(note)
