@@ -8,11 +8,15 @@ but it says plainly what the result must be; the tests compare the code in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from vaultlint import parse
 from vaultlint.fixer import applicable
-from vaultlint.model import Finding, Fix, Note, Region
+from vaultlint.model import Edit, Finding, Fix, Note, Region
+from vaultlint.mojibake import find_repairs
+from vaultlint.rules import text as text_rules
+from vaultlint.rules.text import IrregularWhitespace
 from vaultlint.suppress import Directive
 
 # --- fixer.select_fixes -------------------------------------------------------------
@@ -223,3 +227,40 @@ class WalkEachTime:
                 continue
             return line
         return None
+
+
+# --- rules.text.IrregularWhitespace -------------------------------------------------
+
+
+def irregular_whitespace(rule: IrregularWhitespace, note: Note) -> Iterator[Finding]:
+    """The rule's check slicing the line around each match, for each match."""
+    text = note.text
+    if text.isascii():
+        return
+    for m in text_rules._IRREGULAR.finditer(text, note.body_start):
+        start, end = m.span()
+        if note.region_at(start) is not None:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = parse.end_of_line(text, end)
+        at_end = not text[end:line_end].strip()
+        at_start = not text[line_start:start].strip()
+        if at_start and at_end:
+            continue
+        edits = []
+        for i in range(start, end):
+            char = text[i]
+            if char in text_rules._ZERO_WIDTH or (at_end and not at_start):
+                edits.append(Edit(i, i + 1, ""))
+            elif char in text_rules._ODD_SPACES and not at_start:
+                edits.append(Edit(i, i + 1, " "))
+        if edits and start > 0 and not text[start - 1].isascii():
+            damaged = find_repairs(text, line_start, line_end)
+            edits = [e for e in edits if not any(r.start <= e.start < r.end for r in damaged)]
+        if not edits:
+            continue
+        names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
+        where = " at the end of the line" if at_end else ""
+        yield rule.finding(
+            note, edits[0].start, edits[-1].end, f"{', '.join(names)}{where}", Fix(tuple(edits))
+        )

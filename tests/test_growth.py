@@ -26,6 +26,8 @@ from vaultlint.engine import Engine
 from vaultlint.fixer import fix_note, select_fixes
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.parse import _inline_regions, _LinkPlaces, parse_note
+from vaultlint.rules import Context
+from vaultlint.rules.text import IrregularWhitespace
 from vaultlint.suppress import KINDS, Directive, Suppressions, find_suppressions
 
 MAX_RATIO = 8
@@ -396,3 +398,36 @@ def parsed_with_oracles(path: str, text: str) -> Note:
 @given(line_soups | notes().map(lambda gen: gen.text))
 def test_parsing_agrees_with_searching_and_walking_from_each_place(text: str) -> None:
     assert parse_note("Note.md", text) == parsed_with_oracles("Note.md", text)
+
+
+# --- rules --------------------------------------------------------------------------
+
+
+def french_paragraph(n: int) -> str:
+    """A long paragraph (one line) of French quotations: no-break spaces inside
+    « », before : and ? and in 10 km, em spaces, and text pasted through cp1252."""
+    parts = (
+        f"«\u00a0{quote(i)}\u00a0», dit-il\u00a0: pourquoi\u00a0? ({i}\u00a0km,\u2003p.\u00a0{i})"
+        f" au café\u2003noir, CafÃ©\u2003crÃ¨me"
+        for i in range(n)
+    )
+    return "# Citations\n\n" + " ".join(parts) + "\u00a0\n"
+
+
+def test_irregular_whitespace_is_linear_in_the_spaces_of_a_line() -> None:
+    assert_linear(french_paragraph, check, 500)
+
+
+IRREGULAR_PIECES = [" ", "a", "é", "Ā", "\u00a0", "\u2003", "\u200b", "\u202f", "Ã©", "\n", "\r\n"]
+
+
+@ORACLE_SETTINGS
+@given(
+    st.lists(st.sampled_from(IRREGULAR_PIECES), max_size=30).map("".join)
+    | notes().map(lambda gen: gen.text)
+)
+def test_irregular_whitespace_agrees_with_slicing_each_line_again(text: str) -> None:
+    rule = IrregularWhitespace({})
+    note = parse_note("Note.md", text)
+    context = Context(index=memory_index({"Note.md": text}), schemas=[])
+    assert list(rule.check(note, context)) == list(oracles.irregular_whitespace(rule, note))

@@ -7,6 +7,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.mojibake import Repair, find_repairs
@@ -236,14 +237,17 @@ class IrregularWhitespace(Rule):
         text = note.text
         if text.isascii():
             return
+        lines: dict[int, _Line] = {}
         for m in _IRREGULAR.finditer(text, note.body_start):
             start, end = m.span()
             if note.region_at(start) is not None:
                 continue
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = end_of_line(text, end)
-            at_end = not text[end:line_end].strip()
-            at_start = not text[line_start:start].strip()
+            line_start = note.line_starts[bisect_right(note.line_starts, start) - 1]
+            line = lines.get(line_start)
+            if line is None:
+                line = lines[line_start] = _Line(text, line_start)
+            at_end = end >= line.content_end
+            at_start = start <= line.content_start
             if at_start and at_end:
                 continue  # a spacer line
             edits = []
@@ -254,7 +258,7 @@ class IrregularWhitespace(Rule):
                 elif char in _ODD_SPACES and not at_start:
                     edits.append(Edit(i, i + 1, " "))
             if edits and start > 0 and not text[start - 1].isascii():
-                edits = _outside_mojibake(text, line_start, line_end, edits)
+                edits = [e for e in edits if not line.in_mojibake(e.start)]
             if not edits:
                 continue
             names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
@@ -268,7 +272,29 @@ class IrregularWhitespace(Rule):
             )
 
 
-def _outside_mojibake(text: str, start: int, end: int, edits: list[Edit]) -> list[Edit]:
-    """The edits that touch no mojibake (``Ā`` + NBSP is one damaged NBSP: TX01's)."""
-    damaged = find_repairs(text, start, end)
-    return [e for e in edits if not any(r.start <= e.start < r.end for r in damaged)]
+class _Line:
+    """What irregular-whitespace asks about a line, worked out once for all its
+    matches: slicing the line again for each would be quadratic in a long line."""
+
+    __slots__ = ("_damage", "_line_end", "_line_start", "_text", "content_end", "content_start")
+
+    def __init__(self, text: str, line_start: int) -> None:
+        self._text, self._line_start = text, line_start
+        self._line_end = end_of_line(text, line_start)
+        line = text[line_start : self._line_end]
+        # Only blanks (str.isspace) stand before content_start and after content_end.
+        self.content_start = line_start + len(line) - len(line.lstrip())
+        self.content_end = line_start + len(line.rstrip())
+        self._damage: tuple[list[int], list[int]] | None = None
+
+    def in_mojibake(self, pos: int) -> bool:
+        """Whether ``pos`` lies in a damaged stretch (``Ā`` + NBSP is one damaged
+        NBSP: TX01's)."""
+        if self._damage is None:
+            spans = sorted(
+                (r.start, r.end) for r in find_repairs(self._text, self._line_start, self._line_end)
+            )
+            self._damage = ([a for a, _ in spans], list(accumulate((b for _, b in spans), max)))
+        starts, reach = self._damage  # reach: the furthest end of the stretches so far
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < reach[i]
