@@ -16,6 +16,18 @@ from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pathological import (
+    callout_summary,
+    commented_links,
+    disabled_blocks,
+    disabled_lines,
+    french_paragraph,
+    inline_fences,
+    link_line,
+    outline,
+    quoted_list,
+    trailing_spaces,
+)
 
 import oracles
 import vaultlint.parse
@@ -37,18 +49,6 @@ ORACLE_SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-QUOTES = [
-    "The map is not the territory",
-    "We are what we repeatedly do; excellence, then, is not an act but a habit",
-    "Whereof one cannot speak, thereof one must be silent",
-    "The unexamined life is not worth living",
-    "Not all those who wander are lost",
-]
-
-
-def quote(i: int) -> str:
-    return QUOTES[i % len(QUOTES)]
 
 
 # --- timing -------------------------------------------------------------------------
@@ -108,11 +108,6 @@ def fix(text: str) -> object:
 # --- the fixer ----------------------------------------------------------------------
 
 
-def trailing_spaces(n: int) -> str:
-    """A reading log pasted from a web page: every line ends in a space."""
-    return "# Reading log\n\n" + "".join(f"- {quote(i)} (p. {i + 1}) \n" for i in range(n))
-
-
 def test_fix_is_linear_in_the_fixes_of_a_note() -> None:
     assert_linear(trailing_spaces, fix, 2_000)
 
@@ -162,23 +157,6 @@ def test_select_fixes_agrees_with_the_oracle_on_generated_notes(
 
 
 # --- suppressions -------------------------------------------------------------------
-
-
-def disabled_blocks(n: int) -> str:
-    """Pasted quotes, each between a disable and an enable of the rules they break."""
-    return "# Quotes as pasted\n\n" + "".join(
-        f"%% vaultlint-disable trailing-whitespace, mojibake %%\n"
-        f"> {quote(i)}, as pasted from the web page. \n"
-        f"%% vaultlint-enable trailing-whitespace, mojibake %%\n"
-        f"A note of my own on quote {i}.\n\n"
-        for i in range(n)
-    )
-
-
-def disabled_lines(n: int) -> str:
-    return "# Quotes as pasted\n\n" + "".join(
-        f"%% vaultlint-disable-next-line trailing-whitespace %%\n- {quote(i)} \n" for i in range(n)
-    )
 
 
 def test_check_is_linear_in_disable_enable_pairs() -> None:
@@ -252,26 +230,6 @@ def test_suppressions_agree_with_the_oracle_on_generated_notes(gen: Generated) -
 # --- parsing: code spans and links --------------------------------------------------
 
 
-def quoted_list(n: int) -> str:
-    """One paragraph: a list of quotes, each with its `page` in a code span."""
-    return "# Quotes\n\n" + "".join(
-        f"- `p. {i + 1}` {quote(i)}, said `{i % 7}`\n" for i in range(n)
-    )
-
-
-def link_line(n: int) -> str:
-    """A map of content: one long line of links (Obsidian wraps it)."""
-    links = " · ".join(f"[[Book {i % 300}]]" for i in range(n))
-    return f"# Reading list\n\n{links}\n\n<small>updated weekly</small>\n"
-
-
-def commented_links(n: int) -> str:
-    """A section of links put aside in a %% comment, and a long line of them in another."""
-    inline = " ".join(f"[[Book {i % 300}]]" for i in range(n))
-    lines = "".join(f"- [[Book {i % 300}]] {quote(i)}\n" for i in range(n))
-    return f"# Draft\n\n%%\n{lines}%%\n\nKept: %% {inline} %%\n"
-
-
 def test_parsing_is_linear_in_code_spans_of_a_paragraph() -> None:
     assert_linear(quoted_list, parse, 4_000)
 
@@ -318,23 +276,6 @@ def test_link_places_agree_with_the_oracle_on_generated_notes(gen: Generated) ->
 
 
 # --- parsing: block structure -------------------------------------------------------
-
-
-def callout_summary(n: int) -> str:
-    """A book summary pasted into one callout: a heading per chapter, all quoted."""
-    return "# Book\n\n> [!summary] Summary\n" + "".join(
-        f"> ## Chapter {i + 1}\n> {quote(i)}.\n>\n" for i in range(n)
-    )
-
-
-def outline(n: int) -> str:
-    """An outline of one book, items nested with tabs, a blank line between them."""
-    return "- Book notes\n" + "".join(f"\t- {quote(i)} (p. {i + 1})\n\n" for i in range(n))
-
-
-def inline_fences(n: int) -> str:
-    """A long line quoting commands written with triple backticks."""
-    return "# Snippets\n\n" + " ".join(f"then run ```git log -{i}``` and" for i in range(n)) + "\n"
 
 
 def test_parsing_is_linear_in_headings_of_a_callout() -> None:
@@ -401,17 +342,6 @@ def test_parsing_agrees_with_searching_and_walking_from_each_place(text: str) ->
 
 
 # --- rules --------------------------------------------------------------------------
-
-
-def french_paragraph(n: int) -> str:
-    """A long paragraph (one line) of French quotations: no-break spaces inside
-    « », before : and ? and in 10 km, em spaces, and text pasted through cp1252."""
-    parts = (
-        f"«\u00a0{quote(i)}\u00a0», dit-il\u00a0: pourquoi\u00a0? ({i}\u00a0km,\u2003p.\u00a0{i})"
-        f" au café\u2003noir, CafÃ©\u2003crÃ¨me"
-        for i in range(n)
-    )
-    return "# Citations\n\n" + " ".join(parts) + "\u00a0\n"
 
 
 def test_irregular_whitespace_is_linear_in_the_spaces_of_a_line() -> None:
