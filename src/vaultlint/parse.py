@@ -318,7 +318,8 @@ def _after_blank_outside_list(
 
 
 class _LineAbove:
-    """The last line above a line start that is not blank nor indented two columns.
+    """The last line above a line start that is neither blank nor indented (two
+    spaces or a tab).
 
     Asked for line starts further and further down (the lines of a nested list
     after blank lines, each asking about the list item above them all), it walks
@@ -798,7 +799,8 @@ class _LinkPlaces:
 
 
 def _line_start(note: Note, pos: int) -> int:
-    """The start of the line holding ``pos`` (a linear ``rfind`` on a long line)."""
+    """The start of the line holding ``pos``, from the line-start table (``rfind``
+    would walk back along the line, once per link on a long one)."""
     return note.line_starts[bisect_right(note.line_starts, pos) - 1]
 
 
