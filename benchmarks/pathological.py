@@ -97,6 +97,20 @@ def french_paragraph(n: int) -> str:
     return "# Citations\n\n" + " ".join(parts) + "\u00a0\n"
 
 
+def table_of_contents(n: int) -> str:
+    """Notes on a long book: a contents list linking each chapter by its part
+    (``[[#Part 2#Chapter 7]]``), then the parts and chapters."""
+    parts = [range(p, n, 20) for p in range(min(n, 20))]
+    contents = "".join(
+        f"- [[#Part {p + 1}#Chapter {c + 1}]]\n" for p, cs in enumerate(parts) for c in cs
+    )
+    body = "".join(
+        f"## Part {p + 1}\n\n" + "".join(f"### Chapter {c + 1}\n{quote(c)}.\n\n" for c in cs)
+        for p, cs in enumerate(parts)
+    )
+    return f"# Book\n\n## Contents\n\n{contents}\n{body}"
+
+
 @dataclass(frozen=True)
 class Case:
     build: Callable[[int], str]
@@ -115,4 +129,5 @@ CASES = {
     "nested list items": Case(outline, False, 40_000),
     "backtick runs on one line": Case(inline_fences, False, 40_000),
     "spaces in a French paragraph": Case(french_paragraph, False, 2_000),
+    "heading chains into the note": Case(table_of_contents, False, 5_000),
 }

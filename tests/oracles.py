@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from vaultlint import parse
 from vaultlint.fixer import applicable
+from vaultlint.links import LinkTargets
 from vaultlint.model import Edit, Finding, Fix, Note, Region
 from vaultlint.mojibake import find_repairs
 from vaultlint.rules import text as text_rules
@@ -264,3 +265,20 @@ def irregular_whitespace(rule: IrregularWhitespace, note: Note) -> Iterator[Find
         yield rule.finding(
             note, edits[0].start, edits[-1].end, f"{', '.join(names)}{where}", Fix(tuple(edits))
         )
+
+
+# --- links.LinkTargets.has_heading_chain --------------------------------------------
+
+
+def has_heading_chain(targets: LinkTargets, parts: Sequence[str]) -> bool:
+    """The chain looked for among all the note's headings, for each link."""
+    if len(parts) == 1:
+        return parts[0] in targets.names
+    if not all(part in targets.names for part in parts):
+        return False
+    best = [7] * len(parts)
+    for level, name in targets.headings:
+        for k in range(len(parts) - 1, -1, -1):
+            if name == parts[k] and (k == 0 or best[k - 1] < level):
+                best[k] = min(best[k], level)
+    return best[-1] < 7

@@ -26,6 +26,7 @@ from pathological import (
     link_line,
     outline,
     quoted_list,
+    table_of_contents,
     trailing_spaces,
 )
 
@@ -36,6 +37,7 @@ from test_fixer_properties import Generated, _engine_for, notes
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
 from vaultlint.fixer import fix_note, select_fixes
+from vaultlint.links import LinkTargets
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.parse import _inline_regions, _LinkPlaces, parse_note
 from vaultlint.rules import Context
@@ -361,3 +363,29 @@ def test_irregular_whitespace_agrees_with_slicing_each_line_again(text: str) -> 
     note = parse_note("Note.md", text)
     context = Context(index=memory_index({"Note.md": text}), schemas=[])
     assert list(rule.check(note, context)) == list(oracles.irregular_whitespace(rule, note))
+
+
+def test_checking_is_linear_in_heading_chains_into_a_long_note() -> None:
+    assert_linear(table_of_contents, check, 1_000)
+
+
+def test_the_chains_of_a_table_of_contents_all_resolve() -> None:
+    findings = check(table_of_contents(100) + "- [[#Part 2#Chapter 1]]\n")
+    assert isinstance(findings, list)
+    assert [f.code for f in findings] == ["LK03"]  # chapter 1 comes before part 2
+
+
+heading_names = st.sampled_from(["a", "b", "c", "d"])
+
+
+@ORACLE_SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(1, 6), heading_names), max_size=12),
+    st.lists(heading_names, min_size=1, max_size=4),
+)
+def test_heading_chains_agree_with_walking_every_heading(
+    headings: list[tuple[int, str]], parts: list[str]
+) -> None:
+    targets = LinkTargets.build([lv for lv, _ in headings], [t for _, t in headings], [])
+    assert targets.has_heading_chain(parts) == oracles.has_heading_chain(targets, parts)
+    assert targets.has_heading_chain(parts) == oracles.has_heading_chain(targets, parts)
