@@ -223,7 +223,7 @@ def pathological_report(rows: list[tuple[str, int, float, float]]) -> str:
         "| pathological note | n | seconds at n | seconds at 4n | growth |",
         "|---|---:|---:|---:|---:|",
     ]
-    start_up = rows[0][2]
+    start_up = min(rows[0][2], rows[0][3])
     for name, n, small, large in rows:
         growth = f"{(large - start_up) / (small - start_up):.1f}" if small > start_up else ""
         lines.append(f"| {name} | {n:,} | {small:.3f} | {large:.3f} | {growth} |")

@@ -120,7 +120,7 @@ class Case:
 
 CASES = {
     "trailing spaces (--fix)": Case(trailing_spaces, True, 5_000),
-    "disable/enable pairs": Case(disabled_blocks, False, 1_000),
+    "disable/enable pairs": Case(disabled_blocks, False, 4_000),
     "disable-next-line directives": Case(disabled_lines, False, 10_000),
     "code spans in a list": Case(quoted_list, False, 20_000),
     "links on one line": Case(link_line, False, 100_000),
