@@ -36,7 +36,7 @@ from helpers import memory_index
 from test_fixer_properties import Generated, _engine_for, notes
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
-from vaultlint.fixer import fix_note, select_fixes
+from vaultlint.fixer import FixOutcome, fix_note, select_fixes
 from vaultlint.links import LinkTargets
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.parse import _inline_regions, _LinkPlaces, parse_note
@@ -87,24 +87,21 @@ def assert_linear(build: Callable[[int], str], run: Callable[[str], object], n: 
     raise AssertionError(f"time at 4n / time at n: {', '.join(f'{r:.1f}' for r in ratios)}")
 
 
-def parse(text: str) -> object:
+def parse(text: str) -> Note:
     return parse_note("Note.md", text)
 
 
-def engine_for(text: str, files: dict[str, str] | None = None) -> tuple[Engine, dict[str, str]]:
-    everything = {**(files or {}), "Note.md": text}
-    index = memory_index(everything)
-    return Engine(Config(root=index.root, rules=default_settings()), index), everything
+def engine_for(text: str) -> Engine:
+    index = memory_index({"Note.md": text})
+    return Engine(Config(root=index.root, rules=default_settings()), index)
 
 
-def check(text: str) -> object:
-    engine, _ = engine_for(text)
-    return engine.check(parse_note("Note.md", text))
+def check(text: str) -> list[Finding]:
+    return engine_for(text).check(parse_note("Note.md", text))
 
 
-def fix(text: str) -> object:
-    engine, _ = engine_for(text)
-    return fix_note(parse_note("Note.md", text), engine.check)
+def fix(text: str) -> FixOutcome:
+    return fix_note(parse_note("Note.md", text), engine_for(text).check)
 
 
 # --- the fixer ----------------------------------------------------------------------
@@ -115,7 +112,7 @@ def test_fix_is_linear_in_the_fixes_of_a_note() -> None:
 
 
 def test_many_fixes_in_one_note_are_all_applied() -> None:
-    outcome = fix_note(parse_note("Note.md", trailing_spaces(500)), engine_for("")[0].check)
+    outcome = fix(trailing_spaces(500))
     assert outcome.fixed["trailing-whitespace"] == 500
     assert " \n" not in outcome.note.text
 
@@ -171,7 +168,6 @@ def test_check_is_linear_in_disable_next_line_directives() -> None:
 
 def test_the_pairs_silence_what_they_enclose() -> None:
     findings = check(disabled_blocks(50))
-    assert isinstance(findings, list)
     # Each enable names mojibake, which found nothing: the enable of it ends no disable.
     assert {f.rule for f in findings} == {"unused-suppression"}
 
@@ -216,8 +212,9 @@ def test_suppressions_agree_with_every_pair_compared(
 @ORACLE_SETTINGS
 @given(notes())
 def test_suppressions_agree_with_the_oracle_on_generated_notes(gen: Generated) -> None:
-    _, note = _engine_for(gen)
     index = memory_index({gen.path: gen.text})
+    note = index.note(gen.path)
+    assert note is not None
     unfiltered = Engine(
         Config(root=index.root, rules=default_settings()), index, ignore_suppressions=True
     )
@@ -371,7 +368,6 @@ def test_checking_is_linear_in_heading_chains_into_a_long_note() -> None:
 
 def test_the_chains_of_a_table_of_contents_all_resolve() -> None:
     findings = check(table_of_contents(100) + "- [[#Part 2#Chapter 1]]\n")
-    assert isinstance(findings, list)
     assert [f.code for f in findings] == ["LK03"]  # chapter 1 comes before part 2
 
 
