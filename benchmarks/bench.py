@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                 # 1,000 and 10,000 notes
     python benchmarks/bench.py --notes 100000  # any sizes, comma-separated
+    python benchmarks/bench.py --pathological  # only the pathological notes
 
 For each size it generates a vault with ``genvault.py`` in a temporary folder
 (deleted afterwards), then times, as separate processes in the same run, each
@@ -23,6 +24,11 @@ workers, sampled every 50 ms in one more run (sampling takes CPU, so the timed
 runs do not sample). It prints a Markdown table with the ratios to
 the floor and the targets of issue #7. This is not a test: numbers depend on
 the machine.
+
+With ``--pathological`` it times instead ``vaultlint check --no-cache`` (or
+``--fix``) of one-note vaults holding the notes of ``pathological.py`` at size
+n and 4n, each the median of ``--repeat`` runs, and prints their growth with
+the start-up time taken off: about 4 for a linear run, 16 for a quadratic one.
 """
 
 from __future__ import annotations
@@ -190,6 +196,50 @@ def table(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
     return "\n".join(lines)
 
 
+def pathological_runs(tmp: Path, repeat: int) -> list[tuple[str, int, float, float]]:
+    """(case, n, seconds at n, seconds at 4n) for each pathological note; the first
+    row, "start-up", times a vault whose note is one heading."""
+    sys.path.insert(0, str(HERE))
+    from pathological import BOOKS, CASES, Case
+
+    rows = []
+    cases = {"start-up": Case(lambda n: "# Note\n", False, 1), **CASES}
+    for number, (name, case) in enumerate(cases.items()):
+        vault = tmp / f"pathological-{number}"
+        (vault / ".obsidian").mkdir(parents=True)
+        for book, text in BOOKS.items():
+            (vault / book).write_text(text, encoding="utf-8")
+        argv = [*VAULTLINT, "check", str(vault), "--no-cache", *(["--fix"] if case.fix else [])]
+        seconds = []
+        for n in (case.n, 4 * case.n):
+            note = case.build(n)
+            runs = []
+            for _ in range(repeat):
+                (vault / "Note.md").write_text(note, encoding="utf-8")  # --fix changed it
+                runs.append(measure(argv).seconds)
+            seconds.append(statistics.median(runs))
+        rows.append((name, case.n, seconds[0], seconds[1]))
+        print(f"{name} done", file=sys.stderr)
+    return rows
+
+
+def pathological_report(rows: list[tuple[str, int, float, float]]) -> str:
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, {platform.platform()}.",
+        "",
+        "Growth: (seconds at 4n - start-up) / (seconds at n - start-up).",
+        "",
+        "| pathological note | n | seconds at n | seconds at 4n | growth |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    start_up = min(rows[0][2], rows[0][3])
+    for name, n, small, large in rows:
+        growth = f"{(large - start_up) / (small - start_up):.1f}" if small > start_up else ""
+        lines.append(f"| {name} | {n:,} | {small:.3f} | {large:.3f} | {growth} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--notes", default="1000,10000", help="vault sizes, comma-separated")
@@ -200,7 +250,16 @@ def main(argv: list[str] | None = None) -> int:
         default=HERE / "genvault.py",
         help="the vault generator (default: the copy beside this script)",
     )
+    parser.add_argument(
+        "--pathological",
+        action="store_true",
+        help="time only the pathological notes (pathological.py) at n and 4n",
+    )
     args = parser.parse_args(argv)
+    if args.pathological:
+        with tempfile.TemporaryDirectory(prefix="vaultlint-bench-") as folder:
+            print(pathological_report(pathological_runs(Path(folder), args.repeat)))
+        return 0
     sizes: dict[int, dict[str, Run]] = {}
     with tempfile.TemporaryDirectory(prefix="vaultlint-bench-") as folder:
         tmp = Path(folder)

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,25 +61,70 @@ def select_fixes(
         key=lambda pair: (pair[1].start, pair[1].end),
     )
     chosen: list[tuple[Finding, Fix]] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(e.start for _, fix in candidates for e in fix.edits)
     for finding, fix in candidates:
         if locked is not None and any(
             e.start < locked[1] and e.end >= locked[0] for e in fix.edits
         ):
             continue
-        if any(_overlaps(e.start, e.end, s, t) for e in fix.edits for s, t in taken):
+        if any(taken.clashes(e.start, e.end) for e in fix.edits):
             continue
         chosen.append((finding, fix))
-        taken.extend((e.start, e.end) for e in fix.edits)
+        for e in fix.edits:
+            taken.add(e.start, e.end)
     return chosen
 
 
-def _overlaps(a: int, b: int, c: int, d: int) -> bool:
-    if a == b:  # an insertion clashes with an edit around or at its point
-        return c <= a <= d
-    if c == d:
-        return a <= c <= b
-    return a < d and c < b
+class _Taken:
+    """The edits taken so far; whether a new edit clashes with one, in O(log n).
+
+    An insertion (``start == end``) clashes with an edit around or at its
+    point; two other edits clash when they overlap (touching is fine). Every
+    start an added edit may have is given up front.
+    """
+
+    def __init__(self, starts: Iterable[int]) -> None:
+        self._starts = sorted(set(starts))
+        self._insertions = _PrefixMax(len(self._starts))  # at their start: their offset
+        self._spans = _PrefixMax(len(self._starts))  # at their start: their end
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect_left(self._starts, start)
+        (self._insertions if start == end else self._spans).raise_to(index, end)
+
+    def clashes(self, start: int, end: int) -> bool:
+        starts = self._starts
+        if start == end:  # an edit starting at or before the point and ending at or after it
+            upto = bisect_right(starts, start)
+            return max(self._spans.max(upto), self._insertions.max(upto)) >= start
+        if self._insertions.max(bisect_right(starts, end)) >= start:
+            return True  # an insertion within start..end, ends included
+        return self._spans.max(bisect_left(starts, end)) > start
+
+
+class _PrefixMax:
+    """A Fenwick tree: raise the value at an index, read the largest of the first n (-1)."""
+
+    def __init__(self, size: int) -> None:
+        self._tree = [-1] * (size + 1)
+
+    def raise_to(self, index: int, value: int) -> None:
+        tree = self._tree
+        i = index + 1
+        while i < len(tree):
+            if tree[i] < value:
+                tree[i] = value
+            i += i & -i
+
+    def max(self, count: int) -> int:
+        tree = self._tree
+        best = -1
+        i = count
+        while i > 0:
+            if tree[i] > best:
+                best = tree[i]
+            i -= i & -i
+        return best
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix], newline: str = "\n") -> str:

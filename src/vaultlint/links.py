@@ -18,7 +18,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, Protocol
 from urllib.parse import quote
@@ -74,6 +74,8 @@ class LinkTargets:
     names: frozenset[str]  # the normalised heading texts
     block_ids: frozenset[str]  # lower-cased
     texts: tuple[str, ...] = ()  # the headings as written, in order (for messages)
+    # Where each normalised text stands in ``headings``; filled when a chain is asked about.
+    _places: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, note: Note) -> LinkTargets:
@@ -103,11 +105,22 @@ class LinkTargets:
         if not all(part in self.names for part in parts):
             return False
         best = [7] * len(parts)  # the shallowest level each part can be matched at
-        for level, name in self.headings:
+        # Only the headings named by a part matter: a chain into a long note
+        # (a table of contents) does not walk all its headings for each link.
+        places = self._heading_places()
+        for i in sorted({i for part in set(parts) for i in places[part]}):
+            level, name = self.headings[i]
             for k in range(len(parts) - 1, -1, -1):
                 if name == parts[k] and (k == 0 or best[k - 1] < level):
                     best[k] = min(best[k], level)
         return best[-1] < 7
+
+    def _heading_places(self) -> dict[str, list[int]]:
+        places = self._places
+        if not places:
+            for i, (_, name) in enumerate(self.headings):
+                places.setdefault(name, []).append(i)
+        return places
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,11 +207,11 @@ def _next_line(text: str, pos: int) -> int:
     return len(text) if end == -1 else end + 1
 
 
-def _fences(text: str, start: int) -> list[Region]:
+def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
     regions: list[Region] = []
     pos = start
     while True:
-        m = _next_fence(text, pos)
+        m = _next_fence(text, pos, line_starts)
         if m is None:
             return regions
         fence = m.group("fence")
@@ -226,13 +226,13 @@ def _fences(text: str, start: int) -> list[Region]:
         pos = close
 
 
-def _next_fence(text: str, pos: int) -> re.Match[str] | None:
+def _next_fence(text: str, pos: int, line_starts: list[int]) -> re.Match[str] | None:
     """The next fence opening line at or after ``pos`` (a line start)."""
     while True:
         hint = _FENCE_HINT.search(text, pos)
         if hint is None:
             return None
-        line_start = text.rfind("\n", 0, hint.start()) + 1
+        line_start = line_starts[bisect_right(line_starts, hint.start()) - 1]
         m = _FENCE.match(text, max(line_start, pos))
         if m is not None and m.start("fence") == hint.start():
             return m
@@ -292,13 +292,14 @@ def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
     """Indented code blocks: 4+ columns after a blank line, outside lists."""
     regions: list[Region] = []
     fence_starts = [r.start for r in fences]
+    above = _LineAbove(text, start)
     pos = start
     while True:
         line_start = _next_indented(text, pos)
         if line_start is None:
             return regions
         if _inside(fences, fence_starts, line_start) or not _after_blank_outside_list(
-            text, line_start, start
+            text, line_start, start, above
         ):
             pos = _next_line(text, line_start)
             continue
@@ -324,23 +325,52 @@ def _next_indented(text: str, pos: int) -> int | None:
     return None if m is None else m.start() + 1
 
 
-def _after_blank_outside_list(text: str, line_start: int, body_start: int) -> bool:
+def _after_blank_outside_list(
+    text: str, line_start: int, body_start: int, above: _LineAbove
+) -> bool:
     if line_start <= body_start:
         return True
     prev_end = line_start - 1
     prev_start = text.rfind("\n", 0, prev_end) + 1
     if text[prev_start:prev_end].strip():
         return False  # a paragraph continuation line, not code
-    # Walk back to the last line indented by less than two columns.
-    pos = prev_start
-    while pos > body_start:
-        prev_end = pos - 1
-        pos = text.rfind("\n", 0, prev_end) + 1
-        line = text[pos:prev_end]
-        if not line.strip() or line.startswith(("  ", "\t")):
-            continue
-        return not _LIST_ITEM.match(line) and not _QUOTE_LINE.match(line)
-    return True
+    line = above.unindented(prev_start)
+    return line is None or (not _LIST_ITEM.match(line) and not _QUOTE_LINE.match(line))
+
+
+class _LineAbove:
+    """The last line above a line start that is neither blank nor indented (two
+    spaces or a tab).
+
+    Asked for line starts further and further down (the lines of a nested list
+    after blank lines, each asking about the list item above them all), it walks
+    back only to the line start asked about before.
+    """
+
+    __slots__ = ("_body_start", "_known", "_text")
+
+    def __init__(self, text: str, body_start: int) -> None:
+        self._text, self._body_start = text, body_start
+        self._known: tuple[int, str | None] = (-1, None)  # a line start and its answer
+
+    def unindented(self, pos: int) -> str | None:
+        """That line (without its line break), or None when there is none in the body."""
+        text = self._text
+        asked = pos
+        known_at, known = self._known
+        found: str | None = None
+        while pos > self._body_start:
+            if pos == known_at:
+                found = known
+                break
+            prev_end = pos - 1
+            pos = text.rfind("\n", 0, prev_end) + 1
+            line = text[pos:prev_end]
+            if line.strip() and not line.startswith(("  ", "\t")):
+                found = line
+                break
+        self._known = (asked, found)
+        return found
 
 
 def _inside(regions: list[Region], starts: list[int], pos: int) -> bool:
@@ -467,6 +497,7 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
     stopped: ``end``, or beyond it when a comment goes on past ``end``."""
     pos = start
     paragraphs: _Paragraphs | None = None
+    blank = _NextMatch(_BLANK, text, end)  # where a code span's paragraph ends
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
@@ -477,7 +508,9 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
             pos = m.end()
             continue
         if token[0] == "`":
-            close = _code_span_close(text, m.end(), end, len(token))
+            paragraph_end = blank.search(m.end())
+            limit = end if paragraph_end is None else paragraph_end.start()
+            close = _code_span_close(text, m.end(), limit, len(token))
             if close is not None:
                 region = Region(m.start(), close, "code-span")
         elif token == "<!--" or token == "%%":
@@ -522,7 +555,7 @@ def _display_math(text: str, at: int, end: int, paragraphs: _Paragraphs) -> Regi
         stop = _run_end(text, close, "$")
         exact = run_end - at == 2 and stop - close == 2
         one_line = text.find("\n", at, close) == -1
-        return Region(at, stop, "math", not (exact and (one_line or _starts_line(text, at))))
+        return Region(at, stop, "math", not (exact and (one_line or _text_starts_line(text, at))))
     if run_end - at != 2 or not _alone_on_line(text, at, run_end):
         return None
     close = text.find("$$", run_end, end)
@@ -533,13 +566,37 @@ def _display_math(text: str, at: int, end: int, paragraphs: _Paragraphs) -> Regi
 
 def _alone_on_line(text: str, at: int, end: int) -> bool:
     """Whether ``text[at:end]`` stands alone on its line (quote markers aside)."""
-    return _starts_line(text, at) and not text[end : end_of_line(text, end)].strip()
+    return _text_starts_line(text, at) and not text[end : end_of_line(text, end)].strip()
 
 
-def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
-    """End of the code span opened by ``run`` backticks, within one paragraph."""
-    blank = _BLANK.search(text, pos, end)
-    limit = blank.start() if blank else end
+class _NextMatch:
+    """The first match of ``pattern`` at or after a position, for positions that
+    mostly increase: searched again only once a position passes the match found.
+
+    Searching from each of many positions would rescan the same stretch each time.
+    """
+
+    __slots__ = ("_end", "_found", "_pattern", "_searched_from", "_text")
+
+    def __init__(self, pattern: re.Pattern[str], text: str, end: int) -> None:
+        self._pattern, self._text, self._end = pattern, text, end
+        self._searched_from = -1
+        self._found: re.Match[str] | None = None
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        found = self._found
+        if (
+            pos < self._searched_from
+            or self._searched_from < 0
+            or (found is not None and found.start() < pos)
+        ):
+            found = self._found = self._pattern.search(self._text, pos, self._end)
+            self._searched_from = pos
+        return found
+
+
+def _code_span_close(text: str, pos: int, limit: int, run: int) -> int | None:
+    """End of the code span opened by ``run`` backticks before ``limit`` (its paragraph's end)."""
     ticks = "`" * run
     while True:
         i = text.find(ticks, pos, limit)
@@ -554,8 +611,8 @@ def _code_span_close(text: str, pos: int, end: int, run: int) -> int | None:
         return j
 
 
-def _protected_regions(text: str, body_start: int) -> list[Region]:
-    blocks = _fences(text, body_start)
+def _protected_regions(text: str, body_start: int, line_starts: list[int]) -> list[Region]:
+    blocks = _fences(text, body_start, line_starts)
     blocks += _indented_code(text, body_start, blocks)
     blocks.sort(key=lambda r: r.start)
     html = _html_blocks(text, body_start, blocks)
@@ -619,11 +676,12 @@ def _heading_list(note: Note, found: list[_HeadingRow]) -> list[Heading]:
     starts = note.line_starts
     headings: list[Heading] = []
     section_ends = _section_ends(found, len(text))
+    quote_ends = _NextMatch(_NOT_QUOTE_LINE, text, len(text))
     for (start, end, level, ts, te, depth, setext), section_end in zip(
         found, section_ends, strict=True
     ):
         if depth:
-            quote_end = _NOT_QUOTE_LINE.search(text, _next_line(text, end))
+            quote_end = quote_ends.search(_next_line(text, end))
             if quote_end is not None:
                 section_end = min(section_end, quote_end.start())
         section_end = max(section_end, end)
@@ -859,13 +917,14 @@ def _links(note: Note) -> list[Link]:
     if fm is not None and isinstance(fm.data, dict):
         links.extend(_frontmatter_links(note, fm))
     text = note.text
+    places = _LinkPlaces(note)
     wiki_spans: list[tuple[int, int]] = []
     for m in _WIKILINK.finditer(text, note.body_start):
         start = m.start()
         if start > 0 and text[start - 1] == "\\":
             continue  # \[[ is escaped: plain text
         bang = start > 0 and text[start - 1] == "!" and not (start > 1 and text[start - 2] == "\\")
-        uncertain = _link_region_uncertain(note, start)
+        uncertain = places.uncertain(start)
         if uncertain is None:
             continue
         link = _wikilink(note, m, start - bang, uncertain)
@@ -878,7 +937,7 @@ def _links(note: Note) -> list[Link]:
         i = bisect_right(wiki_starts, m.start()) - 1
         if i >= 0 and m.start() < wiki_spans[i][1]:
             continue  # the brackets belong to a wikilink
-        uncertain = _link_region_uncertain(note, m.start())
+        uncertain = places.uncertain(m.start())
         if uncertain is None:
             continue
         link = _markdown_link(note, m, uncertain)
@@ -888,28 +947,66 @@ def _links(note: Note) -> list[Link]:
     return links
 
 
-def _link_region_uncertain(note: Note, pos: int) -> bool | None:
-    """None when no link can start at ``pos``; else whether the spec leaves it open."""
-    region = note.region_at(pos)
-    if region is not None:
-        if region.uncertain:
-            return True
-        if region.kind in _NO_LINKS_IN:
-            return None
+class _LinkPlaces:
+    """Where in a note links may start, and where the spec leaves them open.
+
+    What is known of a comment or a line is worked out once, not for each of
+    its links (a note may hold 400,000 links, some lines thousands).
+    """
+
+    __slots__ = ("_comments", "_html", "_lines", "note")
+
+    def __init__(self, note: Note) -> None:
+        self.note = note
+        self._html = "<" in note.text
+        self._comments: dict[int, bool] = {}  # by start: whether its links are open
+        self._lines: dict[int, bool] = {}  # by start: whether the line is HTML
+
+    def uncertain(self, pos: int) -> bool | None:
+        """None when no link can start at ``pos``; else whether the spec leaves it open."""
+        note = self.note
+        region = note.region_at(pos)
+        if region is not None:
+            if region.uncertain:
+                return True
+            if region.kind in _NO_LINKS_IN:
+                return None
+            if self._comment_is_open(region):
+                return True
+        if not self._html:
+            return False
+        line_start = _line_start(note, pos)
+        html = self._lines.get(line_start)
+        if html is None:
+            html = self._lines[line_start] = bool(_HTML_LINE.match(note.text, line_start))
+        return html  # OQ4: HTML
+
+    def _comment_is_open(self, region: Region) -> bool:
         # Inline %% comments hold real links (R15); multi-line ones are OQ2, and
         # so is one standing alone on its line, which Obsidian reads as a block.
-        if "\n" in note.text[region.start : region.end] or _starts_line(note.text, region.start):
-            return True
-    if "<" not in note.text:
-        return False
-    line_start = note.text.rfind("\n", 0, pos) + 1
-    return bool(_HTML_LINE.match(note.text, line_start))  # OQ4: HTML
+        known = self._comments.get(region.start)
+        if known is None:
+            text = self.note.text
+            known = "\n" in text[region.start : region.end] or _starts_line(self.note, region.start)
+            self._comments[region.start] = known
+        return known
 
 
-def _starts_line(text: str, pos: int) -> bool:
-    """Whether only blanks and quote markers stand before ``pos`` on its line."""
+def _line_start(note: Note, pos: int) -> int:
+    """The start of the line holding ``pos``, from the line-start table (``rfind``
+    would walk back along the line, once per link on a long one)."""
+    return note.line_starts[bisect_right(note.line_starts, pos) - 1]
+
+
+def _text_starts_line(text: str, pos: int) -> bool:
+    """``_starts_line`` without the line-start table (once per ``$$``, not per link)."""
     line_start = text.rfind("\n", 0, pos) + 1
     return not text[line_start:pos].strip(" \t>")
+
+
+def _starts_line(note: Note, pos: int) -> bool:
+    """Whether only blanks and quote markers stand before ``pos`` on its line."""
+    return not note.text[_line_start(note, pos) : pos].strip(" \t>")
 
 
 def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link | None:
@@ -920,8 +1017,7 @@ def _wikilink(note: Note, m: re.Match[str], start: int, uncertain: bool) -> Link
     display: str | None = None
     escaped_pipe = inner.find("\\|")
     if escaped_pipe > 0:
-        line_start = note.text.rfind("\n", 0, start) + 1
-        if _TABLE_ROW.match(note.text, line_start):
+        if _TABLE_ROW.match(note.text, _line_start(note, start)):
             target, display = inner[:escaped_pipe], inner[escaped_pipe + 2 :]
         else:
             uncertain = True  # OQ5
@@ -1137,7 +1233,7 @@ def parse_note(path: str, text: str) -> Note:
     note.frontmatter = fm
     note.body_start = fm.end if fm is not None else 0
     regions = [Region(0, fm.end, "frontmatter")] if fm is not None and fm.end > 0 else []
-    regions += _protected_regions(text, note.body_start)
+    regions += _protected_regions(text, note.body_start, note.line_starts)
     note.regions = regions
     note._region_starts = [r.start for r in regions]
     note.headings, note.uncertain_headings = _headings(note)

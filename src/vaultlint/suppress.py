@@ -16,6 +16,7 @@ inside code (a fence, a code span) never counts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -49,10 +50,30 @@ class Directive:
     def matches(self, rule: str) -> bool:
         return self.rules is None or rule in self.rules
 
-    def covers_line(self, line: int) -> bool:
-        if self.kind == "disable-line":
-            return self.line <= line <= self.end_line
-        return line == self.end_line + 1  # disable-next-line
+
+@dataclass
+class _Timeline:
+    """Disables (sorted by their end) and the starts of the enables that may end them."""
+
+    blocks: list[Directive]
+    ends: list[int]
+    enable_starts: list[int]
+
+    def _in_force(self, pos: int) -> tuple[int, int]:
+        """Where in ``blocks`` lie the disables ending at or before ``pos`` with no
+        enable from their end to ``pos``: those ending after the last enable that
+        starts before ``pos``."""
+        k = bisect_left(self.enable_starts, pos)
+        after = self.enable_starts[k - 1] if k else -1
+        return bisect_right(self.ends, after), bisect_right(self.ends, pos)
+
+    def in_force(self, pos: int) -> list[Directive]:
+        first, stop = self._in_force(pos)
+        return self.blocks[first:stop]
+
+    def any_in_force(self, pos: int) -> bool:
+        first, stop = self._in_force(pos)
+        return first < stop
 
 
 @dataclass
@@ -65,45 +86,63 @@ class Suppressions:
         self.lines = [d for d in valid if d.kind in ("disable-line", "disable-next-line")]
         self.blocks = [d for d in valid if d.kind == "disable"]
         self.enables = [d for d in valid if d.kind == "enable"]
+        self._by_line: dict[int, list[Directive]] | None = None
+        self._timelines: dict[tuple[str | None, bool], _Timeline] = {}
+        self._named = sorted({r for d in self.blocks if d.rules is not None for r in d.rules})
 
-    def _closed_between(self, disable: Directive, pos: int, rule: str | None) -> bool:
-        """Whether an enable between ``disable`` and ``pos`` ends it for ``rule``.
+    def _line_directives(self, line: int) -> list[Directive]:
+        """The disable-line and disable-next-line directives that cover ``line``."""
+        if self._by_line is None:
+            self._by_line = {}
+            for d in self.lines:
+                if d.kind == "disable-line":
+                    covered: Iterable[int] = range(d.line, d.end_line + 1)
+                else:
+                    covered = (d.end_line + 1,)
+                for line_number in covered:
+                    self._by_line.setdefault(line_number, []).append(d)
+        return self._by_line.get(line, [])
 
-        ``rule`` None asks about the whole directive: only an enable of every rule ends it.
-        """
-        return any(
-            disable.end <= e.start < pos
-            and (e.rules is None or (rule is not None and rule in e.rules))
-            for e in self.enables
-        )
+    def _timeline(self, rule: str | None, naming: bool = False) -> _Timeline:
+        """The disables that silence ``rule`` (with ``naming``, only those naming it)
+        and the enables that end them: of every rule or of ``rule``. ``rule`` None:
+        the disables and enables of every rule."""
+        timeline = self._timelines.get((rule, naming))
+        if timeline is None:
+            if rule is None:
+                blocks = [d for d in self.blocks if d.rules is None]
+                enables = [e for e in self.enables if e.rules is None]
+            else:
+                blocks = [
+                    d
+                    for d in self.blocks
+                    if (d.rules is None and not naming) or (d.rules is not None and rule in d.rules)
+                ]
+                enables = [e for e in self.enables if e.rules is None or rule in e.rules]
+            blocks.sort(key=lambda d: d.end)
+            ends = [d.end for d in blocks]
+            timeline = _Timeline(blocks, ends, sorted(e.start for e in enables))
+            self._timelines[(rule, naming)] = timeline
+        return timeline
 
     def covering(self, finding: Finding) -> list[Directive]:
         """The directives that silence ``finding``."""
         rule = finding.rule
         found = [d for d in self.whole if d.matches(rule)]
-        found += [d for d in self.lines if d.matches(rule) and d.covers_line(finding.line)]
-        found += [
-            d
-            for d in self.blocks
-            if d.end <= finding.start
-            and d.matches(rule)
-            and not self._closed_between(d, finding.start, rule)
-        ]
+        found += [d for d in self._line_directives(finding.line) if d.matches(rule)]
+        if self.blocks:
+            found += self._timeline(rule).in_force(finding.start)
         return found
 
     def enable_used(self, enable: Directive) -> bool:
         """Whether ``enable`` ends a disable that was still in force."""
-        for d in self.blocks:
-            if d.end > enable.start:
-                continue
-            candidates: list[str | None]
-            if enable.rules is None:
-                candidates = [None] if d.rules is None else list(d.rules)
-            else:
-                candidates = [r for r in sorted(enable.rules) if d.matches(r)]
-            if any(not self._closed_between(d, enable.start, r) for r in candidates):
-                return True
-        return False
+        pos = enable.start
+        if enable.rules is not None:
+            return any(self._timeline(r).any_in_force(pos) for r in sorted(enable.rules))
+        # An enable of every rule ends a disable of every rule, and each rule a disable names.
+        if self._timeline(None).any_in_force(pos):
+            return True
+        return any(self._timeline(r, naming=True).any_in_force(pos) for r in self._named)
 
 
 def find_suppressions(note: Note) -> Suppressions:

@@ -7,6 +7,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from vaultlint.model import Edit, Finding, Fix, Note, Severity
 from vaultlint.mojibake import Repair, find_repairs
@@ -248,6 +249,7 @@ class IrregularWhitespace(Rule):
             return
         untouchable: _Spans | None = None
         headings: _Spans | None = None
+        lines: dict[int, _Line] = {}
         for m in _IRREGULAR.finditer(text, note.body_start):
             start, end = m.span()
             if note.region_at(start) is not None:
@@ -255,15 +257,17 @@ class IrregularWhitespace(Rule):
             untouchable = untouchable or _Spans(note, headings=False)
             if untouchable.holds(start):
                 continue
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = end_of_line(text, end)
-            at_end = not text[end:line_end].strip()
-            at_start = not text[line_start:start].strip()
+            line_start = note.line_starts[bisect_right(note.line_starts, start) - 1]
+            line = lines.get(line_start)
+            if line is None:
+                line = lines[line_start] = _Line(text, line_start)
+            at_end = end >= line.content_end
+            at_start = start <= line.content_start
             if at_start and at_end:
                 continue  # a spacer line
             edits = _edits(text, start, end, at_start, at_end)
             if edits and start > 0 and not text[start - 1].isascii():
-                edits = _outside_mojibake(text, line_start, line_end, edits)
+                edits = [e for e in edits if not line.in_mojibake(e.start)]
             if not edits:
                 continue
             names = sorted({unicodedata.name(text[e.start], "space").lower() for e in edits})
@@ -275,7 +279,7 @@ class IrregularWhitespace(Rule):
                 in_heading = headings.holds(start)
             # Removed before a line's first character, an invisible one may turn the
             # rest of the line into a block (an HTML tag, a list item): not safe.
-            safe = not (zero_width and at_start and _may_start_block(text, end, line_end))
+            safe = not (zero_width and at_start and _may_start_block(text, end, line.line_end))
             yield self.finding(
                 note,
                 edits[0].start,
@@ -328,7 +332,29 @@ class _Spans:
         return i >= 0 and pos < self._spans[i][1]
 
 
-def _outside_mojibake(text: str, start: int, end: int, edits: list[Edit]) -> list[Edit]:
-    """The edits that touch no mojibake (``Ā`` + NBSP is one damaged NBSP: TX01's)."""
-    damaged = find_repairs(text, start, end)
-    return [e for e in edits if not any(r.start <= e.start < r.end for r in damaged)]
+class _Line:
+    """What irregular-whitespace asks about a line, worked out once for all its
+    matches: slicing the line again for each would be quadratic in a long line."""
+
+    __slots__ = ("_damage", "_line_start", "_text", "content_end", "content_start", "line_end")
+
+    def __init__(self, text: str, line_start: int) -> None:
+        self._text, self._line_start = text, line_start
+        self.line_end = end_of_line(text, line_start)
+        line = text[line_start : self.line_end]
+        # Only blanks (str.isspace) stand before content_start and after content_end.
+        self.content_start = line_start + len(line) - len(line.lstrip())
+        self.content_end = line_start + len(line.rstrip())
+        self._damage: tuple[list[int], list[int]] | None = None
+
+    def in_mojibake(self, pos: int) -> bool:
+        """Whether ``pos`` lies in a damaged stretch (``Ā`` + NBSP is one damaged
+        NBSP: TX01's)."""
+        if self._damage is None:
+            spans = sorted(
+                (r.start, r.end) for r in find_repairs(self._text, self._line_start, self.line_end)
+            )
+            self._damage = ([a for a, _ in spans], list(accumulate((b for _, b in spans), max)))
+        starts, reach = self._damage  # reach: the furthest end of the stretches so far
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < reach[i]
