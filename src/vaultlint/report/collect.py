@@ -215,11 +215,18 @@ def _add_state(report: TypeReport, path: str, state: TypeFacts) -> None:
 def _add_parts(
     counts: dict[str, Counts], parts: Sequence[Part], missing: list[str], empty: list[str]
 ) -> None:
-    for name, state, required in parts:
+    for name, state, required in parts:  # Counts.add inlined: 50,000 calls in 10k notes
         found = counts.get(name)
+        if state == "filled":
+            if found is not None:
+                found.filled += 1
+            continue
         if found is not None:
-            found.add(state)
-        if required and state != "filled":
+            if state == "empty":
+                found.empty += 1
+            else:
+                found.missing += 1
+        if required:
             (missing if state == "missing" else empty).append(name)
 
 
