@@ -11,12 +11,22 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from vaultlint.commands import COMMANDS, MODULES
-from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, UsageError, VaultlintError
+from vaultlint.errors import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+    UsageError,
+    VaultlintError,
+)
 from vaultlint.version import __version__
 
 
@@ -48,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the vault). With it off, peak memory of check, --fix and report is unchanged.
     collecting = gc.isenabled()
     gc.disable()
+    previous = _on_sigterm(_terminate)
     try:
         if mistyped:
             raise UsageError(mistyped)
@@ -59,14 +70,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vaultlint: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Terminated:
+        print("vaultlint: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:  # the reader went away (``vaultlint | head``)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS
     except Exception as exc:
         return _report_error(exc, verbose)
     finally:
+        _on_sigterm(previous)
         if collecting:
             gc.enable()
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Set the SIGTERM handler; the previous one (None outside the main thread)."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: signals stay as they are
+        return None
 
 
 def _mistyped_command(args: list[str]) -> str | None:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from vaultlint.model import Finding, Fix, Note
 from vaultlint.parse import parse_note
-from vaultlint.vault import BOM
+from vaultlint.vault import BOM, TEMPORARY_SUFFIX
 
 MAX_PASSES = 10
 _CHANGED = "not written: the file changed while vaultlint ran"
-_TMP_SUFFIX = ".vaultlint-tmp"  # a note's new bytes, before the replace
+_TMP_SUFFIX = TEMPORARY_SUFFIX  # a note's new bytes, before the replace
 _OLD_SUFFIX = ".vaultlint-old"  # a second name of the note while it is replaced
 
 
@@ -249,9 +249,35 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
             return problem
         return _replace_unless_changed(real, tmp, original)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _remove(tmp)
         return f"not written: {exc.strerror or exc}"
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): no copy may be left behind
+        _remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+STALE_SECONDS = 600  # a temporary file this old belongs to no running vaultlint
+
+
+def remove_stale_temporaries(root: Path, paths: Iterable[str], now: float) -> list[str]:
+    """Remove the temporary copies an interrupted run left (``kill -9``, a power cut);
+    those written in the last ``STALE_SECONDS`` may be another run's and are kept.
+    The hidden links (``.vaultlint-old``) may hold a save and are never removed."""
+    removed = []
+    for path in paths:
+        full = root / path
+        try:
+            if now - full.lstat().st_mtime > STALE_SECONDS and stat.S_ISREG(full.lstat().st_mode):
+                full.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _other_names(real: Path, info: os.stat_result) -> str:

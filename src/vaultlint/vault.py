@@ -45,8 +45,12 @@ def find_root(start: Path) -> Path:
     return folder
 
 
-def scan(root: Path) -> list[str]:
-    """Every non-hidden file below ``root``, as sorted vault paths with ``/``."""
+TEMPORARY_SUFFIX = ".vaultlint-tmp"  # the hidden copy a note's fix is written to first
+
+
+def scan(root: Path, temporaries: list[str] | None = None) -> list[str]:
+    """Every non-hidden file below ``root``, as sorted vault paths with ``/``; the
+    temporary copies of fixes found on the way go to ``temporaries``."""
     found: list[str] = []
     stack = [("", str(root))]
     while stack:
@@ -58,6 +62,8 @@ def scan(root: Path) -> list[str]:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                if temporaries is not None and name.endswith(TEMPORARY_SUFFIX):
+                    temporaries.append(prefix + name)
                 continue
             path = prefix + name
             try:

@@ -11,6 +11,7 @@ check.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
 from vaultlint.facts import NoteFacts, valid_facts
+from vaultlint.fixer import remove_stale_temporaries
 from vaultlint.fixing import fix_targets
 from vaultlint.listener import Listener
 from vaultlint.model import Finding, Note
@@ -91,13 +93,15 @@ class Workspace:
         self.schemas: list[Schema]
         self._load_settings()
         self._index: VaultIndex | None = None
+        self.temporaries: list[str] = []  # hidden copies of fixes the scan came across
         self._engines: dict[RuleSelection, Engine] = {}
 
     @property
     def index(self) -> VaultIndex:
         """The vault's files, scanned on first use; notes are read and parsed on demand."""
         if self._index is None:
-            self._index = VaultIndex(self.root, scan(self.root), self.max_bytes)
+            files = scan(self.root, self.temporaries)
+            self._index = VaultIndex(self.root, files, self.max_bytes)
         return self._index
 
     @classmethod
@@ -181,6 +185,9 @@ class Workspace:
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
+        if options.fix:
+            for path in remove_stale_temporaries(self.root, self.temporaries, time.time()):
+                listener.warning(f"{path}: removed, a copy an interrupted run left")
         if options.fix or options.diff:
             fix_targets(
                 checker, targets, run, unsafe=options.unsafe, diff=options.diff, listener=listener
