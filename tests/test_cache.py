@@ -312,3 +312,27 @@ def test_text_output_from_the_cache_equals_an_uncached_run(
         assert text("full") == expected["color"]
         monkeypatch.delenv("FORCE_COLOR")
     assert parsed(capsys, vault) == 0
+
+
+def test_only_a_new_empty_or_own_folder_becomes_the_cache(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    """``check --cache-dir .`` then ``clean --cache-dir .`` once deleted the vault:
+    a folder that holds other files is never marked (git would ignore its notes)."""
+    before = sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*"))
+    for folder in (vault, vault / "Books"):
+        code, _, err = run(capsys, "check", str(vault), "--cache-dir", str(folder))
+        assert code == 2 and err == (
+            f"vaultlint: error: {folder}: not a vaultlint cache (it holds other files); "
+            "give --cache-dir a new or empty folder\n"
+        )
+        code, _, err = run(capsys, "clean", str(vault), "--cache-dir", str(folder))
+        assert code == 2 and "not a vaultlint cache" in err
+    assert sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*")) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(capsys, "check", str(vault), "--cache-dir", str(empty))[0] == 1
+    assert (empty / ".gitignore").read_text(encoding="utf-8").startswith("# Created by vaultlint.")
+    assert run(capsys, "check", str(vault), "--cache-dir", str(empty))[0] == 1  # its own: reused
+    assert run(capsys, "clean", str(vault), "--cache-dir", str(empty))[0] == 0
+    assert not empty.exists()

@@ -24,8 +24,10 @@ cannot be read or has the wrong shape is ignored and rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import os
 import pickle
 import shutil
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vaultlint.errors import VaultlintError
 from vaultlint.model import Edit, Finding, Fix, Severity
 from vaultlint.version import __version__
 
@@ -282,6 +285,7 @@ class Cache:
                 entry.stat = None  # modified too recently to trust its stat next time
             rows[path] = entry.row()
         try:
+            claim(self.folder)  # it may have been filled since the run began
             self.file.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
@@ -294,8 +298,54 @@ class Cache:
             except BaseException:
                 os.unlink(tmp)
                 raise
-        except OSError:
+        except (OSError, NotACache):
             return
+
+
+_OUTPUTS = "outputs.json"  # the files -o wrote inside the vault, with their hashes
+
+
+def written_output(folder: Path, path: str) -> str | None:
+    """The hash of what ``-o`` last wrote to the vault file ``path``, if it did."""
+    try:
+        with open(folder / _OUTPUTS, encoding="utf-8") as handle:
+            found = json.load(handle).get(path)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None
+
+
+def record_output(folder: Path, path: str, digest: str) -> None:
+    """Remember that ``-o`` wrote ``path`` (so that it may write over it again)."""
+    try:
+        claim(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
+        try:
+            with open(folder / _OUTPUTS, encoding="utf-8") as handle:
+                known = json.load(handle)
+        except (OSError, ValueError):
+            known = {}
+        if not isinstance(known, dict):
+            known = {}
+        known[path] = digest
+        _write_atomically(folder / _OUTPUTS, json.dumps(known, sort_keys=True).encode())
+    except (OSError, NotACache):
+        return  # then vaultlint asks for --force next time
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _check_entry(entry: Entry) -> None:
@@ -313,8 +363,25 @@ def _check_entry(entry: Entry) -> None:
         raise ValueError("bad cache entry")
 
 
-class NotACache(Exception):
-    """``vaultlint clean`` was pointed at a folder the cache did not create."""
+class NotACache(VaultlintError):
+    """A cache folder (``--cache-dir``, ``vaultlint clean``) that vaultlint did not create."""
+
+
+def is_ours(folder: Path) -> bool:
+    """Whether ``folder`` holds the cache's own ``.gitignore``."""
+    marker = folder / ".gitignore"
+    return marker.is_file() and marker.read_text("utf-8", "replace").startswith(_MARK)
+
+
+def claim(folder: Path) -> None:
+    """Check that the cache may live in ``folder``: one that does not exist yet, is
+    empty, or holds the cache's marker. Marking any other folder would make git
+    ignore its files, and ``vaultlint clean`` would then delete it."""
+    if folder.exists() and not (folder.is_dir() and (is_ours(folder) or not any(folder.iterdir()))):
+        raise NotACache(
+            f"{folder}: not a vaultlint cache (it holds other files); "
+            "give --cache-dir a new or empty folder"
+        )
 
 
 def clean(folder: Path) -> bool:
@@ -325,9 +392,7 @@ def clean(folder: Path) -> bool:
     """
     if not folder.is_dir():
         return False
-    marker = folder / ".gitignore"
-    ours = marker.is_file() and marker.read_text("utf-8", "replace").startswith(_MARK)
-    if not ours and any(folder.iterdir()):
+    if not is_ours(folder) and any(folder.iterdir()):
         raise NotACache(f"{folder}: not a vaultlint cache (no .gitignore written by vaultlint)")
     shutil.rmtree(folder)
     return True

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultlint.cache import CACHE_DIR, Cache, NoteResult, settings_key, unpack
+from vaultlint.cache import CACHE_DIR, Cache, NoteResult, claim, settings_key, unpack
 from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
@@ -285,7 +285,9 @@ class Workspace:
             list(rules.ignore),
             rules.ignore_suppressions,
         )
-        cache = Cache(options.cache_dir or self.root / CACHE_DIR, key)
+        folder = options.cache_dir or self.root / CACHE_DIR
+        claim(folder)
+        cache = Cache(folder, key)
         cache.load()
         return cache
 

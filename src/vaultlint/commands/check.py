@@ -10,12 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from vaultlint.commands.common import (
-    TerminalListener,
-    close_output,
-    default_format,
-    open_output,
-)
+from vaultlint.commands.common import TerminalListener, check_output, default_format, output_to
 from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
@@ -44,7 +39,7 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="how findings are printed (default: full)",
     )
-    check.add_argument("-o", "--output-file", type=Path, help="write the findings to this file")
+    add_output_options(check, "the findings")
     check.add_argument(
         "--select",
         type=_rule_list,
@@ -99,6 +94,16 @@ def add_parser(commands: Any) -> None:
     check.set_defaults(func=run)
 
 
+def add_output_options(parser: Any, what: str) -> None:
+    """``-o`` and ``--force``: shared by check and report."""
+    parser.add_argument("-o", "--output-file", type=Path, help=f"write {what} to this file")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="let -o replace a file of the vault that vaultlint did not write",
+    )
+
+
 def add_cache_options(parser: Any) -> None:
     """``--no-cache``, ``--cache-dir`` and ``-j``: shared by check and report."""
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
@@ -138,6 +143,7 @@ def run(ns: argparse.Namespace) -> int:
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
     workspace = Workspace.open(paths, ns.config)
+    check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     targets = workspace.targets(paths, ns.force_exclude)
     options = CheckOptions(
         fix=ns.fix,
@@ -166,9 +172,9 @@ def run(ns: argparse.Namespace) -> int:
         )
     strict = ns.strict or workspace.config.strict
     if strict and not targets and not ns.exit_zero:
-        _finish(ns, run, strict)
+        _finish(ns, run, strict, workspace.root)
         return EXIT_FINDINGS  # a CI job pointed at the wrong folder must not pass
-    return _finish(ns, run, strict)
+    return _finish(ns, run, strict, workspace.root)
 
 
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:
@@ -183,8 +189,8 @@ def _text_format(ns: argparse.Namespace) -> TextFormat | None:
     return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
 
 
-def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int:
-    code = _finish_findings(ns, run, strict)
+def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
+    code = _finish_findings(ns, run, strict, root)
     for error in run.errors:
         print(
             f"vaultlint: internal error: {error}; the note was left unchanged (please report it)",
@@ -193,14 +199,14 @@ def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int:
     return EXIT_ERROR if run.errors else code
 
 
-def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int:
+def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
     fixed = sum(run.fixed.values())
     if ns.diff:
         sys.stdout.write("".join(run.diffs))
         if fixed:
             print(f"Would fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
         return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
-    _emit(ns, run)
+    _emit(ns, run, root)
     if ns.exit_zero:
         return EXIT_OK
     failing = run.total(3) > 0 or (strict and run.total(4) > 0)
@@ -209,21 +215,18 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool) -> int
     return EXIT_OK
 
 
-def _emit(ns: argparse.Namespace, run: CheckRun) -> None:
+def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
     from vaultlint.output import OutputContext, renderer
     from vaultlint.output.text import write_texts
 
     fmt = ns.output_format or default_format()
-    out = open_output(ns.output_file)
-    try:
+    with output_to(ns.output_file, root, ns.cache_dir) as out:
         if ns.statistics:
             _statistics(run.findings(), out, as_json=fmt == "json")
         elif run.text_format is not None:  # each result holds its text
             write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
             renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
-    finally:
-        close_output(out)
     if not ns.quiet and fmt in ("full", "concise"):
         print(
             _summary(run, ns),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -12,19 +16,91 @@ from vaultlint.errors import UsageError
 from vaultlint.listener import Listener
 
 
-def open_output(path: Path | None) -> TextIO:
-    """``path`` opened for writing (stdout when None); a one-line error if it cannot be."""
+def check_output(path: Path | None, root: Path, cache_dir: Path | None, force: bool) -> None:
+    """Refuse ``-o PATH`` when it would replace a file of the vault that vaultlint did
+    not write (a note, say), unless ``force``: before the run, not after it."""
     if path is None:
-        return sys.stdout
+        return
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; -o needs a file name")
+    rel = _vault_file(path, root)
+    if rel is None or force or not path.exists():
+        return
+    from vaultlint.cache import written_output
+
+    if written_output(_cache_folder(root, cache_dir), rel) != _digest(path):
+        raise UsageError(
+            f"{path}: a file of the vault that vaultlint did not write; "
+            "use --force to replace it, or write outside the vault"
+        )
+
+
+@contextmanager
+def output_to(path: Path | None, root: Path, cache_dir: Path | None) -> Iterator[TextIO]:
+    """Stdout, or ``path`` written through a temporary file and replaced at the end
+    (an interrupted run leaves the old file whole); a one-line error if it cannot be."""
+    if path is None:
+        yield sys.stdout
+        return
+    folder = path.parent if str(path.parent) else Path(".")
     try:
-        return path.open("w", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".vaultlint-output-")
+        os.chmod(tmp, _mode_for(path))
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+    rel = _vault_file(path, root)
+    digest = None if rel is None else _digest(path)
+    if rel is not None and digest is not None:
+        from vaultlint.cache import record_output
+
+        record_output(_cache_folder(root, cache_dir), rel, digest)
 
 
-def close_output(out: TextIO) -> None:
-    if out is not sys.stdout:
-        out.close()
+def _mode_for(path: Path) -> int:
+    """The replaced file's mode, or what a new file gets under the umask (mkstemp's
+    temporary file is private)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _vault_file(path: Path, root: Path) -> str | None:
+    """``path`` as a vault path when a vault scan would list it, else None."""
+    from vaultlint.vault import vault_path
+
+    rel = vault_path(root, path)
+    if rel is None or rel == "" or any(part.startswith(".") for part in rel.split("/")):
+        return None
+    return rel
+
+
+def _cache_folder(root: Path, cache_dir: Path | None) -> Path:
+    from vaultlint.cache import CACHE_DIR
+
+    return cache_dir or root / CACHE_DIR
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 def default_format() -> str:

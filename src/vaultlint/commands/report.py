@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.commands.check import add_cache_options
-from vaultlint.commands.common import close_output, open_output
+from vaultlint.commands.check import add_cache_options, add_output_options
+from vaultlint.commands.common import check_output, output_to
 from vaultlint.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def add_parser(commands: Any) -> None:
     report.add_argument(
         "--format", choices=FORMATS, default="terminal", help="how the report is written"
     )
-    report.add_argument("-o", "--output-file", type=Path, help="write the report to this file")
+    add_output_options(report, "the report")
     report.add_argument(
         "--top", type=positive, default=20, metavar="N", help="list lengths (default: 20)"
     )
@@ -61,12 +61,13 @@ def run(ns: argparse.Namespace) -> int:
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
     workspace = Workspace.open(paths, ns.config)
+    check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     report = workspace.report(
         paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
     )
     if ns.history is not None:
         report.history = _history(ns.history, workspace, paths, report)
-    _write(ns, report)
+    _write(ns, report, workspace.root)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         append_summary(Path(summary), report, ns.top)
@@ -106,17 +107,14 @@ def render_text(report: Report, fmt: str, limit: int) -> str:
     return markdown.render(report, limit)
 
 
-def _write(ns: argparse.Namespace, report: Report) -> None:
-    out = open_output(ns.output_file)
-    try:
+def _write(ns: argparse.Namespace, report: Report, root: Path) -> None:
+    with output_to(ns.output_file, root, ns.cache_dir) as out:
         if ns.format == "terminal":
             from vaultlint.report import terminal
 
             terminal.render(report, out, ns.top)
         else:
             out.write(render_text(report, ns.format, ns.top))
-    finally:
-        close_output(out)
 
 
 def append_summary(path: Path, report: Report, limit: int) -> None:
