@@ -7,11 +7,12 @@ import difflib
 import errno
 import os
 import re
+import signal
 import stat
 import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,6 +207,29 @@ def encode(text: str, bom: bool) -> bytes:
 
 
 def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | None:
+    """Replace the file's bytes atomically; a message when it was not written.
+
+    Ctrl-C and SIGTERM wait until the note is replaced or left as it was (a
+    millisecond): between the two, the note's temporary copy could be left.
+    Beyond that, see ``_write_note``.
+    """
+    with _signals_held():
+        return _write_note(root, path, original, data)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _write_note(root: Path, path: str, original: bytes, data: bytes) -> str | None:
     """Replace the file's bytes atomically; a message when it was not written.
 
     The file is written only if it still holds ``original`` (Obsidian may have
