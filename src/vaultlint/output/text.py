@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -19,6 +18,8 @@ _SAFE, _UNSAFE = "\x1b[32m", "\x1b[2;32m"
 _CONTROL = {c: f"\\x{c:02x}" for c in (7, 8, 11, 12, 13, 27)}
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from vaultlint.output.context import OutputContext
 
 
@@ -34,7 +35,7 @@ def concise_text(findings: Sequence[Finding]) -> str:
 
 def render_full(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     """One line a finding, grouped by file, coloured on a terminal."""
-    color = _wants_color(out)
+    color = color_wanted(out)
     groups = (full_text(list(group), color) for _path, group in groupby(findings, key=_path))
     out.write(FULL_SEPARATOR.join(groups))
 
@@ -98,24 +99,42 @@ def write_texts(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
     buffer.write(data)
 
 
-def wants_color(out: TextIO | None) -> bool:
-    """Whether to colour output to ``out`` (None: a file)."""
-    return _wants_color(io.StringIO() if out is None else out)
-
-
 def _printable(text: str) -> str:
     return text if text.isprintable() else text.translate(_CONTROL)
 
 
-def _wants_color(out: TextIO) -> bool:
-    """Colour as rich would decide it (a terminal, NO_COLOR, FORCE_COLOR, TERM=dumb)."""
-    if not (out.isatty() or os.environ.get("FORCE_COLOR")):
+def color_wanted(out: TextIO | None) -> bool:
+    """Whether to colour what is written to ``out`` (None: a file of ``--output-file``).
+
+    ``NO_COLOR`` (any non-empty value) turns colour off; else ``FORCE_COLOR`` (any
+    non-empty value) turns it on, even into a pipe or a file; else only a terminal
+    whose ``TERM`` is not ``dumb`` gets colour. Every coloured output asks here.
+    """
+    if os.environ.get("NO_COLOR"):
         return False
-    return make_console(out).color_system is not None
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM", "").lower() == "dumb":
+        return False
+    return out is not None and _isatty(out)
 
 
-def make_console(out: TextIO):  # type: ignore[no-untyped-def]
-    """A rich console on ``out``: colour only on a terminal, NO_COLOR respected."""
+def _isatty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def make_console(out: TextIO) -> Console:
+    """A rich console on ``out``, coloured (and styled) only as ``color_wanted`` says."""
     from rich.console import Console
 
-    return Console(file=out, highlight=False, soft_wrap=True)
+    # rich would style bold text under NO_COLOR and drop colour under FORCE_COLOR
+    # with TERM=dumb, so the colour system is set here rather than detected.
+    return Console(
+        file=out,
+        highlight=False,
+        soft_wrap=True,
+        color_system="standard" if color_wanted(out) else None,
+    )
