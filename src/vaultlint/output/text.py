@@ -1,4 +1,7 @@
-"""Text output: ``full`` (grouped by file, coloured on a terminal) and ``concise``."""
+"""Text output: ``full`` (grouped by file, coloured on a terminal) and ``concise``.
+
+Both name each finding's severity in words, so it reads without colour too.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,8 @@ def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext)
 
 def concise_text(findings: Sequence[Finding]) -> str:
     return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.rule}]\n" for f in findings
+        f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code} {f.message} [{f.rule}]\n"
+        for f in findings
     )
 
 
@@ -55,17 +59,19 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
         message = _printable(f.message)
+        severity = f.severity.value
         mark = "" if f.fix is None else "  [*]"
         if color:
+            level = _SEVERITY[f.severity]
             style = _SAFE if f.fix is not None and f.fix.safe else _UNSAFE
             add(
-                f"{_BOLD}{where}{_RESET}  {_SEVERITY[f.severity]}{f.code}{_RESET}  "
+                f"{_BOLD}{where}{_RESET}  {level}{severity}{_RESET}  {level}{f.code}{_RESET}  "
                 f"{message}  {_DIM}[{f.rule}]{_RESET}"
                 + (f"{style}{mark}{_RESET}" if mark else "")
                 + "\n"
             )
         else:
-            add(f"{where}  {f.code}  {message}  [{f.rule}]{mark}\n")
+            add(f"{where}  {severity}  {f.code}  {message}  [{f.rule}]{mark}\n")
     return "".join(lines)
 
 
