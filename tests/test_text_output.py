@@ -71,6 +71,18 @@ def test_full_colours_the_severity_word_as_its_code(
     assert "\x1b[1;31merror\x1b[0m  \x1b[1;31mLK01\x1b[0m" in lines[2]
 
 
+def test_cached_concise_text_serves_coloured_and_plain_runs(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["check", *SELECT, "--output-format", "concise", "-v"]
+    assert main(argv) == 1
+    plain = capsys.readouterr()
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert main(argv) == 1
+    forced = capsys.readouterr()
+    assert forced.out == plain.out and ", 0 parsed, 3 from the cache" in forced.err
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -178,7 +178,8 @@ def _text_format(ns: argparse.Namespace) -> TextFormat | None:
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
-    color = color_wanted(sys.stdout if ns.output_file is None else None)
+    # concise is never coloured: its cached text serves coloured and plain runs alike
+    color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
     render = text_renderer(fmt, color)
     return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
 
