@@ -149,7 +149,8 @@ def test_output_paths_are_relative_to_the_vault_root(
     code, out, _ = run(capsys, "Dirty.md", "--output-format", "concise", "--strict")
     assert code == 1
     assert (
-        out.splitlines()[0] == "Notes/Dirty.md:1:13: TX03 trailing whitespace [trailing-whitespace]"
+        out.splitlines()[0]
+        == "Notes/Dirty.md:1:13: warning TX03 trailing whitespace [trailing-whitespace]"
     )
 
 
@@ -191,7 +192,7 @@ def test_full_output_groups_by_file_with_summary(
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(
-        "Notes/Dirty.md:1:13  TX03  trailing whitespace  [trailing-whitespace]"
+        "Notes/Dirty.md:1:13  warning  TX03  trailing whitespace  [trailing-whitespace]"
     )
     assert lines[2] == "" and lines[3].startswith("Z.md:1:2")
     assert lines[-1] == "Found 3 problems (3 fixable with --fix). 3 notes checked."

@@ -340,8 +340,8 @@ def test_check_mode_reports_the_twin_through_the_cli(
         == 1
     )
     out = capsys.readouterr().out
-    assert "Summary.md:1:1: HD01 heading without words: '**📘**'" in out
-    assert "Summary.md:3:1: HD01 heading without words: '**🧠**'" in out
+    assert "Summary.md:1:1: warning HD01 heading without words: '**📘**'" in out
+    assert "Summary.md:3:1: warning HD01 heading without words: '**🧠**'" in out
     assert out.count("HD01") == 2
 
 

@@ -130,7 +130,7 @@ def test_full_output_escapes_control_characters_and_colours_only_when_asked(
     finding = Finding("a.md", 1, 1, 1, 2, "mojibake", "TX01", Severity.WARNING, "bad \x1b[2J x")
     plain = io.StringIO()
     render_full([finding], plain, OutputContext(Path(".")))
-    assert plain.getvalue() == "a.md:1:1  TX01  bad \\x1b[2J x  [mojibake]\n"
+    assert plain.getvalue() == "a.md:1:1  warning  TX01  bad \\x1b[2J x  [mojibake]\n"
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     coloured = io.StringIO()

@@ -50,3 +50,19 @@ def test_the_api_example_runs(
     out = capsys.readouterr().out
     assert "Books index.md:8: LK01 broken link [[The Left Hand of Darkness]]" in out
     assert out.endswith("{'book': '33 % complete'}\n")
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise"])
+def test_the_text_output_examples_are_what_check_prints(
+    fmt: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultlint.cli import main
+
+    examples = re.findall(r"```text\n(Books/[^\n]+)\n```", README)
+    assert len(examples) == 2, "README must show one line of full and one of concise"
+    for name in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(ROOT / "examples" / "vault")  # paths the same from the vault root
+    main(["check", "--no-cache", "--output-format", fmt])
+    example = examples[0] if fmt == "full" else examples[1]
+    assert example in capsys.readouterr().out.splitlines()

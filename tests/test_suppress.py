@@ -361,11 +361,11 @@ def test_ignore_suppressions_on_the_command_line(
     )
     assert main(["check", str(tmp_path), "--output-format", "concise", "--strict"]) == 1
     out = capsys.readouterr().out
-    assert "B.md:2:1: VL01" in out and "LK01" not in out and "TX03" not in out
+    assert "B.md:2:1: warning VL01" in out and "LK01" not in out and "TX03" not in out
     argv = ["check", str(tmp_path), "--ignore-suppressions", "--output-format", "concise"]
     assert main(argv) == 1
     out = capsys.readouterr().out
-    assert "A.md:4:5: LK01" in out and "B.md:1:" in out and "TX03" in out
+    assert "A.md:4:5: error LK01" in out and "B.md:1:" in out and "TX03" in out
     assert "VL01" not in out
 
 

@@ -180,11 +180,12 @@ def run(ns: argparse.Namespace) -> int:
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:
     """How to render one note's findings in the run's text format (None for the
     other formats)."""
-    from vaultlint.output.text import text_renderer, wants_color
+    from vaultlint.output.text import color_wanted, text_renderer
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
-    color = wants_color(sys.stdout if ns.output_file is None else None)
+    # concise is never coloured: its cached text serves coloured and plain runs alike
+    color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
     render = text_renderer(fmt, color)
     return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
 

@@ -1,8 +1,10 @@
-"""Text output: ``full`` (grouped by file, coloured on a terminal) and ``concise``."""
+"""Text output: ``full`` (grouped by file, coloured on a terminal) and ``concise``.
+
+Both name each finding's severity in words, so it reads without colour too.
+"""
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -19,6 +21,8 @@ _SAFE, _UNSAFE = "\x1b[32m", "\x1b[2;32m"
 _CONTROL = {c: f"\\x{c:02x}" for c in (7, 8, 11, 12, 13, 27)}
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from vaultlint.output.context import OutputContext
 
 
@@ -28,13 +32,14 @@ def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext)
 
 def concise_text(findings: Sequence[Finding]) -> str:
     return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.rule}]\n" for f in findings
+        f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code} {f.message} [{f.rule}]\n"
+        for f in findings
     )
 
 
 def render_full(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     """One line a finding, grouped by file, coloured on a terminal."""
-    color = _wants_color(out)
+    color = color_wanted(out)
     groups = (full_text(list(group), color) for _path, group in groupby(findings, key=_path))
     out.write(FULL_SEPARATOR.join(groups))
 
@@ -54,17 +59,19 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
         message = _printable(f.message)
+        severity = f.severity.value
         mark = "" if f.fix is None else "  [*]"
         if color:
+            level = _SEVERITY[f.severity]
             style = _SAFE if f.fix is not None and f.fix.safe else _UNSAFE
             add(
-                f"{_BOLD}{where}{_RESET}  {_SEVERITY[f.severity]}{f.code}{_RESET}  "
+                f"{_BOLD}{where}{_RESET}  {level}{severity}{_RESET}  {level}{f.code}{_RESET}  "
                 f"{message}  {_DIM}[{f.rule}]{_RESET}"
                 + (f"{style}{mark}{_RESET}" if mark else "")
                 + "\n"
             )
         else:
-            add(f"{where}  {f.code}  {message}  [{f.rule}]{mark}\n")
+            add(f"{where}  {severity}  {f.code}  {message}  [{f.rule}]{mark}\n")
     return "".join(lines)
 
 
@@ -98,24 +105,42 @@ def write_texts(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
     buffer.write(data)
 
 
-def wants_color(out: TextIO | None) -> bool:
-    """Whether to colour output to ``out`` (None: a file)."""
-    return _wants_color(io.StringIO() if out is None else out)
-
-
 def _printable(text: str) -> str:
     return text if text.isprintable() else text.translate(_CONTROL)
 
 
-def _wants_color(out: TextIO) -> bool:
-    """Colour as rich would decide it (a terminal, NO_COLOR, FORCE_COLOR, TERM=dumb)."""
-    if not (out.isatty() or os.environ.get("FORCE_COLOR")):
+def color_wanted(out: TextIO | None) -> bool:
+    """Whether to colour what is written to ``out`` (None: a file of ``--output-file``).
+
+    ``NO_COLOR`` (any non-empty value) turns colour off; else ``FORCE_COLOR`` (any
+    non-empty value) turns it on, even into a pipe or a file; else only a terminal
+    whose ``TERM`` is not ``dumb`` gets colour. Every coloured output asks here.
+    """
+    if os.environ.get("NO_COLOR"):
         return False
-    return make_console(out).color_system is not None
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM", "").lower() == "dumb":
+        return False
+    return out is not None and _isatty(out)
 
 
-def make_console(out: TextIO):  # type: ignore[no-untyped-def]
-    """A rich console on ``out``: colour only on a terminal, NO_COLOR respected."""
+def _isatty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def make_console(out: TextIO) -> Console:
+    """A rich console on ``out``, coloured (and styled) only as ``color_wanted`` says."""
     from rich.console import Console
 
-    return Console(file=out, highlight=False, soft_wrap=True)
+    # rich would style bold text under NO_COLOR and drop colour under FORCE_COLOR
+    # with TERM=dumb, so the colour system is set here rather than detected.
+    return Console(
+        file=out,
+        highlight=False,
+        soft_wrap=True,
+        color_system="standard" if color_wanted(out) else None,
+    )

@@ -23,7 +23,7 @@ PALE = ("·", "dim")
 def render(report: Report, out: TextIO, limit: int) -> None:
     from vaultlint.output.text import make_console
 
-    console: Any = make_console(out)
+    console = make_console(out)
     console.print(f"vaultlint report: {report.notes} notes", style="bold")
     console.print(_overview(report.types))
     for t in report.types:
