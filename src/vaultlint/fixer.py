@@ -192,13 +192,48 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def unified_diff(path: str, old: str, new: str) -> str:
-    """A unified diff of a note's text, for ``--diff``; each line keeps its line break."""
-    lines = difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}")
+def unified_diff(path: str, old: str, new: str, names: tuple[str, str] | None = None) -> str:
+    """A unified diff of a note's text; each line keeps its line break. ``names``: the
+    ``---`` and ``+++`` names (default ``a/PATH``, ``b/PATH``)."""
+    a, b = names or (f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(split_lines(old), split_lines(new), a, b)
     return "".join(
         line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
         for line in lines
     )
+
+
+def git_diff(path: str, old: str, new: str, *, bom: bool = False) -> str:
+    """``--diff``'s text for one note, which ``git apply`` and GNU patch apply.
+
+    A ``diff --git`` header, names quoted as git quotes them, and the BOM (which
+    the note's text leaves out) on the first line, where the file has it.
+    """
+    if old == new:
+        return ""
+    if bom:
+        old, new = "\ufeff" + old, "\ufeff" + new
+    a, b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
+    tab = "\t" if " " in path else ""  # as git: the name's end, for GNU patch
+    return f"diff --git {a} {b}\n" + unified_diff(path, old, new, (a + tab, b + tab))
+
+
+_C_ESCAPES = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
+
+
+def git_quote(name: str) -> str:
+    """``name`` as git prints it (``core.quotePath``): in double quotes, C style, when
+    it holds a control character, a quote, a backslash or a non-ASCII byte."""
+    data = name.encode("utf-8", "surrogateescape")
+    if not any(c < 32 or c >= 127 or c in (34, 92) for c in data):
+        return name
+    return '"' + "".join(_c_char(c) for c in data) + '"'
+
+
+def _c_char(byte: int) -> str:
+    if byte in _C_ESCAPES:
+        return "\\" + _C_ESCAPES[byte]
+    return chr(byte) if 32 <= byte < 127 else f"\\{byte:03o}"
 
 
 def encode(text: str, bom: bool) -> bytes:
