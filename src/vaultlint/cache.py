@@ -41,7 +41,7 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 3  # 3: report facts, errors and warnings counted apart, uncertain headings
+_FORMAT = 4  # 4: no fix offered inside a frontmatter block that does not parse
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode

@@ -52,10 +52,7 @@ def select_fixes(
     Fixes touching a frontmatter block that failed to parse are never taken;
     text inserted at the end of one that is not closed would join it too.
     """
-    locked = None
-    fm = note.frontmatter
-    if fm is not None and fm.error is not None:
-        locked = (fm.start, fm.end if fm.closed else fm.end + 1)
+    locked = locked_span(note)
     candidates = sorted(
         ((f, f.fix) for f in findings if applicable(f, unsafe) and f.fix is not None),
         key=lambda pair: (pair[1].start, pair[1].end),
@@ -63,9 +60,7 @@ def select_fixes(
     chosen: list[tuple[Finding, Fix]] = []
     taken = _Taken(e.start for _, fix in candidates for e in fix.edits)
     for finding, fix in candidates:
-        if locked is not None and any(
-            e.start < locked[1] and e.end >= locked[0] for e in fix.edits
-        ):
+        if locked is not None and touches(fix, locked):
             continue
         if any(taken.clashes(e.start, e.end) for e in fix.edits):
             continue
@@ -73,6 +68,29 @@ def select_fixes(
         for e in fix.edits:
             taken.add(e.start, e.end)
     return chosen
+
+
+def locked_span(note: Note) -> tuple[int, int] | None:
+    """The frontmatter block that failed to parse, which no fix may touch."""
+    fm = note.frontmatter
+    if fm is None or fm.error is None:
+        return None
+    return (fm.start, fm.end if fm.closed else fm.end + 1)
+
+
+def touches(fix: Fix, span: tuple[int, int]) -> bool:
+    return any(e.start < span[1] and e.end >= span[0] for e in fix.edits)
+
+
+def drop_locked_fixes(note: Note, findings: Iterable[Finding]) -> None:
+    """Take away the fixes ``select_fixes`` would never apply (they touch a
+    frontmatter block that does not parse): "fixable" is what --fix fixes."""
+    locked = locked_span(note)
+    if locked is None:
+        return
+    for finding in findings:
+        if finding.fix is not None and touches(finding.fix, locked):
+            finding.fix = None
 
 
 class _Taken:

@@ -40,8 +40,10 @@ def _fix_one(
     cached = checker.cached(path, with_findings=True)
     if cached is not None and not any(applicable(f, unsafe) for f in cached.findings()):
         run.results.append(cached)
+        run.found += cached.counts[0]
         return
     source, note, findings = checker.check_one(path)
+    run.found += len(findings)
     if note is None:
         checker.record(source, None, _add(run, checker.result(path, findings, None)))
         return
