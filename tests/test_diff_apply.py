@@ -36,6 +36,8 @@ SPECIAL = {
     "Marked BOM.md": b"\xef\xbb\xbf" + BOOK.format(space=" ").encode(),
     "Windows note.md": BOOK.format(space=" ").replace("\n", "\r\n").encode(),
     "Windows BOM.md": b"\xef\xbb\xbf" + BOOK.format(space=" ").replace("\n", "\r\n").encode(),
+    "Old Mac note.md": BOOK.format(space=" ").replace("\n", "\r").encode(),
+    "Stray CR.md": BOOK.format(space=" ").replace("Overview**\n", "Overview**\r").encode(),
     "No final newline.md": BOOK.format(space=" ").rstrip("\n").encode() + b" ",
     "Anarchism.md": b"# Anarchism\n",
 }
@@ -138,3 +140,11 @@ def test_the_diff_has_git_headers_and_keeps_the_bom() -> None:
         "@@ -1 +1 @@\n-\ufeffx \n+\ufeffx\n"
     )
     assert git_diff("a.md", "x\n", "x\n") == ""
+
+
+def test_the_diff_breaks_lines_at_lf_only_as_git_does() -> None:
+    # A CR-only note is one line to git: the diff replaces it whole.
+    assert git_diff("a.md", "x \ry\r", "x\ry\r") == (
+        "diff --git a/a.md b/a.md\n--- a/a.md\n+++ b/a.md\n@@ -1 +1 @@\n"
+        "-x \ry\r\n\\ No newline at end of file\n+x\ry\r\n\\ No newline at end of file\n"
+    )

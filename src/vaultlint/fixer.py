@@ -210,22 +210,20 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def unified_diff(path: str, old: str, new: str, names: tuple[str, str] | None = None) -> str:
-    """A unified diff of a note's text; each line keeps its line break. ``names``: the
-    ``---`` and ``+++`` names (default ``a/PATH``, ``b/PATH``)."""
-    a, b = names or (f"a/{path}", f"b/{path}")
-    lines = difflib.unified_diff(split_lines(old), split_lines(new), a, b)
-    return "".join(
-        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        for line in lines
-    )
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff of a note's text, lines broken where the note breaks them."""
+    return _unified(split_lines(old), split_lines(new), (f"a/{path}", f"b/{path}"), "\n\r")
+
+
+_GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def git_diff(path: str, old: str, new: str, *, bom: bool = False) -> str:
     """``--diff``'s text for one note, which ``git apply`` and GNU patch apply.
 
-    A ``diff --git`` header, names quoted as git quotes them, and the BOM (which
-    the note's text leaves out) on the first line, where the file has it.
+    A ``diff --git`` header, names quoted as git quotes them, the BOM (which the
+    note's text leaves out) on the first line where the file has it, and lines
+    broken at LF only, as git reads them (a CR-only note is one line to git).
     """
     if old == new:
         return ""
@@ -233,7 +231,16 @@ def git_diff(path: str, old: str, new: str, *, bom: bool = False) -> str:
         old, new = "\ufeff" + old, "\ufeff" + new
     a, b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
     tab = "\t" if " " in path else ""  # as git: the name's end, for GNU patch
-    return f"diff --git {a} {b}\n" + unified_diff(path, old, new, (a + tab, b + tab))
+    lines = _GIT_LINE.findall(old), _GIT_LINE.findall(new)
+    return f"diff --git {a} {b}\n" + _unified(*lines, (a + tab, b + tab), "\n")
+
+
+def _unified(old: list[str], new: list[str], names: tuple[str, str], breaks: str) -> str:
+    """The diff's lines, each keeping its line break (a line in ``breaks``)."""
+    lines = difflib.unified_diff(old, new, *names)
+    return "".join(
+        line if line[-1] in breaks else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 _C_ESCAPES = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
