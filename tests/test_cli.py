@@ -329,8 +329,20 @@ def test_select_accumulates_and_statistics_follow_the_format(
     assert {f["code"] for f in json.loads(out)} == {"TX03", "LK01"}
     _, out, _ = run(capsys, str(vault), "--statistics", "--output-format", "json")
     stats = json.loads(out)
-    assert stats[0] == {"code": "TX03", "rule": "trailing-whitespace", "count": 3, "fixable": 3}
-    assert {"code": "LK01", "rule": "broken-link", "count": 1, "fixable": 0} in stats
+    assert stats[0] == {
+        "code": "TX03",
+        "rule": "trailing-whitespace",
+        "count": 3,
+        "fixable": 3,
+        "unsafe_fixable": 0,
+    }
+    assert {
+        "code": "LK01",
+        "rule": "broken-link",
+        "count": 1,
+        "fixable": 0,
+        "unsafe_fixable": 0,
+    } in stats
 
 
 def test_short_version_and_a_mistyped_command(capsys: pytest.CaptureFixture[str]) -> None:

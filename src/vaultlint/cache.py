@@ -44,7 +44,7 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 4  # 4: the text formats name the severity; 3: report facts, uncertain headings
+_FORMAT = 4  # 4: severity words, no fix in broken frontmatter; 3: report facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode

@@ -8,6 +8,7 @@ from operator import attrgetter
 
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
+from vaultlint.fixer import drop_locked_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
 from vaultlint.rules.suppressions import UnusedSuppression
@@ -121,6 +122,7 @@ class Engine:
                 findings.append(finding)
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
+        drop_locked_fixes(note, findings)
         findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
 

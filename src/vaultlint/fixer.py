@@ -53,10 +53,7 @@ def select_fixes(
     Fixes touching a frontmatter block that failed to parse are never taken;
     text inserted at the end of one that is not closed would join it too.
     """
-    locked = None
-    fm = note.frontmatter
-    if fm is not None and fm.error is not None:
-        locked = (fm.start, fm.end if fm.closed else fm.end + 1)
+    locked = locked_span(note)
     candidates = sorted(
         ((f, f.fix) for f in findings if applicable(f, unsafe) and f.fix is not None),
         key=lambda pair: (pair[1].start, pair[1].end),
@@ -64,9 +61,7 @@ def select_fixes(
     chosen: list[tuple[Finding, Fix]] = []
     taken = _Taken(e.start for _, fix in candidates for e in fix.edits)
     for finding, fix in candidates:
-        if locked is not None and any(
-            e.start < locked[1] and e.end >= locked[0] for e in fix.edits
-        ):
+        if locked is not None and touches(fix, locked):
             continue
         if any(taken.clashes(e.start, e.end) for e in fix.edits):
             continue
@@ -74,6 +69,29 @@ def select_fixes(
         for e in fix.edits:
             taken.add(e.start, e.end)
     return chosen
+
+
+def locked_span(note: Note) -> tuple[int, int] | None:
+    """The frontmatter block that failed to parse, which no fix may touch."""
+    fm = note.frontmatter
+    if fm is None or fm.error is None:
+        return None
+    return (fm.start, fm.end if fm.closed else fm.end + 1)
+
+
+def touches(fix: Fix, span: tuple[int, int]) -> bool:
+    return any(e.start < span[1] and e.end >= span[0] for e in fix.edits)
+
+
+def drop_locked_fixes(note: Note, findings: Iterable[Finding]) -> None:
+    """Take away the fixes ``select_fixes`` would never apply (they touch a
+    frontmatter block that does not parse): "fixable" is what --fix fixes."""
+    locked = locked_span(note)
+    if locked is None:
+        return
+    for finding in findings:
+        if finding.fix is not None and touches(finding.fix, locked):
+            finding.fix = None
 
 
 class _Taken:
@@ -194,12 +212,54 @@ def split_lines(text: str) -> list[str]:
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
-    """A unified diff of a note's text, for ``--diff``; each line keeps its line break."""
-    lines = difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}")
+    """A unified diff of a note's text, lines broken where the note breaks them."""
+    return _unified(split_lines(old), split_lines(new), (f"a/{path}", f"b/{path}"), "\n\r")
+
+
+_GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def git_diff(path: str, old: str, new: str, *, bom: bool = False) -> str:
+    """``--diff``'s text for one note, which ``git apply`` and GNU patch apply.
+
+    A ``diff --git`` header, names quoted as git quotes them, the BOM (which the
+    note's text leaves out) on the first line where the file has it, and lines
+    broken at LF only, as git reads them (a CR-only note is one line to git).
+    """
+    if old == new:
+        return ""
+    if bom:
+        old, new = "\ufeff" + old, "\ufeff" + new
+    a, b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
+    tab = "\t" if " " in path else ""  # as git: the name's end, for GNU patch
+    lines = _GIT_LINE.findall(old), _GIT_LINE.findall(new)
+    return f"diff --git {a} {b}\n" + _unified(*lines, (a + tab, b + tab), "\n")
+
+
+def _unified(old: list[str], new: list[str], names: tuple[str, str], breaks: str) -> str:
+    """The diff's lines, each keeping its line break (a line in ``breaks``)."""
+    lines = difflib.unified_diff(old, new, *names)
     return "".join(
-        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        for line in lines
+        line if line[-1] in breaks else line + "\n\\ No newline at end of file\n" for line in lines
     )
+
+
+_C_ESCAPES = {7: "a", 8: "b", 9: "t", 10: "n", 11: "v", 12: "f", 13: "r", 34: '"', 92: "\\"}
+
+
+def git_quote(name: str) -> str:
+    """``name`` as git prints it (``core.quotePath``): in double quotes, C style, when
+    it holds a control character, a quote, a backslash or a non-ASCII byte."""
+    data = name.encode("utf-8", "surrogateescape")
+    if not any(c < 32 or c >= 127 or c in (34, 92) for c in data):
+        return name
+    return '"' + "".join(_c_char(c) for c in data) + '"'
+
+
+def _c_char(byte: int) -> str:
+    if byte in _C_ESCAPES:
+        return "\\" + _C_ESCAPES[byte]
+    return chr(byte) if 32 <= byte < 127 else f"\\{byte:03o}"
 
 
 def encode(text: str, bom: bool) -> bytes:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from vaultlint import fixer
 from vaultlint.cache import NoteResult
-from vaultlint.fixer import FixError, applicable, encode, unified_diff, write_note
+from vaultlint.fixer import FixError, applicable, encode, git_diff, write_note
 from vaultlint.listener import Listener
 from vaultlint.pipeline import Checker, CheckRun
 from vaultlint.vault import decode
@@ -40,8 +40,10 @@ def _fix_one(
     cached = checker.cached(path, with_findings=True)
     if cached is not None and not any(applicable(f, unsafe) for f in cached.findings()):
         run.results.append(cached)
+        run.found += cached.counts[0]
         return
     source, note, findings = checker.check_one(path)
+    run.found += len(findings)
     if note is None:
         checker.record(source, None, _add(run, checker.result(path, findings, None)))
         return
@@ -58,7 +60,7 @@ def _fix_one(
     if diff:
         _add(run, checker.result(path, outcome.findings, outcome.note))
         run.fixed.update(outcome.fixed)
-        run.diffs.append(unified_diff(path, note.text, outcome.note.text))
+        run.diffs.append(git_diff(path, note.text, outcome.note.text, bom=note.bom))
         return
     problem = write_note(index.root, path, source.data, data)
     if problem is not None:

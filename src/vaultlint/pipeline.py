@@ -75,6 +75,11 @@ class CheckRun:
     written: list[str] = field(default_factory=list)  # notes rewritten with their fixes
     text_format: str | None = None  # the text format each result's text is in, if any
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
+    found: int = 0  # with fix or diff: the findings before fixing
+
+    def fixed_findings(self) -> int:
+        """With fix or diff: the findings the fixes removed (net of any they brought)."""
+        return self.found - self.total(0)
 
     def findings(self) -> list[Finding]:
         return [f for result in self.results for f in result.findings()]

@@ -201,17 +201,17 @@ def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> 
 
 
 def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
-    fixed = sum(run.fixed.values())
     if ns.diff:
         sys.stdout.write("".join(run.diffs))
-        if fixed:
-            print(f"Would fix {fixed} problem{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        if run.diffs:
+            text = f"Would fix {_problems(run.fixed_findings())}." + _hidden_unsafe(run, ns)
+            print(text, file=sys.stderr)
         return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
     _emit(ns, run, root)
     if ns.exit_zero:
         return EXIT_OK
     failing = run.total(3) > 0 or (strict and run.total(4) > 0)
-    if failing or (ns.exit_non_zero_on_fix and fixed):
+    if failing or (ns.exit_non_zero_on_fix and run.written):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -236,24 +236,37 @@ def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
 
 
 def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
-    """The last line: true for this run's own notes (pre-commit runs several batches)."""
+    """The last line: true for this run's own notes (pre-commit runs several batches).
+
+    Counts are of findings. "Fixable with --fix" are those with a fix --fix applies,
+    and --fix (--diff) counts the findings its fixes removed; the two agree, as a
+    fix applies to a fixed point and no fix is offered that the fixer refuses.
+    """
     left = run.total(0)
-    fixed = sum(run.fixed.values())
     notes = _count(len(run.checked), "note")
     if not run.checked:
         return "No notes checked."
+    fixed = run.fixed_findings() if ns.fix else 0
     if not left and not fixed:
         return f"All checks passed! {notes} checked."
-    noun = "problem" if left + fixed == 1 else "problems"
     if ns.fix:
-        text = f"Found {left + fixed} {noun} ({fixed} fixed, {left} remaining)."
+        text = f"Found {_problems(left + fixed)} ({fixed} fixed, {left} remaining)."
     else:
-        fixable = run.total(1)
-        text = f"Found {left} {noun}" + (f" ({fixable} fixable with --fix)." if fixable else ".")
-    hidden_unsafe = run.total(2)
-    if hidden_unsafe and not ns.unsafe_fixes:
-        text += f" {hidden_unsafe} more fixable with --fix --unsafe-fixes."
-    return f"{text} {notes} checked."
+        fixable = run.total(1) + (run.total(2) if ns.unsafe_fixes else 0)
+        flags = "--fix --unsafe-fixes" if ns.unsafe_fixes else "--fix"
+        text = f"Found {_problems(left)}" + (
+            f" ({fixable} fixable with {flags})." if fixable else "."
+        )
+    return f"{text}{_hidden_unsafe(run, ns)} {notes} checked."
+
+
+def _hidden_unsafe(run: CheckRun, ns: argparse.Namespace) -> str:
+    hidden = 0 if ns.unsafe_fixes else run.total(2)
+    return f" {hidden} more fixable with --fix --unsafe-fixes." if hidden else ""
+
+
+def _problems(n: int) -> str:
+    return f"{n} problem{'' if n == 1 else 's'}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -261,20 +274,30 @@ def _count(n: int, noun: str) -> str:
 
 
 def _statistics(findings: Sequence[Finding], out: TextIO, as_json: bool) -> None:
-    """One line per rule, most findings first: count, code, ``[*]`` if fixable, name
-    (with ``--output-format json``, a list of objects with those keys)."""
+    """One line per rule, most findings first: count, code, a mark, name. The mark
+    (ruff's): ``[*]`` some have a fix --fix applies, ``[-]`` only with --unsafe-fixes.
+    With ``--output-format json``, a list of objects: code, rule, count, fixable (with
+    --fix), unsafe_fixable (only with --unsafe-fixes)."""
     counts = Counter((f.code, f.rule) for f in findings)
-    fixable = Counter((f.code, f.rule) for f in findings if f.fixable)
+    safe = Counter((f.code, f.rule) for f in findings if f.fix is not None and f.fix.safe)
+    unsafe = Counter((f.code, f.rule) for f in findings if f.fix is not None and not f.fix.safe)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if as_json:
         import json
 
         items = [
-            {"code": code, "rule": rule, "count": n, "fixable": fixable[(code, rule)]}
+            {
+                "code": code,
+                "rule": rule,
+                "count": n,
+                "fixable": safe[(code, rule)],
+                "unsafe_fixable": unsafe[(code, rule)],
+            }
             for (code, rule), n in rows
         ]
         out.write(json.dumps(items, indent=2) + "\n")
         return
     for (code, rule), count in rows:
-        mark = "[*]" if fixable[(code, rule)] else "   "
+        key = (code, rule)
+        mark = "[*]" if safe[key] else "[-]" if unsafe[key] else "   "
         out.write(f"{count:>6}  {code}  {mark} {rule}\n")
