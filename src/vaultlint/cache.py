@@ -11,7 +11,8 @@ schemas and the rule selection), holding an entry per note:
   output format of the run that stored them (a warm run prints that text);
 - its headings and block ids (what other notes' ``#subpath`` links need);
 - what ``report`` adds up (``facts.NoteFacts``: note types, broken and
-  outgoing links, findings per rule), packed like the findings;
+  outgoing links, findings per rule), as plain tuples (unpickled with the
+  file, which costs less than one unpickling a note);
 - what the findings depend on outside the note: the hash of the vault's file
   names (for notes with links) and the content hashes of the notes whose
   headings or block ids were consulted.
@@ -44,7 +45,7 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 4  # 4: severity words, no fix in broken frontmatter; 3: report facts
+_FORMAT = 5  # 5: plain report facts; 4: severity words, no fix in broken frontmatter
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
@@ -85,7 +86,7 @@ class NoteResult:
     text: bytes | None = None  # UTF-8
     text_key: str | None = None
     live: list[Finding] | None = None  # the findings, when this process made them
-    facts: bytes | None = None  # packed ``facts.NoteFacts``, when the run computes them
+    facts: Any = None  # ``facts.NoteFacts`` when the run computes them (checked when used)
 
     def findings(self) -> list[Finding]:
         if self.live is None:
@@ -130,7 +131,7 @@ class Entry:
     targets: bytes | None  # packed ``links.targets_row``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
-    facts: bytes | None = None  # packed ``facts.NoteFacts``
+    facts: Any = None  # ``facts.NoteFacts``, checked when used (``facts.valid_facts``)
 
     def row(self) -> tuple[Any, ...]:
         return (
@@ -358,7 +359,7 @@ def _check_entry(entry: Entry) -> None:
         and all(isinstance(n, int) for n in entry.counts)
         and (entry.text is None or isinstance(entry.text, bytes))
         and (entry.targets is None or isinstance(entry.targets, bytes))
-        and (entry.facts is None or isinstance(entry.facts, bytes))
+        and (entry.facts is None or isinstance(entry.facts, tuple))
     ):
         raise ValueError("bad cache entry")
 

@@ -145,7 +145,7 @@ class Checker:
         """The result of checking ``path`` (``note`` None: a file that could not be read)."""
         facts = None
         if self.facts:
-            facts = pack(note_facts(note, findings, self.engine.ctx, self.index.resolver))
+            facts = note_facts(note, findings, self.engine.ctx, self.index.resolver)
         return self._rendered(NoteResult(path, None, count(findings), facts=facts), findings)
 
     def _rendered(self, result: NoteResult, findings: list[Finding]) -> NoteResult:

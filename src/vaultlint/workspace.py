@@ -15,8 +15,9 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from vaultlint.cache import CACHE_DIR, Cache, NoteResult, claim, settings_key, unpack
+from vaultlint.cache import CACHE_DIR, Cache, NoteResult, claim, settings_key
 from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
@@ -317,13 +318,8 @@ def _result_path(result: NoteResult) -> str:
     return result.path
 
 
-def _facts(packed: bytes | None) -> NoteFacts | None:
-    if packed is None:
-        return None
-    try:
-        data = unpack(packed)
-    except Exception:  # a cache entry of the right shape but wrong contents
-        return None
+def _facts(data: Any) -> NoteFacts | None:
+    """A result's facts, unless a cache entry of the right shape holds wrong ones."""
     return data if valid_facts(data) else None
 
 
