@@ -8,6 +8,7 @@ cache (filled by ``check`` or by ``report``) equals a cold one.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -164,7 +165,7 @@ def test_workers_report_what_one_process_reports(
 @pytest.mark.parametrize(
     "forged",
     [
-        b"not facts at all",  # not even a tuple: the whole cache file is set aside
+        b"not facts at all",
         ("types", (), (), ()),
         (("book", "yes", (), ()),),
         ((("book", "yes", (), ()),), (), (), ()),
@@ -180,12 +181,13 @@ def test_damaged_facts_in_the_cache_are_computed_again(
     cold = _report(capsys, vault, "--no-cache")
     _report(capsys, vault)
     (cache_file,) = (vault / CACHE_DIR).rglob("*.pickle")
-    entries = pickle.loads(cache_file.read_bytes())
-    for path in entries:
-        row = list(entries[path])
-        row[-1] = forged  # the facts
-        entries[path] = tuple(row)
-    cache_file.write_bytes(pickle.dumps(entries))
+    rows, packed = pickle.loads(cache_file.read_bytes())
+    facts = pickle.loads(packed)
+    assert set(facts) == set(rows) and all(isinstance(f, tuple) for f in facts.values())
+    forged_facts = pickle.dumps({path: forged for path in facts})
+    cache_file.write_bytes(pickle.dumps((rows, forged_facts)))
+    assert _report(capsys, vault) == cold
+    cache_file.write_bytes(pickle.dumps((rows, b"not a pickle")))
     assert _report(capsys, vault) == cold
 
 
@@ -229,3 +231,21 @@ def test_refresh_reloads_a_changed_configuration(tmp_path: Path) -> None:
     (root / ".vaultlint.yaml").write_text("rules: {broken-link: off}\n", encoding="utf-8")
     workspace.refresh([".vaultlint.yaml"])
     assert _rules(workspace, "Note.md") == []
+
+
+def test_facts_that_would_run_code_are_not_loaded(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    cold = _report(capsys, vault, "--no-cache")
+    _report(capsys, vault)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    (cache_file,) = (vault / CACHE_DIR).rglob("*.pickle")
+    rows, _ = pickle.loads(cache_file.read_bytes())
+    cache_file.write_bytes(pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit()}))))
+    assert _report(capsys, vault) == cold
+    assert not marker.exists()

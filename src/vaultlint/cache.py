@@ -11,8 +11,8 @@ schemas and the rule selection), holding an entry per note:
   output format of the run that stored them (a warm run prints that text);
 - its headings and block ids (what other notes' ``#subpath`` links need);
 - what ``report`` adds up (``facts.NoteFacts``: note types, broken and
-  outgoing links, findings per rule), as plain tuples (unpickled with the
-  file, which costs less than one unpickling a note);
+  outgoing links, findings per rule): those of every note are packed into one
+  ``bytes`` beside the entries, unpacked only by a run that wants them;
 - what the findings depend on outside the note: the hash of the vault's file
   names (for notes with links) and the content hashes of the notes whose
   headings or block ids were consulted.
@@ -45,7 +45,7 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 5  # 5: plain report facts; 4: severity words, no fix in broken frontmatter
+_FORMAT = 5  # 5: report facts beside the entries; 4: severity words
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int]  # size, mtime_ns, inode
@@ -131,7 +131,7 @@ class Entry:
     targets: bytes | None  # packed ``links.targets_row``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
-    facts: Any = None  # ``facts.NoteFacts``, checked when used (``facts.valid_facts``)
+    facts: Any = None  # ``facts.NoteFacts`` of an entry stored in this run (``Cache.facts_of``)
 
     def row(self) -> tuple[Any, ...]:
         return (
@@ -144,7 +144,6 @@ class Entry:
             self.targets,
             self.names,
             self.deps,
-            self.facts,
         )
 
 
@@ -219,16 +218,38 @@ class Cache:
         self.entries: dict[str, Entry] = {}
         self.dirty = False
         self._hashes: dict[str, bytes | None] = {}
+        self._packed_facts = b""  # the facts of the entries read, packed together
+        self._facts: dict[str, Any] | None = None  # ... and unpacked, once wanted
+        self._stored: set[str] = set()  # paths whose entry (and facts) this run stored
 
     def load(self) -> None:
         try:
             with open(self.file, "rb") as handle:
-                data = unpack(handle.read())
-            self.entries = {path: Entry(*row) for path, row in data.items()}
+                rows, packed_facts = unpack(handle.read())
+            self.entries = {path: Entry(*row) for path, row in rows.items()}
             for entry in self.entries.values():
                 _check_entry(entry)
+            if not isinstance(packed_facts, bytes):
+                raise ValueError("bad cache facts")
+            self._packed_facts = packed_facts
         except Exception:  # missing, unreadable, corrupt or from another format
             self.entries = {}
+
+    def facts_of(self, path: str) -> Any:
+        """The report facts of ``path``'s entry, None when it has none (they are
+        checked where they are used: ``facts.valid_facts``)."""
+        if path in self._stored:
+            return self.entries[path].facts
+        return self._read_facts().get(path)
+
+    def _read_facts(self) -> dict[str, Any]:
+        if self._facts is None:
+            try:
+                found = unpack(self._packed_facts) if self._packed_facts else {}
+            except Exception:
+                found = {}
+            self._facts = found if isinstance(found, dict) else {}
+        return self._facts
 
     def current_hash(self, root: Path, path: str) -> bytes | None:
         """The content hash of ``path`` now: from the stat facts when they match the
@@ -266,6 +287,7 @@ class Cache:
     def store(self, path: str, entry: Entry) -> None:
         self.entries[path] = entry
         self._hashes[path] = entry.hash
+        self._stored.add(path)
         self.dirty = True
 
     def forget(self, keep: Sequence[str]) -> None:
@@ -285,6 +307,8 @@ class Cache:
             if entry.stat is not None and entry.stat[1] > racy:
                 entry.stat = None  # modified too recently to trust its stat next time
             rows[path] = entry.row()
+        facts = {path: self.facts_of(path) for path in self.entries}
+        packed_facts = pack({path: value for path, value in facts.items() if value is not None})
         try:
             claim(self.folder)  # it may have been filled since the run began
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -294,7 +318,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((rows, packed_facts), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.file)
             except BaseException:
                 os.unlink(tmp)
@@ -359,7 +383,6 @@ def _check_entry(entry: Entry) -> None:
         and all(isinstance(n, int) for n in entry.counts)
         and (entry.text is None or isinstance(entry.text, bytes))
         and (entry.targets is None or isinstance(entry.targets, bytes))
-        and (entry.facts is None or isinstance(entry.facts, tuple))
     ):
         raise ValueError("bad cache entry")
 

@@ -100,8 +100,10 @@ class Checker:
     # ``text_key`` names the format (texts cached under another key are not used).
     render: Render | None = None
     text_key: str | None = None
-    # Compute each note's ``facts.NoteFacts`` (for the cache and ``report``).
+    # Compute each note's ``facts.NoteFacts`` (for the cache and ``report``), and
+    # whether the run needs them of every note (a cached note without them is stale).
     facts: bool = False
+    needs_facts: bool = False
     # Whether this process wants the findings of notes checked by workers (a run
     # that prints text or only reports needs their counts and texts alone).
     wants_findings: bool = True
@@ -123,11 +125,12 @@ class Checker:
         if cache is None:
             return None
         entry = cache.valid(self.index.root, path, self.names)
-        if entry is None or (self.facts and entry.facts is None):
+        if entry is None:
             return None
-        result = NoteResult(
-            path, entry.rows, entry.counts, entry.text, entry.text_key, facts=entry.facts
-        )
+        facts = cache.facts_of(path) if self.needs_facts else None
+        if self.needs_facts and facts is None:
+            return None
+        result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key, facts=facts)
         text_usable = result.text is not None and result.text_key == self.text_key
         if with_findings or (self.wants_findings and not text_usable):
             try:

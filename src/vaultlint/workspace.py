@@ -15,15 +15,13 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultlint.cache import CACHE_DIR, Cache, NoteResult, claim, settings_key
 from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
 from vaultlint.facts import NoteFacts, valid_facts
-from vaultlint.fixer import remove_stale_temporaries
-from vaultlint.fixing import fix_targets
 from vaultlint.listener import Listener
 from vaultlint.model import Finding, Note
 from vaultlint.pipeline import (
@@ -33,9 +31,11 @@ from vaultlint.pipeline import (
     cache_worth_loading,
     default_jobs,
 )
-from vaultlint.report.collect import Report, collect
 from vaultlint.schema import Schema, load_schemas
 from vaultlint.vault import VaultIndex, find_root, scan, vault_path
+
+if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
+    from vaultlint.report.collect import Report
 
 
 @dataclass(frozen=True)
@@ -187,9 +187,13 @@ class Workspace:
             checker.render, checker.text_key = options.text.render, options.text.key
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
         if options.fix:
+            from vaultlint.fixer import remove_stale_temporaries
+
             for path in remove_stale_temporaries(self.root, self.temporaries, time.time()):
                 listener.warning(f"{path}: removed, a copy an interrupted run left")
         if options.fix or options.diff:
+            from vaultlint.fixing import fix_targets
+
             fix_targets(
                 checker, targets, run, unsafe=options.unsafe, diff=options.diff, listener=listener
             )
@@ -226,11 +230,14 @@ class Workspace:
     ) -> Report:
         """Completeness of typed notes, broken links, orphans and findings per rule, on
         the notes ``paths`` name (default: the whole vault); lists keep ``top`` items."""
+        from vaultlint.report.collect import collect
+
         targets = self.targets(self._paths(paths))
         options = CheckOptions(cache=cache, cache_dir=cache_dir, jobs=jobs)
         store = self._cache(options, len(targets)) if cache else None
         checker = self._checker(self.engine(), store, jobs)
-        checker.facts, checker.wants_findings = True, False
+        checker.facts = checker.needs_facts = True
+        checker.wants_findings = False
         facts = {}
         for result in checker.check(targets):
             found = _facts(result.facts)
