@@ -66,3 +66,44 @@ def test_the_text_output_examples_are_what_check_prints(
     main(["check", "--no-cache", "--output-format", fmt])
     example = examples[0] if fmt == "full" else examples[1]
     assert example in capsys.readouterr().out.splitlines()
+
+
+def _readme_commands() -> list[str]:
+    """Every ``vaultlint ...`` line of the README's shell blocks, placeholders filled."""
+    lines = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            if not line.startswith("vaultlint"):
+                continue
+            command = line.split("  #")[0].strip()
+            command = command.replace("[check] [PATH ...]", "check").replace("[PATH ...]", "")
+            command = command.replace("[PATH]", "").replace("rule NAME", "rule broken-link")
+            lines.append(command)
+    return lines
+
+
+def test_every_command_the_readme_prints_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shlex
+    import subprocess
+
+    from vaultlint.cli import main
+
+    commands = _readme_commands()
+    assert len(commands) >= 14 and "vaultlint report --history 10" in commands
+    vault = tmp_path / "vault"
+    shutil.copytree(ROOT / "examples" / "vault", vault)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "notes"]):
+        subprocess.run(["git", *args], cwd=vault, check=True, env={**env, "PATH": "/usr/bin:/bin"})
+    monkeypatch.chdir(vault)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    for command in commands:
+        code = main(shlex.split(command)[1:])
+        err = capsys.readouterr().err
+        assert code in (0, 1), f"{command}: exit {code}\n{err}"
+        assert "error" not in err.lower(), f"{command}: {err}"
+    assert (vault / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
