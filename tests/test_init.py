@@ -18,7 +18,7 @@ from vaultlint.schema import SHIPPED_SCHEMAS, load_schemas
 SNIPPET = """\
 repos:
   - repo: https://github.com/vaultlint/vaultlint
-    rev: c975651735bf5db0c0cd25defa5d56b28adab888  # frozen: v0.2.0
+    rev: 3194cc2d61f7bd27cc9896771d83509e23dca8e0  # frozen: v0.2.0
     hooks:
       - id: vaultlint-fix
 """
