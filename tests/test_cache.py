@@ -7,12 +7,13 @@ import json
 import os
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import genvault, write_vault
+from helpers import genvault, resign, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
@@ -336,3 +337,81 @@ def test_only_a_new_empty_or_own_folder_becomes_the_cache(
     assert run(capsys, "check", str(vault), "--cache-dir", str(empty))[0] == 1  # its own: reused
     assert run(capsys, "clean", str(vault), "--cache-dir", str(empty))[0] == 0
     assert not empty.exists()
+
+
+def _payload(vault: Path) -> tuple[Path, dict[str, tuple[object, ...]], bytes]:
+    (file,) = (vault / CACHE_DIR).rglob("*.pickle")
+    rows, facts = pickle.loads(file.read_bytes()[32:])
+    return file, rows, facts
+
+
+def test_a_cache_from_another_machine_is_not_trusted(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request that force-adds a cache whose entries say a broken note is clean:
+    the hashes match the notes, but the file is not signed with this machine's key."""
+    expected = findings(capsys, vault)
+    file, rows, facts = _payload(vault)
+    broken = next(p for p, row in rows.items() if b"LK01" in row[2])
+    row = list(rows[broken])
+    row[2], row[3], row[4] = pickle.dumps([]), (0, 0, 0, 0, 0), b""
+    rows[broken] = tuple(row)
+    file.write_bytes(b"\0" * 32 + pickle.dumps((rows, facts)))  # any signature but ours
+    assert findings(capsys, vault) == expected
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    assert parsed(capsys, vault) == len(list(vault.rglob("*.md")))  # not ours: parsed again
+
+
+def test_signed_entries_are_still_checked_field_by_field(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    """Even with this machine's key, a dependency must be a file of the vault (one on
+    /dev/zero read until memory ran out, a FIFO hung the run) and fields their type."""
+    expected = findings(capsys, vault)
+    fifo = vault / "Books" / "pipe.md"
+    os.mkfifo(fifo)
+    file, rows, facts = _payload(vault)
+    for n, path in enumerate(sorted(rows)):
+        row = list(rows[path])
+        if n % 3 == 0:
+            row[8] = (("/dev/zero", b"x" * 16), ("Books/pipe.md", b"y" * 16))
+        elif n % 3 == 1:
+            row[8] = ((42, b"z"),)
+        rows[path] = tuple(row)
+    resign(file, pickle.dumps((rows, facts)))
+    started = time.monotonic()
+    assert findings(capsys, vault) == expected
+    assert time.monotonic() - started < 60
+
+
+def test_an_in_place_edit_that_puts_the_mtime_back_is_seen(
+    capsys: pytest.CaptureFixture[str], vault: Path
+) -> None:
+    """rsync -t --inplace, cp -p and touch -r restore size and mtime; not the ctime."""
+    findings(capsys, vault)
+    note = vault / "Books index.md"
+    text = note.read_text(encoding="utf-8")
+    edited = text.replace("[[", "[[Nowhere ", 1)
+    edited = edited[: len(text)] if len(edited) > len(text) else edited.ljust(len(text))
+    info = note.stat()
+    with open(note, "r+b") as handle:  # in place: same inode, same size
+        handle.write(edited.encode("utf-8")[: info.st_size])
+    os.utime(note, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert note.stat().st_size == info.st_size and note.stat().st_mtime_ns == info.st_mtime_ns
+    same_as_uncached(capsys, vault)
+
+
+def test_a_signed_cache_that_would_run_code_is_not_loaded(
+    capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path
+) -> None:
+    expected = findings(capsys, vault)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    file, _, _ = _payload(vault)
+    resign(file, pickle.dumps(({"Books index.md": Exploit()}, b"")))
+    assert findings(capsys, vault) == expected
+    assert not marker.exists()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import vaultlint
-from helpers import SAMPLE, aged_copy, genvault, write_vault
+from helpers import SAMPLE, aged_copy, genvault, resign, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
@@ -181,13 +181,13 @@ def test_damaged_facts_in_the_cache_are_computed_again(
     cold = _report(capsys, vault, "--no-cache")
     _report(capsys, vault)
     (cache_file,) = (vault / CACHE_DIR).rglob("*.pickle")
-    rows, packed = pickle.loads(cache_file.read_bytes())
+    rows, packed = pickle.loads(cache_file.read_bytes()[32:])
     facts = pickle.loads(packed)
     assert set(facts) == set(rows) and all(isinstance(f, tuple) for f in facts.values())
     forged_facts = pickle.dumps({path: forged for path in facts})
-    cache_file.write_bytes(pickle.dumps((rows, forged_facts)))
+    resign(cache_file, pickle.dumps((rows, forged_facts)))
     assert _report(capsys, vault) == cold
-    cache_file.write_bytes(pickle.dumps((rows, b"not a pickle")))
+    resign(cache_file, pickle.dumps((rows, b"not a pickle")))
     assert _report(capsys, vault) == cold
 
 
@@ -245,7 +245,7 @@ def test_facts_that_would_run_code_are_not_loaded(
             return (os.system, (f"touch {marker}",))
 
     (cache_file,) = (vault / CACHE_DIR).rglob("*.pickle")
-    rows, _ = pickle.loads(cache_file.read_bytes())
-    cache_file.write_bytes(pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit()}))))
+    rows, _ = pickle.loads(cache_file.read_bytes()[32:])
+    resign(cache_file, pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit()}))))
     assert _report(capsys, vault) == cold
     assert not marker.exists()

@@ -18,23 +18,29 @@ schemas and the rule selection), holding an entry per note:
   headings or block ids were consulted.
 
 An entry is used only when all of these still hold. The file is pickled but
-loaded with no globals allowed, so it can only produce plain data: a cache
-committed to a repository by someone else cannot run code. A cache that
-cannot be read or has the wrong shape is ignored and rebuilt.
+loaded with no globals allowed, so it can only produce plain data, and it is
+signed (HMAC-SHA256) with a key kept outside the vault, in the user's cache
+directory (``cache_secret``): a cache committed to a repository by someone
+else, or edited, is not trusted, however well formed. Every field of every
+entry is checked, and a dependency must be a file of the vault. A cache that
+cannot be read, is not signed with this machine's key or has the wrong shape
+is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import io
 import json
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +54,7 @@ RACY_NS = 2_000_000_000
 _FORMAT = 5  # 5: report facts beside the entries; 4: severity words
 _MARK = "# Created by vaultlint."
 
-StatKey = tuple[int, int, int]  # size, mtime_ns, inode
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 FindingRow = tuple[Any, ...]
 Counts = tuple[int, int, int, int, int]  # findings, safe fixes, unsafe fixes, errors, warnings
 
@@ -72,7 +78,53 @@ def stat_key(path: str) -> StatKey | None:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    # ctime too: an in-place edit that puts size and mtime back (rsync -t --inplace,
+    # touch -r) cannot put the ctime back.
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+_KEY_BYTES = 32
+
+
+def cache_secret(root: Path) -> bytes | None:
+    """This user's key for signing caches, made on first use; None when it cannot be
+    read or made, or would lie inside the vault (a committed key proves nothing)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "vaultlint" / "cache-key"
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+        return None
+    except ValueError:
+        pass
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_KEY_BYTES))
+    except FileExistsError:
+        pass  # another run made it first
+    except OSError:
+        return None
+    try:
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    with open(path, "rb") as handle:
+        key = handle.read(_KEY_BYTES + 1)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _sign(secret: bytes, payload: bytes) -> bytes:
+    return hmac.new(secret, payload, hashlib.sha256).digest()
 
 
 @dataclass(slots=True)
@@ -212,9 +264,13 @@ class _PlainUnpickler(pickle.Unpickler):
 class Cache:
     """The entries of one cache file, read at start and written back at the end."""
 
-    def __init__(self, folder: Path, key: str) -> None:
+    def __init__(
+        self, folder: Path, key: str, secret: bytes, max_bytes: int = 10 * 1024 * 1024
+    ) -> None:
         self.folder = folder
         self.file = folder / __version__ / f"{key}.pickle"
+        self.secret = secret
+        self.max_bytes = max_bytes  # a file larger than this is never hashed (nor checked)
         self.entries: dict[str, Entry] = {}
         self.dirty = False
         self._hashes: dict[str, bytes | None] = {}
@@ -225,10 +281,14 @@ class Cache:
     def load(self) -> None:
         try:
             with open(self.file, "rb") as handle:
-                rows, packed_facts = unpack(handle.read())
+                data = handle.read()
+            mac, payload = data[:32], data[32:]
+            if not hmac.compare_digest(mac, _sign(self.secret, payload)):
+                raise ValueError("not signed with this machine's key")
+            rows, packed_facts = unpack(payload)
             self.entries = {path: Entry(*row) for path, row in rows.items()}
-            for entry in self.entries.values():
-                _check_entry(entry)
+            for path, entry in self.entries.items():
+                _check_entry(path, entry)
             if not isinstance(packed_facts, bytes):
                 raise ValueError("bad cache facts")
             self._packed_facts = packed_facts
@@ -263,24 +323,20 @@ class Cache:
         if entry is not None and stat is not None and entry.stat == stat:
             digest = entry.hash
         else:
-            try:
-                with open(full, "rb") as handle:
-                    digest = content_hash(handle.read())
-            except OSError:
-                digest = None
+            digest = _hash_file(full, self.max_bytes)
         self._hashes[path] = digest
         return digest
 
-    def valid(self, root: Path, path: str, names: bytes) -> Entry | None:
+    def valid(self, root: Path, path: str, names: bytes, files: Container[str]) -> Entry | None:
         """The entry for ``path`` if the note and everything its findings depend on are
-        unchanged."""
+        unchanged; ``files`` are the vault's (a dependency must be one of them)."""
         entry = self.entries.get(path)
         if entry is None or self.current_hash(root, path) != entry.hash:
             return None
         if entry.names is not None and entry.names != names:
             return None
         for dep, digest in entry.deps:
-            if self.current_hash(root, dep) != digest:
+            if dep not in files or self.current_hash(root, dep) != digest:
                 return None
         return entry
 
@@ -317,8 +373,10 @@ class Cache:
                 ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
             try:
+                payload = pickle.dumps((rows, packed_facts), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((rows, packed_facts), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(_sign(self.secret, payload))
+                    handle.write(payload)
                 os.replace(tmp, self.file)
             except BaseException:
                 os.unlink(tmp)
@@ -373,18 +431,72 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _check_entry(entry: Entry) -> None:
+def _hash_file(full: str, max_bytes: int) -> bytes | None:
+    """The content hash of a regular file of at most ``max_bytes``; None for anything
+    else (a FIFO or device named in a forged entry, a note too large to check)."""
+    try:
+        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        chunks = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            return None  # grew past the limit while read
+        return content_hash(b"".join(chunks))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _check_entry(path: Any, entry: Entry) -> None:
     """Raise on an entry of the wrong shape (its rows are checked when unpacked)."""
     if not (
-        isinstance(entry.hash, bytes)
+        isinstance(path, str)
+        and _is_bytes(entry.hash, 16)
+        and (entry.stat is None or _is_ints(entry.stat, 4))
         and isinstance(entry.rows, bytes)
-        and isinstance(entry.counts, tuple)
-        and len(entry.counts) == 5
-        and all(isinstance(n, int) for n in entry.counts)
+        and _is_ints(entry.counts, 5)
         and (entry.text is None or isinstance(entry.text, bytes))
+        and (entry.text_key is None or isinstance(entry.text_key, str))
         and (entry.targets is None or isinstance(entry.targets, bytes))
+        and (entry.names is None or _is_bytes(entry.names, 16))
+        and isinstance(entry.deps, tuple)
+        and all(_is_dep(dep) for dep in entry.deps)
+        and entry.facts is None
     ):
         raise ValueError("bad cache entry")
+
+
+def _is_bytes(value: Any, size: int) -> bool:
+    return isinstance(value, bytes) and len(value) == size
+
+
+def _is_ints(value: Any, size: int) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == size
+        and all(type(n) is int and n >= 0 for n in value)
+    )
+
+
+def _is_dep(dep: Any) -> bool:
+    return (
+        isinstance(dep, tuple)
+        and len(dep) == 2
+        and isinstance(dep[0], str)
+        and _is_bytes(dep[1], 16)
+    )
 
 
 class NotACache(VaultlintError):

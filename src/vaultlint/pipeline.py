@@ -112,6 +112,7 @@ class Checker:
 
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
+        self.files = frozenset(self.index.files)
 
     # --- the cache -------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Checker:
         cache = self.cache
         if cache is None:
             return None
-        entry = cache.valid(self.index.root, path, self.names)
+        entry = cache.valid(self.index.root, path, self.names, self.files)
         if entry is None:
             return None
         facts = cache.facts_of(path) if self.needs_facts else None

@@ -88,7 +88,7 @@ class Source:
     problem: str | None = None
     rule: str = "file-encoding"  # the rule that reports ``problem``
     # (size, mtime_ns, inode) taken before the bytes were read, for the cache
-    stat: tuple[int, int, int] | None = None
+    stat: tuple[int, int, int, int] | None = None  # size, mtime_ns, ctime_ns, inode
 
 
 def decode(path: str, data: bytes) -> Source:
@@ -131,7 +131,7 @@ def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Sourc
         problem = f"larger than {max_bytes:,} bytes: not checked"
         return Source(path, b"", None, False, problem, "file-too-large")
     source = decode(path, data)
-    source.stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+    source.stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return source
 
 

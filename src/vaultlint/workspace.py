@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.cache import CACHE_DIR, Cache, NoteResult, claim, settings_key
+from vaultlint.cache import CACHE_DIR, Cache, NoteResult, cache_secret, claim, settings_key
 from vaultlint.config import CONFIG_NAMES, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
@@ -295,7 +295,10 @@ class Workspace:
         )
         folder = options.cache_dir or self.root / CACHE_DIR
         claim(folder)
-        cache = Cache(folder, key)
+        secret = cache_secret(self.root)
+        if secret is None:  # no key of this user's to trust a cache with
+            return None
+        cache = Cache(folder, key, secret, self.max_bytes)
         cache.load()
         return cache
 
