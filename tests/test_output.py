@@ -88,7 +88,10 @@ def test_sarif_has_the_shape_code_scanning_needs(
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] in ("Broken.md", "Notes/Dirty, really: yes.md")
+        assert location["artifactLocation"]["uri"] in (
+            "Broken.md",
+            "Notes/Dirty,%20really%3A%20yes.md",
+        )
         region = location["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert region["endLine"] >= region["startLine"]

@@ -9,12 +9,18 @@ if TYPE_CHECKING:
     from vaultlint.rules.base import Rule
 
 # A reST literal: ``x``, or `` `x` `` padded with spaces when it holds backticks itself.
-_LITERAL = re.compile(r"``( ?)(.+?)\1``", re.DOTALL)
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
 
 
 def plain_text(text: str) -> str:
     """A docstring's reST literals written as plain text (``x`` as x)."""
-    return _LITERAL.sub(r"\2", text)
+    return _LITERAL.sub(_unquote, text)
+
+
+def _unquote(match: re.Match[str]) -> str:
+    literal = match.group(1)
+    padded = len(literal) > 2 and literal[0] == literal[-1] == " "
+    return literal[1:-1] if padded else literal
 
 
 def explain(rule: type[Rule], plain: bool = False) -> str:
