@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
+from junitparser import Failure, JUnitXml
 from rfc3986_validator import validate_rfc3986
 
 from helpers import write_vault
 from vaultlint.cli import main
 from vaultlint.model import Finding, Severity
 from vaultlint.output import OutputContext
+from vaultlint.output.junit import render as render_junit
+from vaultlint.output.junit import visible
 from vaultlint.output.sarif import FINGERPRINT, uri
 from vaultlint.output.sarif import render as render_sarif
 
@@ -150,4 +154,52 @@ def test_sarif_messages_keep_control_characters_and_lone_surrogates_valid() -> N
     assert result["message"]["text"] == "x \x1b y [broken-link]"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
         "bad%FF.md"
+    )
+
+
+def test_junit_has_what_ci_servers_read(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "junit")
+    tree = ET.fromstring(out.split("\n", 1)[1])  # well-formed, so no CI parser rejects it
+    report = JUnitXml.fromstring(out.encode("utf-8"))
+    assert (report.tests, report.failures, report.errors, report.skipped) == (5, 4, 0, 0)
+    (suite,) = list(report)
+    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (5, 4, 0, 0)
+    assert suite.time == 0 and suite.timestamp and suite.timestamp[:2] == "20"
+    cases = {case.name: case for case in suite}
+    assert set(cases) == {visible(name) for name in NOTES}
+    assert "Inbox/odd\\x01name.md" in cases
+    assert cases["Inbox/Clean [draft] 50%.md"].is_passed
+    (failure,) = cases[BOOK].result
+    assert isinstance(failure, Failure)
+    assert failure.type is not None and failure.type.split() == [
+        "SC01",
+        "SC03",
+        "HD03",
+        "LK01",
+        "TX03",
+        "HD01",
+        "TX01",
+    ]
+    assert failure.message is not None and failure.message.startswith(
+        "11 problems: SC01 missing-field"
+    )
+    assert failure.text is not None and "[[Gone\\x01Note]]" in failure.text
+    assert "\\x1b" not in failure.text  # in the note, not in a message
+    files_ = {case.get("name"): case.get("file") for case in tree.iter("testcase")}
+    assert files_[BOOK] == f"my vault/{BOOK}"
+
+
+def test_junit_escapes_what_xml_forbids() -> None:
+    message = "esc \x1b bell \x07 nul \x00 ff \x0c tab \t ok, \ufffe"
+    finding = Finding(
+        "bad\udcff\x1b.md", 1, 1, 1, 1, "broken-link", "LK01", Severity.ERROR, message
+    )
+    out = io.StringIO()
+    render_junit([finding], out, OutputContext(Path("."), ["ok.md"]))
+    report = JUnitXml.fromstring(out.getvalue().encode("utf-8"))
+    cases = {case.name: case for suite in report for case in suite}
+    assert set(cases) == {"ok.md", "bad\\xff\\x1b.md"}
+    (failure,) = cases["bad\\xff\\x1b.md"].result
+    assert failure.text == (
+        "1:1 error LK01 esc \\x1b bell \\x07 nul \\x00 ff \\x0c tab \t ok, \\ufffe [broken-link]"
     )

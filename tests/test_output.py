@@ -107,7 +107,7 @@ def test_junit_has_one_testcase_per_note(vault: Path, capsys: pytest.CaptureFixt
     assert set(cases) == set(NOTES)
     assert cases["Clean.md"].find("failure") is None
     failure = cases["Broken.md"].find("failure")
-    assert failure is not None and failure.get("message") == "1 problem"
+    assert failure is not None and failure.get("message") == "1 problem: FM01 frontmatter-syntax"
     assert failure.text is not None and "FM01" in failure.text
 
 
