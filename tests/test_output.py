@@ -88,7 +88,10 @@ def test_sarif_has_the_shape_code_scanning_needs(
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] in ("Broken.md", "Notes/Dirty, really: yes.md")
+        assert location["artifactLocation"]["uri"] in (
+            "Broken.md",
+            "Notes/Dirty,%20really%3A%20yes.md",
+        )
         region = location["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert region["endLine"] >= region["startLine"]
@@ -104,7 +107,7 @@ def test_junit_has_one_testcase_per_note(vault: Path, capsys: pytest.CaptureFixt
     assert set(cases) == set(NOTES)
     assert cases["Clean.md"].find("failure") is None
     failure = cases["Broken.md"].find("failure")
-    assert failure is not None and failure.get("message") == "1 problem"
+    assert failure is not None and failure.get("message") == "1 problem: FM01 frontmatter-syntax"
     assert failure.text is not None and "FM01" in failure.text
 
 

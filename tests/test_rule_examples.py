@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import check_text, fix_text
-from vaultlint.commands.rule import explain
 from vaultlint.rules import ALL_RULES, Example, Rule
+from vaultlint.rules.docs import explain
 
 # Rules reported by the engine before a note can be parsed have no note examples.
 ENGINE_RULES = {"file-encoding", "file-too-large", "file-unreadable"}

@@ -23,6 +23,7 @@ def add_parser(commands: Any) -> None:
 
 def run(ns: argparse.Namespace) -> int:
     from vaultlint.rules import ALL_RULES, get_rule
+    from vaultlint.rules.docs import explain
 
     if ns.all:
         _rule_table(ALL_RULES, sys.stdout)
@@ -54,31 +55,3 @@ def _rule_table(rules: Sequence[type[Rule]], out: TextIO) -> None:
             rule.summary,
         )
     make_console(out).print(table)
-
-
-def explain(rule: type[Rule]) -> str:
-    """A rule's documentation: what ``vaultlint rule NAME`` prints."""
-    lines = [
-        f"{rule.name} ({rule.code})",
-        "",
-        rule.summary,
-        "",
-        rule.description(),
-        "",
-        f"Severity: {rule.severity.value}. Enabled by default: {'yes' if rule.enabled else 'no'}. "
-        f"Fix: {'yes' if rule.fixable else 'no'}.",
-    ]
-    if rule.options:
-        lines += ["", "Options (with defaults):"]
-        lines += [f"  {key}: {value!r}" for key, value in rule.options.items()]
-    for n, example in enumerate(rule.examples, 1):
-        title = f" - {example.title}" if example.title else ""
-        lines += ["", f"Example {n}{title}", "", "  Bad:"]
-        lines += [f"    {line}" for line in example.bad.splitlines()]
-        lines += ["  Good:"]
-        lines += [f"    {line}" for line in example.good.splitlines()]
-        if example.fixed is not None:
-            how = "--fix --unsafe-fixes" if example.unsafe else "--fix"
-            lines += [f"  After {how}:"]
-            lines += [f"    {line}" for line in example.fixed.splitlines()]
-    return "\n".join(lines) + "\n"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 from xml.etree import ElementTree as ET
 
@@ -12,28 +14,80 @@ from vaultlint.model import Finding
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
 
+# What XML 1.0 forbids (controls but TAB, LF and CR; surrogates; U+FFFE, U+FFFF), shown escaped.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters XML 1.0 forbids written as escapes (``\\x1b``).
+
+    A lone surrogate standing for an undecodable byte of a file name shows as
+    that byte (``\\xff``).
+    """
+    return _FORBIDDEN.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def _counts(tests: int, failures: int) -> dict[str, str]:
+    # The run is not timed case by case; CI servers want the attribute all the same.
+    return {
+        "tests": str(tests),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": "0",
+        "time": "0.000",
+    }
+
+
+def _failure(case: ET.Element, problems: Sequence[Finding]) -> None:
+    codes = list(dict.fromkeys(f"{f.code} {f.rule}" for f in problems))
+    noun = "problem" if len(problems) == 1 else "problems"
+    failure = ET.SubElement(
+        case,
+        "failure",
+        message=visible(f"{len(problems)} {noun}: {', '.join(codes)}"),
+        type=" ".join(dict.fromkeys(f.code for f in problems)),
+    )
+    failure.text = visible(
+        "\n".join(
+            f"{f.line}:{f.column} {f.severity.value} {f.code} {f.message} [{f.rule}]"
+            for f in problems
+        )
+    )
+
 
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_path[f.path].append(f)
     paths = list(dict.fromkeys([*ctx.checked, *by_path]))
-    failures = sum(1 for p in paths if by_path.get(p))
-    suites = ET.Element(
-        "testsuites", name="vaultlint", tests=str(len(paths)), failures=str(failures)
-    )
+    counts = _counts(len(paths), sum(1 for p in paths if by_path.get(p)))
+    suites = ET.Element("testsuites", {"name": "vaultlint", **counts})
+    # UTC without an offset: the JUnit schema's timestamp takes none.
+    timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     suite = ET.SubElement(
-        suites, "testsuite", name="vaultlint", tests=str(len(paths)), failures=str(failures)
+        suites, "testsuite", {"name": "vaultlint", "timestamp": timestamp, **counts}
     )
     for path in paths:
-        case = ET.SubElement(suite, "testcase", name=path, classname="vaultlint", file=path)
-        problems = by_path.get(path)
-        if problems:
-            noun = "problem" if len(problems) == 1 else "problems"
-            failure = ET.SubElement(case, "failure", message=f"{len(problems)} {noun}")
-            failure.text = "\n".join(
-                f"{f.line}:{f.column} {f.code} {f.message} [{f.rule}]" for f in problems
-            )
+        name = visible(path)
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            name=name,
+            classname="vaultlint",
+            file=visible(ctx.repo_path(path)),
+            time="0.000",
+        )
+        if by_path.get(path):
+            _failure(case, by_path[path])
     ET.indent(suites)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(suites, encoding="unicode"))
