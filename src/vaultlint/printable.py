@@ -9,6 +9,8 @@ message that prints such text passes it through ``printable``.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["printable"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}
@@ -37,10 +39,18 @@ def _escape(code: int) -> str:
 _TABLE = {code: _escape(code) for code in _CONTROLS}
 
 
+# The runner reads a log line as a workflow command once its leading whitespace is trimmed.
+_COMMAND_START = re.compile(r"\s*::")
+
+
 def printable(text: str) -> str:
     """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``,
-    ``\\u202e``); a tab is kept."""
+    ``\\u202e``; a tab is kept), and a leading ``::`` as ``\\x3a:``: a path or a
+    name that starts a line never starts a workflow command."""
     # Every character escaped is one str.isprintable rejects, so most text returns here.
-    if text.isprintable():
-        return text
-    return text.translate(_TABLE)
+    shown = text if text.isprintable() else text.translate(_TABLE)
+    start = _COMMAND_START.match(shown)
+    if start is None:
+        return shown
+    colon = start.end() - 2
+    return f"{shown[:colon]}\\x3a{shown[colon + 1 :]}"
