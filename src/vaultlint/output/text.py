@@ -118,10 +118,10 @@ def color_wanted(out: TextIO | None) -> bool:
         return True
     if os.environ.get("TERM", "").lower() == "dumb":
         return False
-    return out is not None and _isatty(out)
+    return out is not None and isatty(out)
 
 
-def _isatty(out: TextIO) -> bool:
+def isatty(out: TextIO) -> bool:
     try:
         return out.isatty()
     except ValueError:  # closed

@@ -19,12 +19,17 @@ if TYPE_CHECKING:
 BAR = 24
 FILLED, EMPTY, MISSING = ("█", "green"), ("▒", "yellow"), ("░", "red")
 PALE = ("·", "dim")
+# The width off a terminal (a CI log, a file): wide enough that no cell wraps, as a
+# wrapped name could start a log line with "::", a workflow command.
+LOG_WIDTH = 1_000_000
 
 
 def render(report: Report, out: TextIO, limit: int) -> None:
-    from vaultlint.output.text import make_console
+    from vaultlint.output.text import isatty, make_console
 
     console = make_console(out)
+    if not isatty(out):
+        console.width = LOG_WIDTH
     console.print(f"vaultlint report: {report.notes} notes", style="bold")
     console.print(_overview(report.types))
     for t in report.types:
