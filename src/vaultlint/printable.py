@@ -49,7 +49,7 @@ def printable(text: str) -> str:
     name that starts a line never starts a workflow command."""
     # Every character escaped is one str.isprintable rejects, so most text returns here.
     shown = text if text.isprintable() else text.translate(_TABLE)
-    start = _COMMAND_START.match(shown)
+    start = _COMMAND_START.match(shown) if "::" in shown else None
     if start is None:
         return shown
     colon = start.end() - 2
