@@ -27,6 +27,7 @@ from vaultlint.errors import (
     UsageError,
     VaultlintError,
 )
+from vaultlint.printable import printable
 from vaultlint.version import __version__
 
 
@@ -125,12 +126,12 @@ def entry() -> None:
 
 def _report_error(exc: Exception, verbose: bool) -> int:
     if isinstance(exc, VaultlintError):
-        print(f"vaultlint: error: {exc}", file=sys.stderr)
+        print(f"vaultlint: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     if verbose:
         traceback.print_exc()
     print(
-        f"vaultlint: internal error: {type(exc).__name__}: {exc} "
+        f"vaultlint: internal error: {type(exc).__name__}: {printable(str(exc))} "
         "(run with -v for a traceback, and please report it)",
         file=sys.stderr,
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.commands.common import TerminalListener, check_output, default_format, output_to
 from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from vaultlint.printable import printable
 
 if TYPE_CHECKING:
     from vaultlint.model import Finding
@@ -159,7 +160,7 @@ def run(ns: argparse.Namespace) -> int:
         text=None if ns.statistics else _text_format(ns),
     )
     if not targets:
-        named = ", ".join(str(p) for p in paths)
+        named = ", ".join(printable(str(p)) for p in paths)
         print(f"vaultlint: warning: no notes found under {named}", file=sys.stderr)
     run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
     if ns.verbose:
@@ -194,7 +195,8 @@ def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> 
     code = _finish_findings(ns, run, strict, root)
     for error in run.errors:
         print(
-            f"vaultlint: internal error: {error}; the note was left unchanged (please report it)",
+            f"vaultlint: internal error: {printable(str(error))}; "
+            "the note was left unchanged (please report it)",
             file=sys.stderr,
         )
     return EXIT_ERROR if run.errors else code

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from vaultlint.errors import UsageError
 from vaultlint.listener import Listener
+from vaultlint.printable import printable
 
 
 def check_output(path: Path | None, root: Path, cache_dir: Path | None, force: bool) -> None:
@@ -148,7 +149,7 @@ class TerminalListener(Listener):
 
     def fixing(self, path: str) -> None:
         if not self.quiet:
-            print(f"Fixing {path}", file=sys.stderr)
+            print(f"Fixing {printable(path)}", file=sys.stderr)
 
     def warning(self, message: str) -> None:
-        print(f"vaultlint: warning: {message}", file=sys.stderr)
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from vaultlint.commands.check import add_cache_options, add_output_options
 from vaultlint.commands.common import check_output, output_to
 from vaultlint.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from vaultlint.printable import printable
 
 if TYPE_CHECKING:
     from vaultlint.report.collect import HistoryPoint, Report
@@ -132,7 +133,8 @@ def append_summary(path: Path, report: Report, limit: int) -> None:
             handle.write(lead + text)
     except OSError as exc:
         print(
-            f"vaultlint: warning: {path}: cannot write the job summary: {exc.strerror or exc}",
+            f"vaultlint: warning: {printable(str(path))}: "
+            f"cannot write the job summary: {exc.strerror or exc}",
             file=sys.stderr,
         )
 
@@ -149,7 +151,7 @@ def _gate(report: Report, fail_under: float | None) -> int:
     failing = [t for t in report.types if t.complete * 100 < fail_under * t.notes]
     for t in failing:
         print(
-            f"vaultlint: {t.name} notes are {t.percent:.1f} % complete "
+            f"vaultlint: {printable(t.name)} notes are {t.percent:.1f} % complete "
             f"({t.complete} of {t.notes}), under --fail-under {fail_under:g}",
             file=sys.stderr,
         )

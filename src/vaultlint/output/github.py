@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
+from vaultlint.printable import printable
 
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
@@ -24,7 +25,7 @@ def escape_property(text: str) -> str:
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     for f in findings:
         properties = ",".join(
-            f"{key}={escape_property(str(value))}"
+            f"{key}={escape_property(printable(str(value)))}"
             for key, value in (
                 ("file", ctx.repo_path(f.path)),
                 ("line", f.line),
@@ -34,4 +35,5 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
                 ("title", f"vaultlint ({f.code})"),
             )
         )
-        out.write(f"::{_COMMAND[f.severity]} {properties}::{escape_data(f.message)} [{f.rule}]\n")
+        message = escape_data(printable(f.message))
+        out.write(f"::{_COMMAND[f.severity]} {properties}::{message} [{f.rule}]\n")

@@ -12,13 +12,12 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
+from vaultlint.printable import printable
 
 # ANSI styles of the full format: bold, then per severity, dim, and (dim) green.
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 _SEVERITY = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _SAFE, _UNSAFE = "\x1b[32m", "\x1b[2;32m"
-# Control characters a note's text could carry into a message, shown escaped.
-_CONTROL = {c: f"\\x{c:02x}" for c in (7, 8, 11, 12, 13, 27)}
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,7 +31,8 @@ def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext)
 
 def concise_text(findings: Sequence[Finding]) -> str:
     return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.code} {f.message} [{f.rule}]\n"
+        f"{printable(f.path)}:{f.line}:{f.column}: "
+        f"{f.severity.value} {f.code} {printable(f.message)} [{f.rule}]\n"
         for f in findings
     )
 
@@ -55,10 +55,10 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     """
     lines: list[str] = []
     add = lines.append
-    path = _printable(findings[0].path) if findings else ""
+    path = printable(findings[0].path) if findings else ""
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
-        message = _printable(f.message)
+        message = printable(f.message)
         severity = f.severity.value
         mark = "" if f.fix is None else "  [*]"
         if color:
@@ -105,10 +105,6 @@ def write_texts(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
     buffer.write(data)
 
 
-def _printable(text: str) -> str:
-    return text if text.isprintable() else text.translate(_CONTROL)
-
-
 def color_wanted(out: TextIO | None) -> bool:
     """Whether to colour what is written to ``out`` (None: a file of ``--output-file``).
 
@@ -122,10 +118,10 @@ def color_wanted(out: TextIO | None) -> bool:
         return True
     if os.environ.get("TERM", "").lower() == "dumb":
         return False
-    return out is not None and _isatty(out)
+    return out is not None and isatty(out)
 
 
-def _isatty(out: TextIO) -> bool:
+def isatty(out: TextIO) -> bool:
     try:
         return out.isatty()
     except ValueError:  # closed

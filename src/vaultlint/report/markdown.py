@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from vaultlint.printable import printable
 from vaultlint.report.collect import Counts, Report, TypeReport
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -15,8 +16,8 @@ SUMMARY_TOO_LARGE = (
 
 
 def escape(text: str) -> str:
-    """``text`` as literal Markdown inside a table cell."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """``text`` as literal Markdown inside a table cell, its control characters shown."""
+    return _SPECIAL.sub(r"\\\1", " ".join(printable(text).split()))
 
 
 def render(report: Report, limit: int, cut: bool = False) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from vaultlint.printable import printable
 from vaultlint.report.collect import Counts, Report, TypeReport
 
 if TYPE_CHECKING:
@@ -18,12 +19,17 @@ if TYPE_CHECKING:
 BAR = 24
 FILLED, EMPTY, MISSING = ("█", "green"), ("▒", "yellow"), ("░", "red")
 PALE = ("·", "dim")
+# The width off a terminal (a CI log, a file): wide enough that no cell wraps, as a
+# wrapped name could start a log line with "::", a workflow command.
+LOG_WIDTH = 1_000_000
 
 
 def render(report: Report, out: TextIO, limit: int) -> None:
-    from vaultlint.output.text import make_console
+    from vaultlint.output.text import isatty, make_console
 
     console = make_console(out)
+    if not isatty(out):
+        console.width = LOG_WIDTH
     console.print(f"vaultlint report: {report.notes} notes", style="bold")
     console.print(_overview(report.types))
     for t in report.types:
@@ -38,14 +44,14 @@ def escape(text: str) -> str:
     """``text`` for places rich reads as markup (titles, column headers)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(printable(text))
 
 
 def _plain(text: str) -> Text:
-    """User text (names, paths) never read as rich markup."""
+    """User text (names, paths) never read as rich markup, its control characters shown."""
     from rich.text import Text
 
-    return Text(text)
+    return Text(printable(text))
 
 
 def _table(title: str, *columns: str, numeric: int = 0) -> Table:
@@ -94,7 +100,7 @@ def _counts_table(title: str, what: str, items: dict[str, Counts], notes: int) -
 def _type(console: Any, t: TypeReport, limit: int) -> None:
     console.print()
     console.print(
-        f"{t.name}: {t.complete} of {t.notes} notes complete ({t.percent:.1f} %)",
+        f"{printable(t.name)}: {t.complete} of {t.notes} notes complete ({t.percent:.1f} %)",
         style="bold",
         markup=False,
     )
@@ -137,7 +143,7 @@ def _links(console: Any, report: Report, limit: int) -> None:
     if orphans:
         console.print("Orphans (no other note links to them):", style="bold")
         for path in orphans:
-            console.print(f"  {path}", highlight=False, markup=False)
+            console.print(f"  {printable(path)}", highlight=False, markup=False)
     _more(console, len(orphans), len(links.orphans))
 
 

@@ -1,0 +1,56 @@
+"""Text from the vault made safe to print: control characters shown, not obeyed.
+
+A note's name, a frontmatter key or a link target may hold a newline (which
+would start a CI log line with ``::`` and inject a workflow command), ESC (which
+retitles, clears or recolours a terminal, or writes its clipboard with OSC 52),
+or a bidi control (which reorders what the reader sees). Every output format and
+message that prints such text passes it through ``printable``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["printable"]
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+# C0 but tab, DEL, C1, bidi controls, and the line and paragraph separators.
+_CONTROLS = [
+    *(c for c in range(0x20) if c != 0x09),
+    0x7F,
+    *range(0x80, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0x2028,
+    0x2029,
+]
+
+
+def _escape(code: int) -> str:
+    char = chr(code)
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_TABLE = {code: _escape(code) for code in _CONTROLS}
+
+
+# The runner reads a log line as a workflow command once its leading whitespace is trimmed.
+_COMMAND_START = re.compile(r"\s*::")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``; a tab is kept), and a leading ``::`` as ``\\x3a:``: a path or a
+    name that starts a line never starts a workflow command."""
+    # Every character escaped is one str.isprintable rejects, so most text returns here.
+    shown = text if text.isprintable() else text.translate(_TABLE)
+    start = _COMMAND_START.match(shown) if "::" in shown else None
+    if start is None:
+        return shown
+    colon = start.end() - 2
+    return f"{shown[:colon]}\\x3a{shown[colon + 1 :]}"
