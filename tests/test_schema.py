@@ -186,6 +186,10 @@ INVALID = [
         "fields: Year: pattern: invalid regular expression",
     ),
     (
+        "name: x\nmatch: {tags: [a]}\nfields: {Title: {pattern: '^(?=[A-Z]).+$'}}\n",
+        "fields: Title: pattern: invalid regular expression '^(?=[A-Z]).+$': invalid perl operator",
+    ),
+    (
         "name: x\nmatch: {tags: [a]}\nfields: {Year: {pattern: 4}}\n",
         "fields: Year: pattern: expected a regular expression",
     ),

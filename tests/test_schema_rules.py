@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -623,3 +625,27 @@ def test_a_numbered_heading_is_still_its_section() -> None:
     )
     assert outcome.note.text == fixed
     assert outcome.findings == []
+
+
+def test_a_backtracking_pattern_cannot_hang_the_run(tmp_path: Path) -> None:
+    # With a backtracking engine this pattern takes hours on a value that almost matches.
+    schema = (
+        "name: book\nmatch: {folders: [Books]}\nfields:\n  Title: {pattern: '^([A-Za-z]+ ?)+$'}\n"
+    )
+    title = "The Left Hand of Darkness by Ursula K Le Guin, 1969"
+    vault = write_vault(
+        tmp_path,
+        {
+            ".vaultlint.yaml": "schemas: [schemas/book.yaml]\n",
+            "schemas/book.yaml": schema,
+            "Books/The Left Hand of Darkness.md": f"---\nTitle: {title}\n---\n# Notes\nWinter.\n",
+            "Books/Dune.md": "---\nTitle: Dune\n---\n# Notes\nArrakis.\n",
+        },
+    )
+    argv = [sys.executable, "-m", "vaultlint", "check", "--select", "SC05", "--no-cache"]
+    proc = subprocess.run(
+        [*argv, str(vault)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr  # SC05 is a warning
+    assert "Found 1 problem. 2 notes checked." in proc.stdout
+    assert f"'Title' does not match the pattern '^([A-Za-z]+ ?)+$': '{title}'" in proc.stdout

@@ -9,6 +9,12 @@ and PyYAML would let pass), on a merge key, on tags and directives, and on
 numbers YAML 1.1 reads its own way (``017``, ``1:30``, ``1e3``). PyYAML's YAML
 1.1 booleans (``yes``, ``off``) are strings here, as in YAML 1.2. Without
 libyaml, ruamel.yaml does it all.
+
+Both loaders build nested collections by recursion (PyYAML's in C, where a
+deep enough document overflows the stack), and so does every walk of the data:
+text nested deeper than ``MAX_DEPTH`` levels is an error, found by a cheap scan
+before any loader sees it and by a walk of the loaded data (aliases can nest
+what the text does not).
 """
 
 from __future__ import annotations
@@ -22,12 +28,28 @@ _NUMBER_1_2 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9
 # Tags and directives, where libyaml accepts what ruamel.yaml rejects ("{!,}").
 _UNCOMMON = re.compile(r"(?:^|[\s\[{,])[!%]")
 
+MAX_DEPTH = 100
+# What the text may hold, by the scan's over-estimate (indentation and "- - -"
+# chains plus open brackets): both loaders build 300 levels safely.
+_SCAN_LIMIT = 2 * MAX_DEPTH
+_HALF_PREFIX = re.compile(rf"^[ \t?-]{{{MAX_DEPTH // 2}}}", re.M)
+_BRACKET = re.compile(r"[\[\]{}]")
+_DEEP_PREFIX = re.compile(rf"^[ \t?-]{{{_SCAN_LIMIT // 2}}}", re.M)
+
 
 def load_plain(raw: str) -> Any:
     """The data of the YAML ``raw``; raises ruamel.yaml's error when it is invalid.
 
     Nothing but plain data is built: tags that name Python objects are errors.
     """
+    _check_text_depth(raw)
+    data = _load(raw)
+    if _may_nest_deep(raw) and _data_depth(data) > MAX_DEPTH:
+        raise _too_deep(0, 0)
+    return data
+
+
+def _load(raw: str) -> Any:
     fast = _fast_loader()
     if fast is not None and _UNCOMMON.search(raw) is None:
         try:
@@ -35,6 +57,62 @@ def load_plain(raw: str) -> Any:
         except Exception:  # ruamel.yaml below gives the verdict and the message
             pass
     return _ruamel_loader().load(raw)
+
+
+def _check_text_depth(raw: str) -> None:
+    """Raise when ``raw`` may nest deeper than the loaders can build."""
+    prefix = _DEEP_PREFIX.search(raw)
+    if prefix is not None:
+        raise _too_deep(raw.count("\n", 0, prefix.start()), 0)
+    if raw.count("[") + raw.count("{") <= _SCAN_LIMIT // 2:
+        return
+    depth = 0
+    for bracket in _BRACKET.finditer(raw):
+        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+        if depth > _SCAN_LIMIT // 2:
+            line_start = raw.rfind("\n", 0, bracket.start()) + 1
+            raise _too_deep(raw.count("\n", 0, line_start), bracket.start() - line_start)
+
+
+def _may_nest_deep(raw: str) -> bool:
+    """Whether the data of ``raw`` may nest deeper than ``MAX_DEPTH``: the
+    scan's bound (half in brackets, half in line prefixes) is short of it
+    unless an alias may repeat a nested collection."""
+    half = MAX_DEPTH // 2
+    return "*" in raw or raw.count("[") + raw.count("{") > half or bool(_HALF_PREFIX.search(raw))
+
+
+def _data_depth(data: Any) -> int:
+    """How deep ``data``'s lists and mappings nest, without recursion; each
+    container is measured once (aliases stay linear) and a cycle adds nothing."""
+    depths: dict[int, int] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = _children(node)
+        if children_done:
+            depths[id(node)] = 1 + max((depths.get(id(c), 0) for c in children), default=0)
+            open_ids.discard(id(node))
+        elif id(node) not in depths and id(node) not in open_ids:
+            open_ids.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c in children)
+    return depths.get(id(data), 0)
+
+
+def _children(node: Any) -> list[Any]:
+    values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    return [v for v in values if isinstance(v, (dict, list))]
+
+
+def _too_deep(line: int, column: int) -> Exception:
+    from ruamel.yaml.error import MarkedYAMLError, StreamMark
+
+    return MarkedYAMLError(
+        problem=f"nests deeper than {MAX_DEPTH} levels",
+        problem_mark=StreamMark("<frontmatter>", 0, line, column),
+    )
 
 
 @cache

@@ -48,9 +48,12 @@ def find_root(start: Path) -> Path:
 TEMPORARY_SUFFIX = ".vaultlint-tmp"  # the hidden copy a note's fix is written to first
 
 
-def scan(root: Path, temporaries: list[str] | None = None) -> list[str]:
+def scan(
+    root: Path, temporaries: list[str] | None = None, unnamed: list[str] | None = None
+) -> list[str]:
     """Every non-hidden file below ``root``, as sorted vault paths with ``/``; the
-    temporary copies of fixes found on the way go to ``temporaries``."""
+    temporary copies of fixes found on the way go to ``temporaries``, and files and
+    folders whose names are not UTF-8 (skipped) to ``unnamed``, escaped."""
     found: list[str] = []
     stack = [("", str(root))]
     while stack:
@@ -66,6 +69,10 @@ def scan(root: Path, temporaries: list[str] | None = None) -> list[str]:
                     temporaries.append(prefix + name)
                 continue
             path = prefix + name
+            if not _is_utf8(name):
+                if unnamed is not None:
+                    unnamed.append(escaped_path(path))
+                continue
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((path + "/", entry.path))
@@ -75,6 +82,23 @@ def scan(root: Path, temporaries: list[str] | None = None) -> list[str]:
                 continue
     found.sort()
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether ``name`` (from the file system, undecodable bytes as surrogate escapes)
+    is UTF-8: no other name can be printed, written to JSON or XML, or cached."""
+    if name.isascii():
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def escaped_path(path: str) -> str:
+    """``path`` with the bytes that are not UTF-8 shown as escapes (``caf\\xe9.md``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 @dataclass

@@ -95,13 +95,14 @@ class Workspace:
         self._load_settings()
         self._index: VaultIndex | None = None
         self.temporaries: list[str] = []  # hidden copies of fixes the scan came across
+        self.unnamed: list[str] = []  # files and folders skipped: names not UTF-8, escaped
         self._engines: dict[RuleSelection, Engine] = {}
 
     @property
     def index(self) -> VaultIndex:
         """The vault's files, scanned on first use; notes are read and parsed on demand."""
         if self._index is None:
-            files = scan(self.root, self.temporaries)
+            files = scan(self.root, self.temporaries, self.unnamed)
             self._index = VaultIndex(self.root, files, self.max_bytes)
         return self._index
 
@@ -152,6 +153,11 @@ class Workspace:
                 chosen[rel] = None  # hidden and non-note files are not the vault's notes
         return list(chosen)
 
+    def skipped(self) -> list[str]:
+        """A line for each file or folder the scan skipped as its name is not UTF-8."""
+        _ = self.index  # the scan fills self.unnamed
+        return [f"{name}: skipped, the name is not valid UTF-8" for name in self.unnamed]
+
     def engine(self, rules: RuleSelection | None = None) -> Engine:
         """The rule engine for a selection of rules (made once per selection)."""
         rules = rules or RuleSelection()
@@ -186,6 +192,8 @@ class Workspace:
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
+        for message in self.skipped():
+            listener.warning(message)
         if options.fix:
             from vaultlint.fixer import remove_stale_temporaries
 

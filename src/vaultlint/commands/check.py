@@ -160,7 +160,9 @@ def run(ns: argparse.Namespace) -> int:
         text=None if ns.statistics else _text_format(ns),
     )
     if not targets:
-        named = ", ".join(printable(str(p)) for p in paths)
+        from vaultlint.vault import escaped_path
+
+        named = ", ".join(printable(escaped_path(str(p))) for p in paths)
         print(f"vaultlint: warning: no notes found under {named}", file=sys.stderr)
     run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
     if ns.verbose:

@@ -66,6 +66,8 @@ def run(ns: argparse.Namespace) -> int:
     report = workspace.report(
         paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
     )
+    for message in workspace.skipped():
+        print(f"vaultlint: warning: {message}", file=sys.stderr)
     if ns.history is not None:
         report.history = _history(ns.history, workspace, paths, report)
     _write(ns, report, workspace.root)
