@@ -18,7 +18,7 @@ from vaultlint.schema import SHIPPED_SCHEMAS, load_schemas
 SNIPPET = """\
 repos:
   - repo: https://github.com/vaultlint/vaultlint
-    rev: 3194cc2d61f7bd27cc9896771d83509e23dca8e0  # frozen: v0.2.0
+    rev: 507a8d04c9f79b2862368050d01caf1ba498d3bf  # frozen: v0.2.0
     hooks:
       - id: vaultlint-fix
 """

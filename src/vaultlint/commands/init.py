@@ -11,7 +11,7 @@ from vaultlint.errors import EXIT_OK, UsageError
 
 # The commit of this release, as `pre-commit autoupdate --freeze` writes it: a tag does not
 # travel with every copy of the repository, a commit does.
-RELEASE_REV = "3194cc2d61f7bd27cc9896771d83509e23dca8e0"
+RELEASE_REV = "507a8d04c9f79b2862368050d01caf1ba498d3bf"
 RELEASE_TAG = "v0.2.0"
 REPOSITORY = "https://github.com/vaultlint/vaultlint"
 PRE_COMMIT_SNIPPET = f"""\
