@@ -141,3 +141,13 @@ def resign(cache_file: Path, payload: bytes) -> None:
 
     key = (Path(os.environ["XDG_CACHE_HOME"]) / "vaultlint" / "cache-key").read_bytes()
     cache_file.write_bytes(hmac.new(key, payload, hashlib.sha256).digest() + payload)
+
+
+class Exploit:
+    """Pickles to ``touch MARKER``: a cache that would run it when loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import genvault, resign, write_vault
+from helpers import Exploit, genvault, resign, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
@@ -212,12 +212,8 @@ def test_a_cache_that_would_run_code_is_not_loaded(
     expected = findings(capsys, vault)
     marker = tmp_path / "pwned"
 
-    class Exploit:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (os.system, (f"touch {marker}",))
-
     (file,) = (vault / CACHE_DIR).rglob("*.pickle")
-    file.write_bytes(pickle.dumps({"Books index.md": Exploit()}))
+    file.write_bytes(pickle.dumps({"Books index.md": Exploit(marker)}))
     assert findings(capsys, vault) == expected
     assert not marker.exists()
 
@@ -407,11 +403,7 @@ def test_a_signed_cache_that_would_run_code_is_not_loaded(
     expected = findings(capsys, vault)
     marker = tmp_path / "pwned"
 
-    class Exploit:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (os.system, (f"touch {marker}",))
-
     file, _, _ = _payload(vault)
-    resign(file, pickle.dumps(({"Books index.md": Exploit()}, b"")))
+    resign(file, pickle.dumps(({"Books index.md": Exploit(marker)}, b"")))
     assert findings(capsys, vault) == expected
     assert not marker.exists()

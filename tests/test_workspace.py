@@ -8,7 +8,6 @@ cache (filled by ``check`` or by ``report``) equals a cold one.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 import vaultlint
-from helpers import SAMPLE, aged_copy, genvault, resign, write_vault
+from helpers import SAMPLE, Exploit, aged_copy, genvault, resign, write_vault
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
@@ -240,12 +239,8 @@ def test_facts_that_would_run_code_are_not_loaded(
     _report(capsys, vault)
     marker = tmp_path / "pwned"
 
-    class Exploit:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (os.system, (f"touch {marker}",))
-
     (cache_file,) = (vault / CACHE_DIR).rglob("*.pickle")
     rows, _ = pickle.loads(cache_file.read_bytes()[32:])
-    resign(cache_file, pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit()}))))
+    resign(cache_file, pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit(marker)}))))
     assert _report(capsys, vault) == cold
     assert not marker.exists()
