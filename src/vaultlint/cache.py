@@ -59,6 +59,11 @@ FindingRow = tuple[Any, ...]
 Counts = tuple[int, int, int, int, int]  # findings, safe fixes, unsafe fixes, errors, warnings
 
 
+def cache_folder(root: Path, chosen: Path | None = None) -> Path:
+    """Where the cache of the vault at ``root`` lives: ``--cache-dir``, or the default."""
+    return chosen or root / CACHE_DIR
+
+
 def content_hash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
@@ -363,24 +368,12 @@ class Cache:
             if entry.stat is not None and entry.stat[1] > racy:
                 entry.stat = None  # modified too recently to trust its stat next time
             rows[path] = entry.row()
-        facts = {path: self.facts_of(path) for path in self.entries}
-        packed_facts = pack({path: value for path, value in facts.items() if value is not None})
+        facts = {path: found for path in self.entries if (found := self.facts_of(path))}
+        payload = pack((rows, pack(facts)))
         try:
-            claim(self.folder)  # it may have been filled since the run began
+            _make_folder(self.folder)  # checked again: it may have been filled meanwhile
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-            try:
-                payload = pickle.dumps((rows, packed_facts), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_sign(self.secret, payload))
-                    handle.write(payload)
-                os.replace(tmp, self.file)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            _write_atomically(self.file, _sign(self.secret, payload), payload)
         except (OSError, NotACache):
             return
 
@@ -390,40 +383,45 @@ _OUTPUTS = "outputs.json"  # the files -o wrote inside the vault, with their has
 
 def written_output(folder: Path, path: str) -> str | None:
     """The hash of what ``-o`` last wrote to the vault file ``path``, if it did."""
-    try:
-        with open(folder / _OUTPUTS, encoding="utf-8") as handle:
-            found = json.load(handle).get(path)
-    except (OSError, ValueError, AttributeError):
-        return None
+    found = _outputs(folder).get(path)
     return found if isinstance(found, str) else None
 
 
 def record_output(folder: Path, path: str, digest: str) -> None:
     """Remember that ``-o`` wrote ``path`` (so that it may write over it again)."""
     try:
-        claim(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
-        try:
-            with open(folder / _OUTPUTS, encoding="utf-8") as handle:
-                known = json.load(handle)
-        except (OSError, ValueError):
-            known = {}
-        if not isinstance(known, dict):
-            known = {}
+        _make_folder(folder)
+        known = _outputs(folder)
         known[path] = digest
         _write_atomically(folder / _OUTPUTS, json.dumps(known, sort_keys=True).encode())
     except (OSError, NotACache):
         return  # then vaultlint asks for --force next time
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _outputs(folder: Path) -> dict[str, Any]:
+    try:
+        with open(folder / _OUTPUTS, encoding="utf-8") as handle:
+            known = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _make_folder(folder: Path) -> None:
+    """Make ``folder`` the cache's, with its marker (``claim`` says whether it may be)."""
+    claim(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
+
+
+def _write_atomically(path: Path, *chunks: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -21,10 +21,10 @@ from typing import Any
 from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
 from vaultlint.rules import ALL_RULES, Rule, get_rule
+from vaultlint.vault import CONFIG_NAMES
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
-CONFIG_NAME = ".vaultlint.yaml"
-CONFIG_NAMES = (CONFIG_NAME, ".vaultlint.yml")  # one of them, never both
+CONFIG_NAME = CONFIG_NAMES[0]
 PRESETS = ("default", "strict")
 TOP_LEVEL_KEYS = ("extends", "strict", "exclude", "schemas", "rules", "overrides", "obsidian")
 OVERRIDE_KEYS = ("paths", "rules")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["escape_char", "escape_matches", "printable"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 # C0 but tab, DEL, C1, bidi controls, and the line and paragraph separators.
@@ -29,14 +29,27 @@ _CONTROLS = [
 ]
 
 
-def _escape(code: int) -> str:
+def escape_char(code: int) -> str:
+    """How one character is shown escaped: ``\\n``, ``\\x1b``, ``\\u202e``; a lone
+    surrogate standing for a byte of a file name that is not UTF-8, as that byte."""
     char = chr(code)
     if char in _NAMED:
         return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_TABLE = {code: _escape(code) for code in _CONTROLS}
+def escape_matches(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with each character ``pattern`` matches escaped (``escape_char``)."""
+    return pattern.sub(_escape_match, text)
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return escape_char(ord(match.group()))
+
+
+_TABLE = {code: escape_char(code) for code in _CONTROLS}
 
 
 # The runner reads a log line as a workflow command once its leading whitespace is trimmed.

@@ -36,7 +36,7 @@ def find_root(start: Path) -> Path:
     folder = folder.resolve()
     for candidate in (folder, *folder.parents):
         if (candidate / ".obsidian").is_dir() or any(
-            (candidate / name).is_file() for name in (".vaultlint.yaml", ".vaultlint.yml")
+            (candidate / name).is_file() for name in CONFIG_NAMES
         ):
             return candidate
     for candidate in (folder, *folder.parents):
@@ -45,6 +45,7 @@ def find_root(start: Path) -> Path:
     return folder
 
 
+CONFIG_NAMES = (".vaultlint.yaml", ".vaultlint.yml")  # a vault's configuration: one of them
 TEMPORARY_SUFFIX = ".vaultlint-tmp"  # the hidden copy a note's fix is written to first
 
 

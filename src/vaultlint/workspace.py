@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.cache import CACHE_DIR, Cache, NoteResult, cache_secret, claim, settings_key
-from vaultlint.config import CONFIG_NAMES, Config, load_config
+from vaultlint.cache import Cache, NoteResult, cache_folder, cache_secret, claim, settings_key
+from vaultlint.config import Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
 from vaultlint.facts import NoteFacts, valid_facts
@@ -63,7 +63,6 @@ class CheckOptions:
     unsafe: bool = False  # with fix or diff: the unsafe fixes too
     diff: bool = False  # record each note's fixes as a unified diff; write nothing
     rules: RuleSelection = field(default_factory=RuleSelection)
-    force_exclude: bool = False  # excludes apply to notes named one by one too
     cache: bool = True  # read and write the results cache
     cache_dir: Path | None = None  # default: .vaultlint_cache at the vault root
     jobs: int = 0  # processes; 0: one per CPU
@@ -109,10 +108,7 @@ class Workspace:
     @classmethod
     def open(cls, paths: Sequence[Path], config_file: Path | None = None) -> Workspace:
         """The vault holding ``paths`` (its root is found from the first)."""
-        for path in paths:
-            if not path.exists():
-                raise UsageError(f"{path}: no such file or folder")
-        return cls(find_root(paths[0]), config_file)
+        return cls(find_root(_existing(paths)[0]), config_file)
 
     def _load_settings(self) -> None:
         self.config = load_config(self.root, self.config_file)
@@ -187,7 +183,7 @@ class Workspace:
         listener = listener or Listener()
         engine = self.engine(options.rules)
         use_cache = options.cache and not options.diff
-        cache = self._cache(options, len(targets)) if use_cache else None
+        cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
         checker = self._checker(engine, cache, options.jobs)
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
@@ -241,11 +237,8 @@ class Workspace:
         from vaultlint.report.collect import collect
 
         targets = self.targets(self._paths(paths))
-        options = CheckOptions(cache=cache, cache_dir=cache_dir, jobs=jobs)
-        store = self._cache(options, len(targets)) if cache else None
-        checker = self._checker(self.engine(), store, jobs)
-        checker.facts = checker.needs_facts = True
-        checker.wants_findings = False
+        store = self._cache(RuleSelection(), cache_dir, len(targets)) if cache else None
+        checker = self._checker(self.engine(), store, jobs, report=True)
         facts = {}
         for result in checker.check(targets):
             found = _facts(result.facts)
@@ -274,25 +267,24 @@ class Workspace:
     # --- helpers -----------------------------------------------------------------
 
     def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
-        if paths is None:
-            return None
-        found = [Path(p) for p in paths]
-        for path in found:
-            if not path.exists():
-                raise UsageError(f"{path}: no such file or folder")
-        return found
+        return None if paths is None else _existing(paths)
 
-    def _checker(self, engine: Engine, cache: Cache | None, jobs: int) -> Checker:
+    def _checker(
+        self, engine: Engine, cache: Cache | None, jobs: int, report: bool = False
+    ) -> Checker:
+        """The pipeline of a run: a report needs every note's facts, a check computes
+        them for the cache."""
         checker = Checker(engine, self.index, cache, jobs or default_jobs())
-        checker.facts = cache is not None
+        checker.facts = report or cache is not None
+        checker.needs_facts = report
+        checker.wants_findings = not report
         return checker
 
-    def _cache(self, options: CheckOptions, targets: int) -> Cache | None:
+    def _cache(self, rules: RuleSelection, cache_dir: Path | None, targets: int) -> Cache | None:
         """The results cache for these settings, when checking ``targets`` notes makes
         loading it worth while."""
         if not cache_worth_loading(targets, len(self.index.notes)):
             return None
-        rules = options.rules
         key = settings_key(
             self.config.digest(),
             self.schemas,
@@ -301,7 +293,7 @@ class Workspace:
             list(rules.ignore),
             rules.ignore_suppressions,
         )
-        folder = options.cache_dir or self.root / CACHE_DIR
+        folder = cache_folder(self.root, cache_dir)
         claim(folder)
         secret = cache_secret(self.root)
         if secret is None:  # no key of this user's to trust a cache with
@@ -318,18 +310,24 @@ class Workspace:
     def _is_settings_file(self, path: str) -> bool:
         """The configuration file, or any YAML file (a schema, or a new file a
         schema glob takes in): reloading them costs little."""
-        if path in CONFIG_NAMES or (
-            self.config_file is not None
-            and os.path.abspath(self.root / path) == os.path.abspath(self.config_file)
-        ):
+        if path.lower().endswith((".yaml", ".yml")):  # .vaultlint.yaml among them
             return True
-        return path.lower().endswith((".yaml", ".yml"))
+        config = self.config_file
+        return config is not None and os.path.abspath(self.root / path) == os.path.abspath(config)
 
 
 def open_vault(path: Path | str = ".", config: Path | str | None = None) -> Workspace:
     """The vault holding ``path`` (a note or folder), opened once; ``config`` is the
     configuration file (default: ``.vaultlint.yaml`` at the vault root)."""
     return Workspace.open([Path(path)], None if config is None else Path(config))
+
+
+def _existing(paths: Sequence[Path | str]) -> list[Path]:
+    found = [Path(p) for p in paths]
+    for path in found:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    return found
 
 
 def _result_path(result: NoteResult) -> str:

@@ -153,7 +153,6 @@ def run(ns: argparse.Namespace) -> int:
         rules=RuleSelection(
             tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
         ),
-        force_exclude=ns.force_exclude,
         cache=not ns.no_cache,
         cache_dir=ns.cache_dir,
         jobs=ns.jobs,

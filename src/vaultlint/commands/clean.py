@@ -20,12 +20,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(ns: argparse.Namespace) -> int:
-    from vaultlint.cache import CACHE_DIR, NotACache, clean
+    from vaultlint.cache import NotACache, cache_folder, clean
     from vaultlint.vault import find_root
 
     if not ns.folder.is_dir():
         raise UsageError(f"{ns.folder}: no such folder")
-    folder = ns.cache_dir or find_root(ns.folder) / CACHE_DIR
+    folder = cache_folder(find_root(ns.folder), ns.cache_dir)
     try:
         removed = clean(folder)
     except NotACache as exc:

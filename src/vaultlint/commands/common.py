@@ -27,9 +27,9 @@ def check_output(path: Path | None, root: Path, cache_dir: Path | None, force: b
     rel = _vault_file(path, root)
     if rel is None or force or not path.exists():
         return
-    from vaultlint.cache import written_output
+    from vaultlint.cache import cache_folder, written_output
 
-    if written_output(_cache_folder(root, cache_dir), rel) != _digest(path):
+    if written_output(cache_folder(root, cache_dir), rel) != _digest(path):
         raise UsageError(
             f"{path}: a file of the vault that vaultlint did not write; "
             "use --force to replace it, or write outside the vault"
@@ -63,9 +63,9 @@ def output_to(path: Path | None, root: Path, cache_dir: Path | None) -> Iterator
     rel = _vault_file(path, root)
     digest = None if rel is None else _digest(path)
     if rel is not None and digest is not None:
-        from vaultlint.cache import record_output
+        from vaultlint.cache import cache_folder, record_output
 
-        record_output(_cache_folder(root, cache_dir), rel, digest)
+        record_output(cache_folder(root, cache_dir), rel, digest)
 
 
 def _mode_for(path: Path) -> int:
@@ -89,17 +89,11 @@ def _vault_file(path: Path, root: Path) -> str | None:
     return rel
 
 
-def _cache_folder(root: Path, cache_dir: Path | None) -> Path:
-    from vaultlint.cache import CACHE_DIR
-
-    return cache_dir or root / CACHE_DIR
-
-
 def _digest(path: Path) -> str | None:
-    import hashlib
+    from vaultlint.cache import content_hash
 
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return content_hash(path.read_bytes()).hex()
     except OSError:
         return None
 

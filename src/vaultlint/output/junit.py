@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from xml.etree import ElementTree as ET
 
 from vaultlint.model import Finding
+from vaultlint.printable import escape_matches
 
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
@@ -24,16 +25,7 @@ def visible(text: str) -> str:
     A lone surrogate standing for an undecodable byte of a file name shows as
     that byte (``\\xff``).
     """
-    return _FORBIDDEN.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return f"\\x{code:02x}"
-    if 0xDC80 <= code <= 0xDCFF:
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\u{code:04x}"
+    return escape_matches(_FORBIDDEN, text)
 
 
 def _counts(tests: int, failures: int) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from vaultlint.model import Finding, Severity
+from vaultlint.printable import escape_matches
 from vaultlint.version import __version__
 
 if TYPE_CHECKING:
@@ -77,12 +78,7 @@ def uri(path: str) -> str:
 
 def _visible(text: str) -> str:
     """``text`` with lone surrogates written as escapes, so the JSON is valid UTF-8."""
-    return _SURROGATE.sub(_escape_surrogate, text)
-
-
-def _escape_surrogate(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    return escape_matches(_SURROGATE, text)
 
 
 class _Lines:

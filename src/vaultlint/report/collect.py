@@ -29,14 +29,6 @@ class Counts:
     empty: int = 0
     missing: int = 0
 
-    def add(self, state: str) -> None:
-        if state == "filled":
-            self.filled += 1
-        elif state == "empty":
-            self.empty += 1
-        else:
-            self.missing += 1
-
 
 @dataclass
 class Incomplete:
@@ -215,7 +207,7 @@ def _add_state(report: TypeReport, path: str, state: TypeFacts) -> None:
 def _add_parts(
     counts: dict[str, Counts], parts: Sequence[Part], missing: list[str], empty: list[str]
 ) -> None:
-    for name, state, required in parts:  # Counts.add inlined: 50,000 calls in 10k notes
+    for name, state, required in parts:  # inline: 50,000 parts in a 10k-note vault
         found = counts.get(name)
         if state == "filled":
             if found is not None:
