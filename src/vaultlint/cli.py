@@ -9,6 +9,8 @@ or an internal error, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import gc
 import os
 import signal
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _reopen_closed_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     mistyped = _mistyped_command(args)
     if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "-V", "--version")):
@@ -65,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(mistyped)
         ns = build_parser().parse_args(args)
         result: int = ns.func(ns)
+        sys.stdout.flush()  # a full disk or a device error is reported, not lost
         return result
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
@@ -77,12 +81,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (``vaultlint | head``)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRORS:
+            return _report_error(exc, verbose)
+        _discard_stdout()
+        print(f"vaultlint: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:
         return _report_error(exc, verbose)
     finally:
         _on_sigterm(previous)
         if collecting:
             gc.enable()
+
+
+# Writing the output failed: notes are written by the fixer, which reports its own.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def _reopen_closed_streams() -> None:
+    """Put /dev/null on a closed standard descriptor (``vaultlint check >&-``, some
+    cron jobs): else the next file opened (a note) would take its number, and what
+    is written to standard output, or by a child process, would land in it."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: ``fd``
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def _discard_stdout() -> None:
+    """Drop what could not be written, so that the exit does not try again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -121,6 +153,8 @@ def entry() -> None:
         sys.stderr.flush()
     except BrokenPipeError:
         code = code or EXIT_FINDINGS
+    except OSError:
+        code = EXIT_ERROR
     os._exit(code)
 
 

@@ -256,6 +256,8 @@ def _apply(config: Config, data: Any, where: str, seen: set[str]) -> None:
     for key in ("exclude", "schemas"):
         if key in data:
             getattr(config, key).extend(_string_list(data[key], f"{where}: {key}"))
+    if "exclude" in data:
+        _check_globs(config.exclude, f"{where}: exclude")
     if "obsidian" in data:
         _apply_obsidian(config.obsidian, data["obsidian"], f"{where}: obsidian")
     rules = data.get("rules")
@@ -290,6 +292,17 @@ def _rule_items(rules: Any, at: str) -> list[tuple[type[Rule], Any]]:
     return items
 
 
+def _check_globs(patterns: list[str], at: str) -> None:
+    """A one-line error for a glob that cannot match anything (``[z-a]``)."""
+    import pathspec
+
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error) as exc:
+            raise ConfigError(f"{at}: invalid glob {pattern!r}: {exc}") from None
+
+
 def _override(config: Config, item: Any, where: str) -> Override:
     if not isinstance(item, Mapping):
         raise ConfigError(f"{where}: expected a mapping with paths and rules")
@@ -300,6 +313,7 @@ def _override(config: Config, item: Any, where: str) -> Override:
     paths = _string_list(item["paths"], f"{where}: paths")
     if not paths:
         raise ConfigError(f"{where}: paths: expected at least one glob")
+    _check_globs(paths, f"{where}: paths")
     rules: dict[str, Any] = {}
     for rule, value in _rule_items(item["rules"], f"{where}: rules"):
         _rule_setting(rule, value, config.rules[rule.name], where)  # validates it

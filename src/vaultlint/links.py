@@ -147,6 +147,8 @@ class FileIndex(Protocol):
 
     by_name: dict[str, list[str]]  # lower-cased file name -> vault paths
     by_lower_path: dict[str, str]  # lower-cased vault path -> vault path
+    case_twins: dict[str, list[str]]  # lower-cased path -> paths differing only by case
+    unlisted: dict[str, str]  # folders that could not be listed -> why
 
     def note(self, path: str) -> Note | None: ...
 
@@ -196,11 +198,11 @@ class LinkResolver:
             lp = _join(folder, lp)
             hit = by_path.get(lp)
             if hit is not None:
-                return hit
+                return self._exact(hit, lp, written, source)
         lp = lp[1:] if lp.startswith("/") else lp  # R33c
         hit = by_path.get(lp)
         if hit is not None:
-            return hit
+            return self._exact(hit, lp, written, source)
         if written.startswith("/"):  # R33d
             return None
         # R33e, R35: plain string tests; ties go to the first path in sorted order.
@@ -208,6 +210,19 @@ class LinkResolver:
         if not hits:
             return None
         return min(hits, key=lambda c: (not c.lower().startswith(folder), len(c), c))
+
+    def _exact(self, hit: str, lp: str, written: str, source: str) -> str:
+        """Of paths that differ only by case, the one the link spells exactly."""
+        twins = self.index.case_twins.get(lp)
+        if twins is None:
+            return hit
+        spelled = written.lstrip("/")
+        if written.startswith(("./", "../")):
+            spelled = _join(source.rpartition("/")[0], written)
+        for path in twins:
+            if path == spelled or path == spelled + ".md" or path.endswith("/" + spelled):
+                return path
+        return hit
 
     def candidates(self, link_path: str) -> list[str]:
         """The files whose name is the link's last segment (after R30's completion)."""
@@ -309,7 +324,7 @@ class LinkResolver:
                 continue
             target = self.resolve(link.path, note.path)
             if target is None:
-                if not self.unicode_mismatch(link.path):
+                if not self.unicode_mismatch(link.path) and not self.index.unlisted:
                     found.append(LinkStatus(link, None))
                 continue
             found.append(LinkStatus(link, target, self.missing_subpath(link, target, note)))

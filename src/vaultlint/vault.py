@@ -9,6 +9,7 @@ leave it would lint (and write) files that are not the vault's.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -50,19 +51,25 @@ TEMPORARY_SUFFIX = ".vaultlint-tmp"  # the hidden copy a note's fix is written t
 
 
 def scan(
-    root: Path, temporaries: list[str] | None = None, unnamed: list[str] | None = None
+    root: Path,
+    temporaries: list[str] | None = None,
+    unnamed: list[str] | None = None,
+    unlisted: dict[str, str] | None = None,
 ) -> list[str]:
     """Every non-hidden file below ``root``, as sorted vault paths with ``/``; the
-    temporary copies of fixes found on the way go to ``temporaries``, and files and
-    folders whose names are not UTF-8 (skipped) to ``unnamed``, escaped."""
+    temporary copies of fixes found on the way go to ``temporaries``, files and
+    folders whose names are not UTF-8 (skipped) to ``unnamed``, escaped, and
+    folders that cannot be listed to ``unlisted``, with the reason."""
     found: list[str] = []
     stack = [("", str(root))]
     while stack:
         prefix, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            continue  # an unreadable folder holds nothing we can lint
+        except OSError as exc:
+            if unlisted is not None and prefix:  # the root itself was listed by the caller
+                unlisted[prefix[:-1]] = exc.strerror or str(exc)
+            continue
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -136,11 +143,13 @@ def decode(path: str, data: bytes) -> Source:
 
 def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Source:
     try:
-        fd = os.open(os.path.join(root, path), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        fd = os.open(os.path.join(root, path), _READ_FLAGS)
     except OSError as exc:
         return _unreadable(path, exc)
     try:
         st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since the scan
+            return _not_a_file(path)
         # Asking for the size (plus one, to see growth) avoids allocating max_bytes.
         data = os.read(fd, min(st.st_size, max_bytes) + 1)
         while len(data) <= max_bytes:  # short reads; growth since fstat
@@ -160,6 +169,21 @@ def read_source(root: Path, path: str, max_bytes: int = MAX_NOTE_BYTES) -> Sourc
     return source
 
 
+# Non-blocking, so that opening a FIFO put where a note was does not wait for a writer.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def unlisted_problem(reason: str) -> str:
+    return (
+        f"folder cannot be listed: {reason}; its notes are not checked, and links "
+        "that do not resolve are not reported (they may point into it)"
+    )
+
+
+def _not_a_file(path: str) -> Source:
+    return Source(path, b"", None, False, "cannot be read: not a regular file", "file-unreadable")
+
+
 def _unreadable(path: str, exc: OSError) -> Source:
     problem = f"cannot be read: {exc.strerror or exc}"
     return Source(path, b"", None, False, problem, "file-unreadable")
@@ -175,11 +199,23 @@ def note_from_source(source: Source) -> Note:
 class VaultIndex:
     """Names of every file in the vault, and notes parsed on demand, once each."""
 
-    def __init__(self, root: Path, files: Iterable[str], max_bytes: int = MAX_NOTE_BYTES) -> None:
+    def __init__(
+        self,
+        root: Path,
+        files: Iterable[str],
+        max_bytes: int = MAX_NOTE_BYTES,
+        unlisted: dict[str, str] | None = None,
+    ) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self._index_names(list(files))
-        self._sources: dict[str, Source] = {}
+        # Folders the scan could not list: their files are unknown, so no link that
+        # does not resolve can be called broken (it may point into one of them).
+        self.unlisted: dict[str, str] = dict(unlisted or {})
+        self._sources: dict[str, Source] = {
+            path: Source(path, b"", None, False, unlisted_problem(reason), "file-unreadable")
+            for path, reason in self.unlisted.items()
+        }
         self._notes: dict[str, Note | None] = {}
         self._resolver: LinkResolver | None = None
         # Headings and block ids of notes not parsed in this process (cache, workers).
@@ -192,9 +228,14 @@ class VaultIndex:
         self.notes: list[str] = [f for f in files if f.lower().endswith(".md")]
         self.by_name: dict[str, list[str]] = {}
         self.by_lower_path: dict[str, str] = {}
+        # Paths that differ only by case (``Note.md`` and ``note.md`` in one folder,
+        # as Linux allows): lower-cased path -> all of them, for an exact match to win.
+        self.case_twins: dict[str, list[str]] = {}
         for path in files:
             lower = path.lower()
-            self.by_lower_path.setdefault(lower, path)
+            first = self.by_lower_path.setdefault(lower, path)
+            if first is not path:
+                self.case_twins.setdefault(lower, [first]).append(path)
             self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
 
     @property

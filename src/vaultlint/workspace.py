@@ -101,8 +101,9 @@ class Workspace:
     def index(self) -> VaultIndex:
         """The vault's files, scanned on first use; notes are read and parsed on demand."""
         if self._index is None:
-            files = scan(self.root, self.temporaries, self.unnamed)
-            self._index = VaultIndex(self.root, files, self.max_bytes)
+            unlisted: dict[str, str] = {}
+            files = scan(self.root, self.temporaries, self.unnamed, unlisted)
+            self._index = VaultIndex(self.root, files, self.max_bytes, unlisted)
         return self._index
 
     @classmethod
@@ -128,8 +129,13 @@ class Workspace:
         self, paths: Sequence[Path] | None = None, force_exclude: bool = False
     ) -> list[str]:
         """The notes ``paths`` name (folders: their notes less the excluded ones), in
-        vault order for folders; the whole vault when None."""
-        return self.targets_among(self.index.notes, paths, force_exclude)
+        vault order for folders; the whole vault when None. A folder that could not
+        be listed is a target too, reported as unreadable."""
+        index = self.index
+        notes = index.notes
+        if index.unlisted:
+            notes = sorted([*notes, *index.unlisted])
+        return self.targets_among(notes, paths, force_exclude)
 
     def targets_among(
         self, notes: Sequence[str], paths: Sequence[Path] | None, force_exclude: bool = False

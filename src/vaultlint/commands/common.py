@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -43,6 +44,10 @@ def output_to(path: Path | None, root: Path, cache_dir: Path | None) -> Iterator
     if path is None:
         yield sys.stdout
         return
+    if _is_special(path):  # a device or pipe (``-o /dev/stdout``): written in place
+        with _special_output(path) as out:
+            yield out
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".vaultlint-output-")
@@ -66,6 +71,28 @@ def output_to(path: Path | None, root: Path, cache_dir: Path | None) -> Iterator
         from vaultlint.cache import cache_folder, record_output
 
         record_output(cache_folder(root, cache_dir), rel, digest)
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link, a device or a pipe (``-o /dev/stdout``):
+    replacing it would put a plain file where the link or the device was."""
+    try:
+        return not stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+@contextmanager
+def _special_output(path: Path) -> Iterator[TextIO]:
+    try:
+        handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _mode_for(path: Path) -> int:
