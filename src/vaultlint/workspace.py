@@ -35,6 +35,7 @@ from vaultlint.schema import Schema, load_schemas
 from vaultlint.vault import VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
+    from vaultlint.move import MovePlan
     from vaultlint.report.collect import Report
 
 
@@ -248,6 +249,32 @@ class Workspace:
             facts[result.path] = found
         self._save(store)
         return collect(self.index, self.config, self.schemas, facts, targets, top)
+
+    def move(
+        self,
+        sources: Sequence[Path | str],
+        destination: Path | str,
+        *,
+        dry_run: bool = False,
+        git: bool = True,
+    ) -> MovePlan:
+        """Move or rename notes, attachments and folders, rewriting every link whose
+        target would change so that it opens the same file as before.
+
+        ``destination`` is a new name, or a folder (an existing one, or one named
+        with a trailing ``/``). Inside a git work tree tracked files move with
+        ``git mv`` unless ``git`` is false. A refused move (``MoveError``, a
+        ``VaultlintError``) moves and writes nothing; ``dry_run`` only plans it.
+        """
+        from vaultlint.move import carry_out, plan_move
+
+        named = [Path(p) for p in sources]
+        plan = plan_move(
+            self.root, self.index, named, Path(destination), self.config.obsidian.config_folder
+        )
+        if not dry_run:
+            self.refresh(carry_out(self.root, plan, git))
+        return plan
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""

@@ -1,0 +1,63 @@
+"""``vaultlint mv``: move or rename notes, attachments and folders, links kept."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from vaultlint.errors import EXIT_OK
+from vaultlint.printable import printable
+
+HELP = "move or rename notes, attachments and folders, rewriting the links to them"
+
+
+def add_parser(commands: Any) -> None:
+    mv = commands.add_parser(
+        "mv",
+        help=HELP,
+        description=(
+            "Move SRC to DST (a new name), or several SRCs into the folder DST, and "
+            "rewrite every link whose target would change so that it opens the same "
+            "file. Refused, with nothing changed, when DST exists, leaves the vault, or "
+            "a link cannot be kept."
+        ),
+    )
+    mv.add_argument("paths", nargs="+", type=Path, metavar="SRC... DST")
+    mv.add_argument(
+        "-n", "--dry-run", action="store_true", help="say what would be done; change nothing"
+    )
+    mv.add_argument(
+        "--diff", action="store_true", help="print the move as a patch (git apply); change nothing"
+    )
+    mv.add_argument(
+        "--no-git", action="store_true", help="move with the file system even in a git work tree"
+    )
+    mv.add_argument("--config", type=Path, help="the configuration file")
+    mv.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    mv.add_argument("-v", "--verbose", action="store_true", help="tracebacks on internal errors")
+    mv.set_defaults(func=run)
+
+
+def run(ns: Any) -> int:
+    from vaultlint.errors import UsageError
+    from vaultlint.workspace import Workspace
+
+    if len(ns.paths) < 2:
+        raise UsageError("mv needs a source and a destination")
+    *sources, destination = ns.paths
+    workspace = Workspace.open(sources[:1], ns.config)
+    dry = ns.dry_run or ns.diff
+    plan = workspace.move(sources, destination, dry_run=dry, git=not ns.no_git)
+    for message in plan.warnings:
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
+    if ns.diff:
+        sys.stdout.write(plan.diff())
+    elif ns.dry_run:
+        for old, new in plan.moves:
+            print(f"{printable(old)} -> {printable(new)}")
+        for rewrite in plan.rewrites:
+            print(f"{printable(rewrite.path)}: {rewrite.links} links")
+    if not ns.quiet:
+        print(plan.summary(), file=sys.stderr if ns.diff else sys.stdout)
+    return EXIT_OK

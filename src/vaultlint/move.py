@@ -1,0 +1,542 @@
+"""Moving and renaming files of a vault without breaking a link (``vaultlint mv``).
+
+It works the way Obsidian's "automatically update internal links" does: every
+link that may be affected is resolved before the move and again in the vault
+as it will be, and exactly the links whose target would change are rewritten
+so that each opens the same file as before. Only the path part of a link is
+replaced: its ``#heading``, ``#^block`` and display text stay as written.
+
+Which notes may hold such a link is found without parsing the vault: a link
+resolves from its last segment (the file name), so only notes whose text holds
+the name of a moved file (before or after the move, percent-decoded for
+Markdown links) are parsed, with the moved notes themselves (their relative
+links and folder ties change).
+
+Every rewritten note is parsed again and each of its links checked to open
+what it opened before; when one would not, nothing is moved and the link is
+named. Uncertain links (``Link.uncertain``) are never touched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import posixpath
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from vaultlint.errors import UsageError
+from vaultlint.fixer import encode, git_diff, git_quote, write_note
+from vaultlint.links import LinkResolver, LinkTargets, show_link, targets_row
+from vaultlint.model import Edit, Link, Note
+from vaultlint.parse import parse_note
+from vaultlint.vault import VaultIndex, vault_path
+
+LINK_FORMATS = ("shortest", "relative", "absolute")
+_UNLINKABLE = re.compile(r"[#|^\[\]\r\n]|%%")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_COLON = re.compile(r"\s*:\s*")
+# What a Markdown destination written without escapes cannot hold as it is.
+_MD_UNSAFE = re.compile(r"[\s()<>%\\]")
+
+
+class MoveError(UsageError):
+    """A move refused: nothing was moved or written."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One file's links rewritten: ``path`` is where it is after the move."""
+
+    path: str
+    old_path: str
+    old_text: str
+    new_text: str
+    bom: bool
+    original: bytes  # the file's bytes as read (the writer checks they still hold)
+    links: int  # how many links were rewritten
+
+    @property
+    def data(self) -> bytes:
+        return encode(self.new_text, self.bom)
+
+
+@dataclass
+class MovePlan:
+    """What a move does; ``Workspace.move`` carries it out unless it is a dry run."""
+
+    moves: list[tuple[str, str]]  # the sources as named -> where they go (vault paths)
+    files: dict[str, str]  # every file of the vault that moves: old path -> new path
+    folders: int  # how many of the sources are folders
+    rewrites: list[Rewrite] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    done: bool = False  # carried out (not a dry run)
+
+    @property
+    def links(self) -> int:
+        return sum(r.links for r in self.rewrites)
+
+    def summary(self) -> str:
+        """One line: "moved 1 note, rewrote 7 links in 4 notes"."""
+        folders = self.folders
+        moved_files = [new for old, new in self.moves if old in self.files]
+        notes = sum(1 for p in moved_files if p.lower().endswith(".md"))
+        others = len(moved_files) - notes
+        what = _join_words(
+            [_count(notes, "note"), _count(others, "attachment"), _count(folders, "folder")]
+        )
+        in_notes = sum(1 for r in self.rewrites if r.path.lower().endswith(".md"))
+        in_other = len(self.rewrites) - in_notes
+        where = _join_words([_count(in_notes, "note"), _count(in_other, "canvas", "canvases")])
+        if self.done:
+            return f"moved {what}, rewrote {_count(self.links, 'link', force=True)}" + (
+                f" in {where}" if where else ""
+            )
+        return f"would move {what}, rewrite {_count(self.links, 'link', force=True)}" + (
+            f" in {where}" if where else ""
+        )
+
+    def diff(self) -> str:
+        """The move as a patch ``git apply`` accepts: renames, then the links rewritten."""
+        rewrites = {r.path: r for r in self.rewrites}
+        parts = []
+        for old, new in sorted(self.files.items()):
+            rewrite = rewrites.pop(new, None)
+            if rewrite is None:
+                parts.append(_rename_header(old, new, similarity=100))
+            else:
+                parts.append(
+                    git_diff(new, rewrite.old_text, rewrite.new_text, bom=rewrite.bom, old_path=old)
+                )
+        for path, rewrite in sorted(rewrites.items()):
+            parts.append(git_diff(path, rewrite.old_text, rewrite.new_text, bom=rewrite.bom))
+        return "".join(parts)
+
+
+def _rename_header(old: str, new: str, similarity: int) -> str:
+    a, b = git_quote(f"a/{old}"), git_quote(f"b/{new}")
+    return (
+        f"diff --git {a} {b}\nsimilarity index {similarity}%\n"
+        f"rename from {git_quote(old)}\nrename to {git_quote(new)}\n"
+    )
+
+
+def _count(n: int, word: str, plural: str = "", force: bool = False) -> str:
+    if n == 0 and not force:
+        return ""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _join_words(words: list[str]) -> str:
+    words = [w for w in words if w]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+# --- what moves where -------------------------------------------------------------------
+
+
+def plan_move(
+    root: Path,
+    index: VaultIndex,
+    sources: Sequence[Path],
+    destination: Path,
+    config_folder: str = ".obsidian",
+) -> MovePlan:
+    """The move of ``sources`` to ``destination`` (a new name, or a folder: an existing
+    one, or one named with a trailing ``/``), with every link it must rewrite;
+    a ``MoveError`` when it is refused."""
+    moves, folders = _destinations(root, index, sources, destination)
+    files = _moved_files(index, moves)
+    _check_destinations(root, index, moves, files)
+    plan = MovePlan(moves, files, folders)
+    after = _AfterIndex(index, files)
+    _Rewriter(index, after, files, _link_format(root, config_folder), plan).run()
+    return plan
+
+
+def _destinations(
+    root: Path, index: VaultIndex, sources: Sequence[Path], destination: Path
+) -> tuple[list[tuple[str, str]], int]:
+    if not sources:
+        raise MoveError("nothing to move")
+    dest = vault_path(root, destination)
+    if dest is None:
+        raise MoveError(f"{destination}: outside the vault at {root}")
+    if _hidden(dest):
+        raise MoveError(f"{destination}: a hidden path, outside what Obsidian sees of the vault")
+    into = destination.is_dir() or str(destination).endswith(("/", os.sep))
+    if len(sources) > 1 and not into:
+        raise MoveError(f"{destination}: not a folder; moving several files needs one")
+    moves: list[tuple[str, str]] = []
+    folders = 0
+    known = set(index.files)
+    for source in sources:
+        rel = vault_path(root, source)
+        if rel is None:
+            raise MoveError(f"{source}: not in the vault at {root}")
+        if rel == "" or _hidden(rel):
+            raise MoveError(f"{source}: not a file or folder of the vault")
+        if source.is_dir() and not source.is_symlink():
+            folders += 1
+        elif rel not in known:
+            what = "no such file or folder" if not os.path.lexists(source) else "not a vault file"
+            raise MoveError(f"{source}: {what}")
+        name = rel.rpartition("/")[2]
+        target = posixpath.join(dest, name) if into and dest else name if into else dest
+        if rel in known and rel.lower().endswith(".md") and not target.lower().endswith(".md"):
+            target += ".md"  # a note stays a note: "mv Flow.md 'Flow state'"
+        if target == rel:
+            raise MoveError(f"{source}: already at {target}")
+        if target.startswith(rel + "/"):
+            raise MoveError(f"{source}: cannot move a folder into itself")
+        moves.append((rel, target))
+    return moves, folders
+
+
+def _moved_files(index: VaultIndex, moves: list[tuple[str, str]]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    folders = {old + "/": new + "/" for old, new in moves if old not in set(index.files)}
+    singles = dict(moves)
+    for path in index.files:
+        if path in singles:
+            files[path] = singles[path]
+            continue
+        for old, new in folders.items():
+            if path.startswith(old):
+                files[path] = new + path[len(old) :]
+                break
+    return files
+
+
+def _check_destinations(
+    root: Path, index: VaultIndex, moves: list[tuple[str, str]], files: dict[str, str]
+) -> None:
+    targets = [new for _, new in moves]
+    for old, new in moves:
+        if targets.count(new) > 1:
+            raise MoveError(f"{new}: more than one source would move there")
+        place = root / new
+        if os.path.lexists(place) and not _same_file(root / old, place):
+            raise MoveError(f"{new}: exists; nothing was moved")
+        parent = posixpath.dirname(new)
+        while parent:
+            where = root / parent
+            if os.path.lexists(where) and not where.is_dir():
+                raise MoveError(f"{parent}: a file, not a folder")
+            parent = posixpath.dirname(parent)
+    staying = {p.lower(): p for p in index.files if p not in files}
+    for new in files.values():
+        other = staying.get(new.lower())
+        if other is not None:  # Obsidian's names are case-insensitive
+            raise MoveError(f"{new}: {other} exists (names differ only in case)")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """A case-only rename on a case-insensitive file system."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in path.split("/") if part)
+
+
+def _link_format(root: Path, config_folder: str) -> str:
+    """``newLinkFormat`` of Obsidian's ``app.json`` ("shortest" when not set)."""
+    try:
+        data = json.loads((root / config_folder / "app.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "shortest"
+    value = data.get("newLinkFormat") if isinstance(data, dict) else None
+    return value if value in LINK_FORMATS else "shortest"
+
+
+class _AfterIndex:
+    """The vault's names as they will be after the move (a ``links.FileIndex``)."""
+
+    def __init__(self, index: VaultIndex, files: dict[str, str]) -> None:
+        self.index = index
+        self.back = {new: old for old, new in files.items()}
+        self.by_name: dict[str, list[str]] = {}
+        self.by_lower_path: dict[str, str] = {}
+        for path in sorted(files.get(p, p) for p in index.files):
+            lower = path.lower()
+            self.by_lower_path.setdefault(lower, path)
+            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+
+    def note(self, path: str) -> Note | None:
+        return self.index.note(self.back.get(path, path))
+
+    def stored_targets(self, path: str) -> LinkTargets | None:
+        return None
+
+
+# --- the links ------------------------------------------------------------------------
+
+
+class _Rewriter:
+    def __init__(
+        self,
+        index: VaultIndex,
+        after: _AfterIndex,
+        files: dict[str, str],
+        link_format: str,
+        plan: MovePlan,
+    ) -> None:
+        self.index = index
+        self.files = files
+        self.link_format = link_format
+        self.plan = plan
+        self.before = LinkResolver(index)
+        self.after = LinkResolver(after)
+
+    def run(self) -> None:
+        names = _names(self.files)
+        for path in self.index.files:
+            lower = path.lower()
+            if lower.endswith(".md"):
+                note = self._note_if_linking(path, names)
+                if note is not None:
+                    self._note(note)
+            elif lower.endswith(".canvas"):
+                self._canvas(path)
+
+    def _note_if_linking(self, path: str, names: re.Pattern[str]) -> Note | None:
+        source = self.index.source(path)
+        if source.text is None:
+            why = source.problem or "not readable"
+            self.plan.warnings.append(f"{path}: {why}; its links were not updated")
+            return None
+        if path not in self.files and not _mentions(source.text, names):
+            return None
+        return self.index.note(path)
+
+    def _note(self, note: Note) -> None:
+        path = note.path
+        new_path = self.files.get(path, path)
+        edits: list[Edit] = []
+        expected: list[str | None] = []
+        for link in note.links:
+            was = self.before.resolve(link.path, path)
+            goal = None if was is None else self.files.get(was, was)
+            expected.append(goal)
+            now = self.after.resolve(link.path, new_path)
+            if now == goal:
+                continue
+            where = f"{path}:{link.line}: {show_link(link)}"
+            if link.uncertain:
+                self.plan.warnings.append(
+                    f"{where}: left as written (a case the spec leaves open); "
+                    f"it may no longer open {goal or 'nothing'}"
+                )
+                continue
+            if goal is None:
+                self.plan.warnings.append(f"{where}: was broken; it opens {now} after the move")
+                continue
+            text = self._path_text(link, goal, new_path, note.text)
+            if text is None:
+                raise MoveError(
+                    f"{where}: would no longer open {was}, and cannot be rewritten to; "
+                    "nothing was moved"
+                )
+            edits.append(Edit(link.path_start, link.path_end, text))
+        if edits:
+            self._rewrite(note, new_path, edits, expected)
+
+    def _path_text(self, link: Link, target: str, source: str, text: str) -> str | None:
+        """The new path part of ``link``, in its style, so that it opens ``target``."""
+        written = link.path
+        is_note = target.lower().endswith(".md")
+        path = target[:-3] if is_note and not written.lower().endswith(".md") else target
+        if written.startswith(("./", "../")):
+            new = _relative(path, source)
+        elif "/" in written:
+            new = "/" + path if written.startswith("/") else path
+        else:
+            short = path.rpartition("/")[2]
+            if self.after.resolve(short, source) == target:
+                new = short
+            elif self.link_format == "relative":
+                new = _relative(path, source)
+            else:
+                new = path
+        if self.after.resolve(new, source) != target:
+            return None
+        if link.kind in ("markdown", "markdown-embed"):
+            return _destination(new, link, text)
+        if _UNLINKABLE.search(new):
+            return None
+        if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
+            return None
+        return new
+
+    def _rewrite(
+        self, note: Note, new_path: str, edits: list[Edit], expected: list[str | None]
+    ) -> None:
+        new_text = _apply(note.text, edits)
+        again = parse_note(new_path, new_text)
+        if len(again.links) != len(note.links):
+            raise MoveError(
+                f"{note.path}: rewriting its links would change them; nothing was moved"
+            )
+        for old, new, goal in zip(note.links, again.links, expected, strict=True):
+            same = (old.kind, old.subpath, old.display, old.uncertain) == (
+                new.kind,
+                new.subpath,
+                new.display,
+                new.uncertain,
+            )
+            if not same or (
+                goal is not None
+                and not old.uncertain
+                and (self.after.resolve(new.path, new_path) != goal)
+            ):
+                raise MoveError(
+                    f"{note.path}:{old.line}: {show_link(old)}: cannot be rewritten without "
+                    "changing what it opens; nothing was moved"
+                )
+        if targets_row(again) != targets_row(note):
+            raise MoveError(
+                f"{note.path}: a heading holds a link to rewrite, and links to that heading "
+                "would break; nothing was moved"
+            )
+        source = self.index.source(note.path)
+        self.plan.rewrites.append(
+            Rewrite(new_path, note.path, note.text, new_text, note.bom, source.data, len(edits))
+        )
+
+    def _canvas(self, path: str) -> None:
+        """The ``file`` of a canvas's file nodes: the JSON text stays as written elsewhere."""
+        source = self.index.source(path)
+        if source.text is None:
+            return
+        text = source.text
+        try:
+            data = json.loads(text)
+        except ValueError:
+            if any(old in text for old in self.files):
+                self.plan.warnings.append(f"{path}: not valid JSON; its links were not updated")
+            return
+        nodes = data.get("nodes") if isinstance(data, dict) else None
+        linked = {
+            node["file"]
+            for node in nodes or ()
+            if isinstance(node, dict)
+            and node.get("type") == "file"
+            and isinstance(node.get("file"), str)
+        }
+        if not linked.intersection(self.files):
+            return
+        edits = []
+        tokens = list(_JSON_STRING.finditer(text))
+        for key, value in itertools.pairwise(tokens):
+            if key.group() != '"file"' or not _JSON_COLON.fullmatch(text, key.end(), value.start()):
+                continue
+            written = json.loads(value.group())
+            if written in linked and written in self.files:
+                new = json.dumps(self.files[written], ensure_ascii=False)
+                edits.append(Edit(value.start(), value.end(), new))
+        if edits:
+            new_path = self.files.get(path, path)
+            self.plan.rewrites.append(
+                Rewrite(
+                    new_path, path, text, _apply(text, edits), source.bom, source.data, len(edits)
+                )
+            )
+
+
+def _names(files: dict[str, str]) -> re.Pattern[str]:
+    """The names a link to a moved file must hold, before or after the move."""
+    keys = set()
+    for path in (*files, *files.values()):
+        name = path.rpartition("/")[2].lower()
+        keys.add(name[:-3] if name.endswith(".md") and len(name) > 3 else name)
+    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+
+
+def _mentions(text: str, names: re.Pattern[str]) -> bool:
+    lower = text.lower()
+    if names.search(lower):
+        return True
+    return "%" in text and names.search(unquote(lower)) is not None
+
+
+def _relative(path: str, source: str) -> str:
+    folder = source.rpartition("/")[0]
+    relative = posixpath.relpath(path, folder or ".")
+    return relative if relative.startswith("../") else "./" + relative
+
+
+def _destination(new: str, link: Link, text: str) -> str | None:
+    """``new`` as a Markdown destination, escaped the way the link was written."""
+    if link.path_start > 0 and text[link.path_start - 1] == "<":
+        return None if any(c in new for c in "<>\r\n") else new
+    raw = text[link.path_start : link.path_end]
+    if "%" in raw:  # written percent-encoded, as Obsidian writes them
+        return quote(new, safe="/;,?:@&=+$!*'")
+    return _MD_UNSAFE.sub(lambda m: quote(m.group()), new)
+
+
+def _apply(text: str, edits: Iterable[Edit]) -> str:
+    parts = []
+    at = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        parts.append(text[at : edit.start])
+        parts.append(edit.replacement)
+        at = edit.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+# --- carrying it out -------------------------------------------------------------------
+
+
+def carry_out(root: Path, plan: MovePlan, use_git: bool = True) -> list[str]:
+    """Move the files (``git mv`` for what git tracks, when ``use_git``), then write
+    the rewritten files through the fixer's writer; the vault paths that changed."""
+    git = use_git and _git_work_tree(root)
+    for old, new in plan.moves:
+        (root / new).parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(root / new) and not _same_file(root / old, root / new):
+            raise MoveError(f"{new}: exists; nothing more was moved")
+        if git and _tracked(root, old):
+            result = subprocess.run(
+                ["git", "--literal-pathspecs", "mv", "--", old, new],
+                cwd=root,
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:
+                raise MoveError(f"{old}: git mv failed: {result.stderr.strip()}")
+        else:
+            os.rename(root / old, root / new)
+    for rewrite in plan.rewrites:
+        problem = write_note(root, rewrite.path, rewrite.original, rewrite.data)
+        if problem is not None:
+            plan.warnings.append(f"{rewrite.path}: {problem}")
+    plan.done = True
+    return [*plan.files, *plan.files.values(), *(r.path for r in plan.rewrites)]
+
+
+def _git_work_tree(root: Path) -> bool:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True
+        )
+    except OSError:  # no git
+        return False
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def _tracked(root: Path, path: str) -> bool:
+    result = subprocess.run(
+        ["git", "--literal-pathspecs", "ls-files", "-z", "--", path], cwd=root, capture_output=True
+    )
+    return result.returncode == 0 and bool(result.stdout)
