@@ -144,7 +144,7 @@ def plan_move(
     root: Path,
     index: VaultIndex,
     sources: Sequence[Path],
-    destination: Path,
+    destination: Path | str,
     config_folder: str = ".obsidian",
 ) -> MovePlan:
     """The move of ``sources`` to ``destination`` (a new name, or a folder: an existing
@@ -160,16 +160,17 @@ def plan_move(
 
 
 def _destinations(
-    root: Path, index: VaultIndex, sources: Sequence[Path], destination: Path
+    root: Path, index: VaultIndex, sources: Sequence[Path], named: Path | str
 ) -> tuple[list[tuple[str, str]], int]:
     if not sources:
         raise MoveError("nothing to move")
+    destination = Path(named)
     dest = vault_path(root, destination)
     if dest is None:
         raise MoveError(f"{destination}: outside the vault at {root}")
     if _hidden(dest):
         raise MoveError(f"{destination}: a hidden path, outside what Obsidian sees of the vault")
-    into = destination.is_dir() or str(destination).endswith(("/", os.sep))
+    into = destination.is_dir() or str(named).endswith(("/", os.sep))
     if len(sources) > 1 and not into:
         raise MoveError(f"{destination}: not a folder; moving several files needs one")
     moves: list[tuple[str, str]] = []
@@ -331,10 +332,11 @@ class _Rewriter:
             if now == goal:
                 continue
             where = f"{path}:{link.line}: {show_link(link)}"
-            if link.uncertain:
+            if link.uncertain or _in_comment(note, link):
+                expected[-1] = None  # left as it is
+                why = "in a comment" if not link.uncertain else "a case the spec leaves open"
                 self.plan.warnings.append(
-                    f"{where}: left as written (a case the spec leaves open); "
-                    f"it may no longer open {goal or 'nothing'}"
+                    f"{where}: left as written ({why}); it may no longer open {goal or 'nothing'}"
                 )
                 continue
             if goal is None:
@@ -466,6 +468,12 @@ def _mentions(text: str, names: re.Pattern[str]) -> bool:
     if names.search(lower):
         return True
     return "%" in text and names.search(unquote(lower)) is not None
+
+
+def _in_comment(note: Note, link: Link) -> bool:
+    """Inside a ``%%`` comment: a real link (R15), but comments are never rewritten."""
+    region = note.region_at(link.start)
+    return region is not None and region.kind in ("comment", "html-comment")
 
 
 def _relative(path: str, source: str) -> str:

@@ -270,7 +270,7 @@ class Workspace:
 
         named = [Path(p) for p in sources]
         plan = plan_move(
-            self.root, self.index, named, Path(destination), self.config.obsidian.config_folder
+            self.root, self.index, named, destination, self.config.obsidian.config_folder
         )
         if not dry_run:
             self.refresh(carry_out(self.root, plan, git))

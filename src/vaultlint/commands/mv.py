@@ -23,7 +23,7 @@ def add_parser(commands: Any) -> None:
             "a link cannot be kept."
         ),
     )
-    mv.add_argument("paths", nargs="+", type=Path, metavar="SRC... DST")
+    mv.add_argument("paths", nargs="+", metavar="SRC... DST")
     mv.add_argument(
         "-n", "--dry-run", action="store_true", help="say what would be done; change nothing"
     )
@@ -46,7 +46,8 @@ def run(ns: Any) -> int:
     if len(ns.paths) < 2:
         raise UsageError("mv needs a source and a destination")
     *sources, destination = ns.paths
-    workspace = Workspace.open(sources[:1], ns.config)
+    # DST stays a string: a trailing "/" names a folder to move into.
+    workspace = Workspace.open([Path(sources[0])], ns.config)
     dry = ns.dry_run or ns.diff
     plan = workspace.move(sources, destination, dry_run=dry, git=not ns.no_git)
     for message in plan.warnings:
@@ -57,7 +58,8 @@ def run(ns: Any) -> int:
         for old, new in plan.moves:
             print(f"{printable(old)} -> {printable(new)}")
         for rewrite in plan.rewrites:
-            print(f"{printable(rewrite.path)}: {rewrite.links} links")
+            links = "link" if rewrite.links == 1 else "links"
+            print(f"{printable(rewrite.path)}: {rewrite.links} {links}")
     if not ns.quiet:
         print(plan.summary(), file=sys.stderr if ns.diff else sys.stdout)
     return EXIT_OK
