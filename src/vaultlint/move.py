@@ -455,19 +455,22 @@ class _Rewriter:
 
 
 def _names(files: dict[str, str]) -> re.Pattern[str]:
-    """The names a link to a moved file must hold, before or after the move."""
+    """What a link to a moved file must hold, before or after the move: its name
+    (a note's with or without ``.md``), after what starts a link's path or a
+    folder in it, and before what ends a path (or the text)."""
     keys = set()
     for path in (*files, *files.values()):
         name = path.rpartition("/")[2].lower()
         keys.add(name[:-3] if name.endswith(".md") and len(name) > 3 else name)
-    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+    names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"[\[/(<](?:{names})(?:\.md)?(?=[\]|#)>\\\s]|$)")
 
 
 def _mentions(text: str, names: re.Pattern[str]) -> bool:
     lower = text.lower()
     if names.search(lower):
         return True
-    return "%" in text and names.search(unquote(lower)) is not None
+    return "%" in text and "](" in text and names.search(unquote(lower)) is not None
 
 
 def _in_comment(note: Note, link: Link) -> bool:
