@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote
 
 from vaultlint.errors import UsageError
 from vaultlint.fixer import encode, git_diff, git_quote, write_note
-from vaultlint.links import LinkResolver, LinkTargets, show_link, targets_row
+from vaultlint.links import FileIndex, LinkResolver, LinkTargets, show_link, targets_row
 from vaultlint.model import Edit, Link, Note
 from vaultlint.parse import parse_note
 from vaultlint.vault import VaultIndex, vault_path
@@ -154,8 +154,10 @@ def plan_move(
     files = _moved_files(index, moves)
     _check_destinations(root, index, moves, files)
     plan = MovePlan(moves, files, folders)
-    after = _AfterIndex(index, files)
-    _Rewriter(index, after, files, _link_format(root, config_folder), plan).run()
+    after = _Names(index, files)
+    rewriter = _Rewriter(index, index, after, files, _link_format(root, config_folder), plan)
+    rewriter.after_of = files
+    rewriter.run()
     return plan
 
 
@@ -259,15 +261,17 @@ def _link_format(root: Path, config_folder: str) -> str:
     return value if value in LINK_FORMATS else "shortest"
 
 
-class _AfterIndex:
-    """The vault's names as they will be after the move (a ``links.FileIndex``)."""
+class _Names:
+    """The vault's names with ``files`` renamed (old -> new) and ``extra`` files added:
+    the vault after a move, or before the staged renames and deletions (a
+    ``links.FileIndex``)."""
 
-    def __init__(self, index: VaultIndex, files: dict[str, str]) -> None:
+    def __init__(self, index: VaultIndex, files: dict[str, str], extra: Iterable[str] = ()) -> None:
         self.index = index
         self.back = {new: old for old, new in files.items()}
         self.by_name: dict[str, list[str]] = {}
         self.by_lower_path: dict[str, str] = {}
-        for path in sorted(files.get(p, p) for p in index.files):
+        for path in sorted([*(files.get(p, p) for p in index.files), *extra]):
             lower = path.lower()
             self.by_lower_path.setdefault(lower, path)
             self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
@@ -283,23 +287,41 @@ class _AfterIndex:
 
 
 class _Rewriter:
+    """Finds and rewrites the links of the notes of ``index`` whose target is renamed
+    (``files``: old -> new) between the vault as ``before`` names it and as ``after``
+    does. A note read at path P was at ``before_of[P]`` and is at ``after_of[P]``
+    (P itself when absent). ``staged``: the renames happened already (a commit's),
+    and a link that cannot be kept is reported in ``broken``, not refused."""
+
     def __init__(
         self,
         index: VaultIndex,
-        after: _AfterIndex,
+        before: FileIndex,
+        after: FileIndex,
         files: dict[str, str],
         link_format: str,
         plan: MovePlan,
+        staged: bool = False,
     ) -> None:
         self.index = index
         self.files = files
         self.link_format = link_format
         self.plan = plan
-        self.before = LinkResolver(index)
+        self.before = LinkResolver(before)
         self.after = LinkResolver(after)
+        self.before_of: dict[str, str] = {}
+        self.after_of: dict[str, str] = {}
+        self.staged = staged
+        self.deleted: frozenset[str] = frozenset()
+        self.broken: dict[str, list[str]] = {}  # note -> what broke in it (staged)
+
+    def _refuse(self, path: str, message: str) -> None:
+        if not self.staged:
+            raise MoveError(f"{message}; nothing was moved")
+        self.broken.setdefault(path, []).append(message)
 
     def run(self) -> None:
-        names = _names(self.files)
+        names = _names({**self.files, **dict.fromkeys(self.deleted, "")})
         for path in self.index.files:
             lower = path.lower()
             if lower.endswith(".md"):
@@ -315,39 +337,51 @@ class _Rewriter:
             why = source.problem or "not readable"
             self.plan.warnings.append(f"{path}: {why}; its links were not updated")
             return None
-        if path not in self.files and not _mentions(source.text, names):
+        moved = self.before_of.get(path, path) != self.after_of.get(path, path)
+        if not moved and not _mentions(source.text, names):
             return None
         return self.index.note(path)
 
     def _note(self, note: Note) -> None:
-        path = note.path
-        new_path = self.files.get(path, path)
+        path = self.before_of.get(note.path, note.path)
+        new_path = self.after_of.get(note.path, note.path)
         edits: list[Edit] = []
         expected: list[str | None] = []
         for link in note.links:
             was = self.before.resolve(link.path, path)
             goal = None if was is None else self.files.get(was, was)
+            if was in self.deleted:
+                self.broken.setdefault(note.path, []).append(
+                    f"{note.path}:{link.line}: {show_link(link)}: {was} is deleted in this commit"
+                )
+                expected.append(None)
+                continue
             expected.append(goal)
             now = self.after.resolve(link.path, new_path)
             if now == goal:
                 continue
-            where = f"{path}:{link.line}: {show_link(link)}"
+            where = f"{note.path}:{link.line}: {show_link(link)}"
             if link.uncertain or _in_comment(note, link):
                 expected[-1] = None  # left as it is
+                if self.staged:
+                    continue
                 why = "in a comment" if not link.uncertain else "a case the spec leaves open"
                 self.plan.warnings.append(
                     f"{where}: left as written ({why}); it may no longer open {goal or 'nothing'}"
                 )
                 continue
             if goal is None:
+                if self.staged:
+                    continue
                 self.plan.warnings.append(f"{where}: was broken; it opens {now} after the move")
                 continue
             text = self._path_text(link, goal, new_path, note.text)
             if text is None:
-                raise MoveError(
-                    f"{where}: would no longer open {was}, and cannot be rewritten to; "
-                    "nothing was moved"
+                self._refuse(
+                    note.path, f"{where}: would no longer open {was}, and cannot be rewritten to"
                 )
+                expected[-1] = None
+                continue
             edits.append(Edit(link.path_start, link.path_end, text))
         if edits:
             self._rewrite(note, new_path, edits, expected)
@@ -384,31 +418,35 @@ class _Rewriter:
     ) -> None:
         new_text = _apply(note.text, edits)
         again = parse_note(new_path, new_text)
+        problem = None
         if len(again.links) != len(note.links):
-            raise MoveError(
-                f"{note.path}: rewriting its links would change them; nothing was moved"
-            )
-        for old, new, goal in zip(note.links, again.links, expected, strict=True):
-            same = (old.kind, old.subpath, old.display, old.uncertain) == (
-                new.kind,
-                new.subpath,
-                new.display,
-                new.uncertain,
-            )
-            if not same or (
-                goal is not None
-                and not old.uncertain
-                and (self.after.resolve(new.path, new_path) != goal)
-            ):
-                raise MoveError(
-                    f"{note.path}:{old.line}: {show_link(old)}: cannot be rewritten without "
-                    "changing what it opens; nothing was moved"
+            problem = f"{note.path}: rewriting its links would change them"
+        else:
+            for old, new, goal in zip(note.links, again.links, expected, strict=True):
+                same = (old.kind, old.subpath, old.display, old.uncertain) == (
+                    new.kind,
+                    new.subpath,
+                    new.display,
+                    new.uncertain,
                 )
-        if targets_row(again) != targets_row(note):
-            raise MoveError(
+                if not same or (
+                    goal is not None
+                    and not old.uncertain
+                    and (self.after.resolve(new.path, new_path) != goal)
+                ):
+                    problem = (
+                        f"{note.path}:{old.line}: {show_link(old)}: cannot be rewritten "
+                        "without changing what it opens"
+                    )
+                    break
+        if problem is None and targets_row(again) != targets_row(note):
+            problem = (
                 f"{note.path}: a heading holds a link to rewrite, and links to that heading "
-                "would break; nothing was moved"
+                "would break"
             )
+        if problem is not None:
+            self._refuse(note.path, problem)
+            return
         source = self.index.source(note.path)
         self.plan.rewrites.append(
             Rewrite(new_path, note.path, note.text, new_text, note.bom, source.data, len(edits))
@@ -528,10 +566,7 @@ def carry_out(root: Path, plan: MovePlan, use_git: bool = True) -> list[str]:
                 raise MoveError(f"{old}: git mv failed: {result.stderr.strip()}")
         else:
             os.rename(root / old, root / new)
-    for rewrite in plan.rewrites:
-        problem = write_note(root, rewrite.path, rewrite.original, rewrite.data)
-        if problem is not None:
-            plan.warnings.append(f"{rewrite.path}: {problem}")
+    write_rewrites(root, plan)
     plan.done = True
     return [*plan.files, *plan.files.values(), *(r.path for r in plan.rewrites)]
 
@@ -551,3 +586,92 @@ def _tracked(root: Path, path: str) -> bool:
         ["git", "--literal-pathspecs", "ls-files", "-z", "--", path], cwd=root, capture_output=True
     )
     return result.returncode == 0 and bool(result.stdout)
+
+
+# --- a commit's renames and deletions (the hook) ---------------------------------------------
+
+
+@dataclass
+class StagedChanges:
+    """What ``git diff --cached --name-status -M`` says of the vault (vault paths)."""
+
+    renamed: dict[str, str]  # old -> new
+    deleted: list[str]
+    changed: list[str]  # added, modified, and the new names of renamed files
+
+
+@dataclass
+class Backlinks:
+    """The notes that link to what a commit renames or deletes."""
+
+    plan: MovePlan  # the rewrites that keep the links to renamed files
+    broken: dict[str, list[str]]  # note -> its links to deleted files (or not rewritable)
+
+    @property
+    def notes(self) -> list[str]:
+        return sorted({r.path for r in self.plan.rewrites} | set(self.broken))
+
+
+def staged_changes(root: Path) -> StagedChanges | None:
+    """The staged renames, deletions and changes under ``root``; None outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "diff", "--cached", "--name-status", "-M", "-z", "--relative"],
+            cwd=root,
+            capture_output=True,
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    changes = StagedChanges({}, [], [])
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[0] in "RC":
+            old, new = fields[i + 1], fields[i + 2]
+            if status[0] == "R":
+                changes.renamed[old] = new
+            changes.changed.append(new)
+            i += 3
+            continue
+        path = fields[i + 1]
+        (changes.deleted if status[0] == "D" else changes.changed).append(path)
+        i += 2
+    return changes
+
+
+def staged_backlinks(
+    root: Path, index: VaultIndex, changes: StagedChanges, config_folder: str = ".obsidian"
+) -> Backlinks:
+    """The links that opened a file the commit renames or deletes, in the vault as it
+    is now: those to renamed files with the rewrite that keeps them (as ``mv`` would
+    have written it), those to deleted files named."""
+    present = set(index.files)
+    renamed = {old: new for old, new in changes.renamed.items() if new in present}
+    deleted = [path for path in changes.deleted if path not in present]
+    plan = MovePlan(list(renamed.items()), renamed, 0, done=True)
+    if not renamed and not deleted:
+        return Backlinks(plan, {})
+    back = {new: old for old, new in renamed.items()}
+    before = _Names(index, back, deleted)
+    rewriter = _Rewriter(
+        index, before, index, renamed, _link_format(root, config_folder), plan, staged=True
+    )
+    rewriter.before_of = back
+    rewriter.deleted = frozenset(deleted)
+    rewriter.run()
+    return Backlinks(plan, rewriter.broken)
+
+
+def write_rewrites(root: Path, plan: MovePlan) -> list[str]:
+    """Write the plan's rewritten files (the fixer's writer); the paths written."""
+    written = []
+    for rewrite in plan.rewrites:
+        problem = write_note(root, rewrite.path, rewrite.original, rewrite.data)
+        if problem is None:
+            written.append(rewrite.path)
+        else:
+            plan.warnings.append(f"{rewrite.path}: {problem}")
+    return written

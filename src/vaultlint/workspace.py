@@ -35,7 +35,7 @@ from vaultlint.schema import Schema, load_schemas
 from vaultlint.vault import VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
-    from vaultlint.move import MovePlan
+    from vaultlint.move import Backlinks, MovePlan, StagedChanges
     from vaultlint.report.collect import Report
 
 
@@ -275,6 +275,18 @@ class Workspace:
         if not dry_run:
             self.refresh(carry_out(self.root, plan, git))
         return plan
+
+    def staged(self) -> tuple[StagedChanges, Backlinks] | None:
+        """What the staged commit renames, deletes and changes, with the notes that link
+        to the renamed or deleted files (and the rewrites keeping the links to renamed
+        ones, which ``move.write_rewrites`` writes); None outside a git work tree."""
+        from vaultlint.move import staged_backlinks, staged_changes
+
+        changes = staged_changes(self.root)
+        if changes is None:
+            return None
+        folder = self.config.obsidian.config_folder
+        return changes, staged_backlinks(self.root, self.index, changes, folder)
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""
