@@ -205,7 +205,8 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     chosen = dict.fromkeys(targets)
     if not ns.paths:
         staged = [root / p for p in changes.changed if (root / p).is_file()]
-        chosen.update(dict.fromkeys(workspace.targets(staged, ns.force_exclude)))
+        if staged:  # none: not the whole vault
+            chosen.update(dict.fromkeys(workspace.targets(staged, ns.force_exclude)))
     plan = backlinks.plan
     if plan.rewrites and ns.fix and (ns.unsafe_fixes or workspace.config.fix_renamed_links):
         written = write_rewrites(root, plan)
