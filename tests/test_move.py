@@ -262,3 +262,68 @@ def test_the_workspace_sees_the_vault_after_the_move(tmp_path: Path) -> None:
     # Only the link in a %% comment is broken: comments are never rewritten.
     (broken,) = [f for f in workspace.check() if f.code == "LK01"]
     assert (broken.path, broken.line) == ("Daily/Day.md", 10)
+
+
+HEADED = "# Flow\n\n## Old heading\n\nText ^blk1\n\n### Sub\n\nSee [[#Old heading]].\n"
+LINKING = (
+    "A [[Flow#Old heading|x]] B [[Flow#old  HEADING#Sub]] C ![[Flow#^blk1]] "
+    "D [m](Flow.md#Old%20heading) E `[[Flow#Old heading]]` F [[Other#Old heading]]\n"
+)
+
+
+def _headed(tmp_path: Path) -> Path:
+    return write_vault(
+        tmp_path / "v",
+        {"Flow.md": HEADED, "Day.md": LINKING, "Other.md": "## Old heading\n"},
+    )
+
+
+def test_renaming_a_heading_rewrites_the_links_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = _headed(tmp_path)
+    monkeypatch.chdir(vault)
+    assert main(["mv", "Flow#Old heading", "New heading"]) == 0
+    assert capsys.readouterr().out == "renamed 1 heading, rewrote 4 links in 2 notes\n"
+    assert _read(vault, "Flow.md") == HEADED.replace("Old heading", "New heading")
+    assert _read(vault, "Day.md") == (
+        "A [[Flow#New heading|x]] B [[Flow#New heading#Sub]] C ![[Flow#^blk1]] "
+        "D [m](Flow.md#New%20heading) E `[[Flow#Old heading]]` F [[Other#Old heading]]\n"
+    )
+    assert _read(vault, "Other.md") == "## Old heading\n"
+
+
+def test_renaming_a_block_id_rewrites_the_links_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = _headed(tmp_path)
+    monkeypatch.chdir(vault)
+    assert main(["mv", "Flow.md#^blk1", "^deep-work"]) == 0
+    assert capsys.readouterr().out == "renamed 1 block, rewrote 1 link in 1 note\n"
+    assert "Text ^deep-work\n" in _read(vault, "Flow.md")
+    assert "![[Flow#^deep-work]]" in _read(vault, "Day.md")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Flow#Nope", "X"], "Flow.md: no heading 'Nope'"),
+        (["Flow#Sub", "Old heading"], "a heading 'Old heading' exists"),
+        (["Flow#Sub", "A | B"], "a heading that links cannot name"),
+        (["Flow#^blk1", "^no way"], "a block id is letters, digits and dashes"),
+        (["Flow#^nope", "^x"], "Flow.md: no block '^nope'"),
+    ],
+)
+def test_refused_subpath_renames_change_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    vault = _headed(tmp_path)
+    before = {p: p.read_bytes() for p in vault.rglob("*") if p.is_file()}
+    monkeypatch.chdir(vault)
+    assert main(["mv", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in vault.rglob("*") if p.is_file()} == before

@@ -32,7 +32,14 @@ from urllib.parse import quote, unquote
 
 from vaultlint.errors import UsageError
 from vaultlint.fixer import encode, git_diff, git_quote, write_note
-from vaultlint.links import FileIndex, LinkResolver, LinkTargets, show_link, targets_row
+from vaultlint.links import (
+    FileIndex,
+    LinkResolver,
+    LinkTargets,
+    normalize_heading,
+    show_link,
+    targets_row,
+)
 from vaultlint.model import Edit, Link, Note
 from vaultlint.parse import parse_note
 from vaultlint.vault import VaultIndex, vault_path
@@ -76,6 +83,7 @@ class MovePlan:
     rewrites: list[Rewrite] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     done: bool = False  # carried out (not a dry run)
+    renamed: str = ""  # "1 heading" or "1 block" when a subpath is renamed, not a file
 
     @property
     def links(self) -> int:
@@ -87,11 +95,17 @@ class MovePlan:
         moved_files = [new for old, new in self.moves if old in self.files]
         notes = sum(1 for p in moved_files if p.lower().endswith(".md"))
         others = len(moved_files) - notes
-        what = _join_words(
+        what = self.renamed or _join_words(
             [_count(notes, "note"), _count(others, "attachment"), _count(folders, "folder")]
         )
-        in_notes = sum(1 for r in self.rewrites if r.path.lower().endswith(".md"))
-        in_other = len(self.rewrites) - in_notes
+        linking = [r for r in self.rewrites if r.links]
+        in_notes = sum(1 for r in linking if r.path.lower().endswith(".md"))
+        in_other = len(linking) - in_notes
+        if self.renamed:
+            verbs = ("renamed", "rewrote") if self.done else ("would rename", "rewrite")
+            return f"{verbs[0]} {what}, {verbs[1]} {_count(self.links, 'link', force=True)}" + (
+                f" in {where}" if (where := _join_words([_count(in_notes, "note")])) else ""
+            )
         where = _join_words([_count(in_notes, "note"), _count(in_other, "canvas", "canvases")])
         if self.done:
             return f"moved {what}, rewrote {_count(self.links, 'link', force=True)}" + (
@@ -675,3 +689,128 @@ def write_rewrites(root: Path, plan: MovePlan) -> list[str]:
         else:
             plan.warnings.append(f"{rewrite.path}: {problem}")
     return written
+
+
+# --- renaming a heading or a block id ------------------------------------------------------
+
+_BLOCK_NAME = re.compile(r"[A-Za-z0-9-]+")
+_NOT_IN_HEADING = re.compile(r"[#|^\[\]\r\n]|%%")
+
+
+def plan_subpath_rename(root: Path, index: VaultIndex, path: str, old: str, new: str) -> MovePlan:
+    """Rename the heading ``old`` (or the block ``^old``) of the note at ``path`` to
+    ``new``, with every ``[[Note#old]]`` link (chains too) of the vault; a
+    ``MoveError`` when the name is not there once, or ``new`` is taken."""
+    note = index.note(path)
+    if note is None:
+        raise MoveError(f"{path}: not a readable note")
+    block = old.startswith("^")
+    new = new.removeprefix("^") if block else new
+    if block:
+        edit, key, label = _block_edit(note, old[1:], new)
+    else:
+        edit, key, label = _heading_edit(note, old, new)
+    plan = MovePlan([], {}, 0, renamed=label)
+    new_key = new.lower() if block else normalize_heading(new)
+    edits: dict[str, list[Edit]] = {path: [edit]}
+    counts: dict[str, int] = {}
+    names = _names({path: path})
+    resolver = index.resolver
+    for other in index.notes:
+        source = index.source(other)
+        if source.text is None or (other != path and not _mentions(source.text, names)):
+            continue
+        linking = index.note(other)
+        assert linking is not None
+        for link in linking.links:
+            if link.uncertain or not link.subpath or _in_comment(linking, link):
+                continue
+            if resolver.resolve(link.path, other) != path:
+                continue
+            replaced = _subpath_edit(linking, link, key, new, block)
+            if replaced is not None:
+                edits.setdefault(other, []).append(replaced)
+                counts[other] = counts.get(other, 0) + 1
+    for other, found in edits.items():
+        linking = index.note(other)
+        assert linking is not None
+        text = _apply(linking.text, found)
+        again = parse_note(other, text)
+        wanted = [
+            i
+            for i, lk in enumerate(linking.links)
+            if any(e.start >= lk.path_end and e.end <= lk.end for e in found)
+        ]
+        for i in wanted:
+            sub = again.links[i].subpath[1:] if i < len(again.links) else ""
+            parts = [sub[1:].lower()] if block else [normalize_heading(p) for p in sub.split("#")]
+            if new_key not in parts:
+                raise MoveError(
+                    f"{other}:{linking.links[i].line}: {show_link(linking.links[i])}: cannot be "
+                    "rewritten; nothing was changed"
+                )
+        source = index.source(other)
+        plan.rewrites.append(
+            Rewrite(
+                other, other, linking.text, text, linking.bom, source.data, counts.get(other, 0)
+            )
+        )
+    return plan
+
+
+def _heading_edit(note: Note, old: str, new: str) -> tuple[Edit, str, str]:
+    key = normalize_heading(old)
+    found = [h for h in note.headings if normalize_heading(h.text) == key]
+    if len(found) != 1:
+        what = "no heading" if not found else f"{len(found)} headings"
+        raise MoveError(f"{note.path}: {what} '{old}'")
+    if not new.strip() or _NOT_IN_HEADING.search(new):
+        raise MoveError(f"'{new}': a heading that links cannot name (# | ^ [ ] or %%)")
+    taken = normalize_heading(new)
+    if taken != key and any(normalize_heading(h.text) == taken for h in note.headings):
+        raise MoveError(f"{note.path}: a heading '{new}' exists; links to it would be ambiguous")
+    heading = found[0]
+    return Edit(heading.text_start, heading.text_end, new), key, "1 heading"
+
+
+def _block_edit(note: Note, old: str, new: str) -> tuple[Edit, str, str]:
+    key = old.lower()
+    found = [b for b in note.block_ids if b.id.lower() == key]
+    if len(found) != 1:
+        what = "no block" if not found else f"{len(found)} blocks"
+        raise MoveError(f"{note.path}: {what} '^{old}'")
+    if not _BLOCK_NAME.fullmatch(new):
+        raise MoveError(f"'^{new}': a block id is letters, digits and dashes")
+    if new.lower() != key and any(b.id.lower() == new.lower() for b in note.block_ids):
+        raise MoveError(f"{note.path}: a block '^{new}' exists")
+    block = found[0]
+    return Edit(block.end - len(block.id), block.end, new), key, "1 block"
+
+
+def _subpath_edit(note: Note, link: Link, key: str, new: str, block: bool) -> Edit | None:
+    """The edit renaming the part of ``link``'s subpath that names ``key``."""
+    start = link.path_end  # the subpath follows the path, "#" first
+    end = _subpath_end(note, link)
+    raw = note.text[start:end]
+    markdown = link.kind in ("markdown", "markdown-embed")
+    parts = raw[1:].split("#")
+    for i, part in enumerate(parts):
+        plain = unquote(part) if markdown else part
+        if block:
+            hit = i == len(parts) - 1 and plain.startswith("^") and plain[1:].lower() == key
+        else:
+            hit = normalize_heading(plain) == key
+        if not hit:
+            continue
+        text = "^" + new if block else new
+        if markdown:
+            text = quote(text, safe="^") if "%" in part or " " in text else text
+        offset = start + 1 + sum(len(p) + 1 for p in parts[:i])
+        return Edit(offset, offset + len(part), text)
+    return None
+
+
+def _subpath_end(note: Note, link: Link) -> int:
+    if link.kind in ("markdown", "markdown-embed"):
+        return link.path_end + (len(link.raw) - (link.path_end - link.path_start))
+    return link.path_end + len(link.subpath)

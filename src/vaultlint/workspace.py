@@ -276,6 +276,24 @@ class Workspace:
             self.refresh(carry_out(self.root, plan, git))
         return plan
 
+    def rename_subpath(
+        self, note: Path | str, old: str, new: str, *, dry_run: bool = False
+    ) -> MovePlan:
+        """Rename the heading ``old`` (``^id``: the block) of ``note`` to ``new``, and
+        rewrite every link to it in the vault (``Note#old``, chains too)."""
+        from vaultlint.move import MoveError, plan_subpath_rename, write_rewrites
+
+        path = self.vault_path(Path(note))
+        if path not in self.index.notes and path + ".md" in self.index.notes:
+            path += ".md"
+        if path not in self.index.notes:
+            raise MoveError(f"{note}: not a note of the vault")
+        plan = plan_subpath_rename(self.root, self.index, path, old, new)
+        if not dry_run:
+            self.refresh(write_rewrites(self.root, plan))
+            plan.done = True
+        return plan
+
     def staged(self) -> tuple[StagedChanges, Backlinks] | None:
         """What the staged commit renames, deletes and changes, with the notes that link
         to the renamed or deleted files (and the rewrites keeping the links to renamed

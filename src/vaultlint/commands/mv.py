@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,21 @@ def add_parser(commands: Any) -> None:
     mv.set_defaults(func=run)
 
 
+def _subpath(source: str) -> tuple[Path, str] | None:
+    """``Note#Heading`` as (the note's file, the heading) when no file has that whole
+    name; the note is the first part before a ``#`` that names a file."""
+    if "#" not in source or os.path.lexists(source):
+        return None
+    at = source.find("#")
+    while at != -1:
+        name, rest = source[:at], source[at + 1 :]
+        for candidate in (name, name + ".md"):
+            if name and os.path.isfile(candidate):
+                return Path(candidate), rest
+        at = source.find("#", at + 1)
+    return None
+
+
 def run(ns: Any) -> int:
     from vaultlint.errors import UsageError
     from vaultlint.workspace import Workspace
@@ -46,10 +62,17 @@ def run(ns: Any) -> int:
     if len(ns.paths) < 2:
         raise UsageError("mv needs a source and a destination")
     *sources, destination = ns.paths
-    # DST stays a string: a trailing "/" names a folder to move into.
-    workspace = Workspace.open([Path(sources[0])], ns.config)
     dry = ns.dry_run or ns.diff
-    plan = workspace.move(sources, destination, dry_run=dry, git=not ns.no_git)
+    subpath = _subpath(sources[0]) if len(sources) == 1 else None
+    if subpath is not None:  # "Note#Old heading" "New heading", "Note#^id" "new-id"
+        note, old = subpath
+        workspace = Workspace.open([note], ns.config)
+        new = destination.removeprefix(f"{sources[0].partition('#')[0]}#").removeprefix("#")
+        plan = workspace.rename_subpath(note, old, new, dry_run=dry)
+    else:
+        # DST stays a string: a trailing "/" names a folder to move into.
+        workspace = Workspace.open([Path(sources[0])], ns.config)
+        plan = workspace.move(sources, destination, dry_run=dry, git=not ns.no_git)
     for message in plan.warnings:
         print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
     if ns.diff:
@@ -57,7 +80,11 @@ def run(ns: Any) -> int:
     elif ns.dry_run:
         for old, new in plan.moves:
             print(f"{printable(old)} -> {printable(new)}")
+        if subpath is not None:
+            print(f"{printable(sources[0])} -> {printable(destination)}")
         for rewrite in plan.rewrites:
+            if not rewrite.links:
+                continue
             links = "link" if rewrite.links == 1 else "links"
             print(f"{printable(rewrite.path)}: {rewrite.links} {links}")
     if not ns.quiet:
