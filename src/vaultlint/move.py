@@ -91,29 +91,24 @@ class MovePlan:
 
     def summary(self) -> str:
         """One line: "moved 1 note, rewrote 7 links in 4 notes"."""
-        folders = self.folders
-        moved_files = [new for old, new in self.moves if old in self.files]
-        notes = sum(1 for p in moved_files if p.lower().endswith(".md"))
-        others = len(moved_files) - notes
+        moved = [new for old, new in self.moves if old in self.files]
+        notes = sum(1 for p in moved if p.lower().endswith(".md"))
         what = self.renamed or _join_words(
-            [_count(notes, "note"), _count(others, "attachment"), _count(folders, "folder")]
+            [
+                _count(notes, "note"),
+                _count(len(moved) - notes, "attachment"),
+                _count(self.folders, "folder"),
+            ]
         )
         linking = [r for r in self.rewrites if r.links]
         in_notes = sum(1 for r in linking if r.path.lower().endswith(".md"))
-        in_other = len(linking) - in_notes
-        if self.renamed:
-            verbs = ("renamed", "rewrote") if self.done else ("would rename", "rewrite")
-            return f"{verbs[0]} {what}, {verbs[1]} {_count(self.links, 'link', force=True)}" + (
-                f" in {where}" if (where := _join_words([_count(in_notes, "note")])) else ""
-            )
-        where = _join_words([_count(in_notes, "note"), _count(in_other, "canvas", "canvases")])
-        if self.done:
-            return f"moved {what}, rewrote {_count(self.links, 'link', force=True)}" + (
-                f" in {where}" if where else ""
-            )
-        return f"would move {what}, rewrite {_count(self.links, 'link', force=True)}" + (
-            f" in {where}" if where else ""
+        where = _join_words(
+            [_count(in_notes, "note"), _count(len(linking) - in_notes, "canvas", "canvases")]
         )
+        act = "rename" if self.renamed else "move"
+        act, rewrite = (act + "d", "rewrote") if self.done else ("would " + act, "rewrite")
+        text = f"{act} {what}, {rewrite} {_count(self.links, 'link', force=True)}"
+        return text + (f" in {where}" if where else "")
 
     def diff(self) -> str:
         """The move as a patch ``git apply`` accepts: renames, then the links rewritten."""
@@ -122,7 +117,7 @@ class MovePlan:
         for old, new in sorted(self.files.items()):
             rewrite = rewrites.pop(new, None)
             if rewrite is None:
-                parts.append(_rename_header(old, new, similarity=100))
+                parts.append(_rename_header(old, new))
             else:
                 parts.append(
                     git_diff(new, rewrite.old_text, rewrite.new_text, bom=rewrite.bom, old_path=old)
@@ -132,10 +127,11 @@ class MovePlan:
         return "".join(parts)
 
 
-def _rename_header(old: str, new: str, similarity: int) -> str:
+def _rename_header(old: str, new: str) -> str:
+    """A rename with no change to the file (``git apply`` takes it as a rename)."""
     a, b = git_quote(f"a/{old}"), git_quote(f"b/{new}")
     return (
-        f"diff --git {a} {b}\nsimilarity index {similarity}%\n"
+        f"diff --git {a} {b}\nsimilarity index 100%\n"
         f"rename from {git_quote(old)}\nrename to {git_quote(new)}\n"
     )
 
