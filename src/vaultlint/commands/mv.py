@@ -17,6 +17,11 @@ def add_parser(commands: Any) -> None:
     mv = commands.add_parser(
         "mv",
         help=HELP,
+        usage=(
+            "vaultlint mv [options] SRC DST\n"
+            "       vaultlint mv [options] SRC... FOLDER/\n"
+            '       vaultlint mv [options] "NOTE#Heading" "New heading"'
+        ),
         description=(
             "Move SRC to DST (a new name), or several SRCs into the folder DST, and "
             "rewrite every link whose target would change so that it opens the same "
@@ -24,7 +29,13 @@ def add_parser(commands: Any) -> None:
             "a link cannot be kept."
         ),
     )
-    mv.add_argument("paths", nargs="+", metavar="SRC... DST")
+    mv.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="what to move, then where to (a new name, or a folder); or NOTE#Heading and "
+        "its new name (NOTE#^id and ^new-id for a block)",
+    )
     mv.add_argument(
         "-n", "--dry-run", action="store_true", help="say what would be done; change nothing"
     )
