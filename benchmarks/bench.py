@@ -15,6 +15,8 @@ the median of ``--repeat`` runs:
 - five: ``vaultlint check`` of five named notes (what pre-commit runs);
 - report cold: ``vaultlint report VAULT --no-cache``; report warm: ``vaultlint
   report VAULT`` on the cache the check filled (target: within 1.5x of warm);
+- mv: ``vaultlint mv`` of one concept note (linked from many notes) to a new
+  name and back, the median of both directions (target: within 2x of warm);
 - version: ``vaultlint --version``; tiny: one note in a one-note vault.
 
 Peak memory is the largest resident set of the vaultlint process
@@ -49,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 VAULTLINT = [sys.executable, "-m", "vaultlint"]
 TARGETS = {"cold": 3.0, "warm": 0.6, "five": 0.6}
 REPORT_WARM_TARGET = 1.5  # x a warm check
+MV_WARM_TARGET = 2.0  # x a warm check: ``vaultlint mv`` of one linked note
 
 
 @dataclass
@@ -145,12 +148,26 @@ def bench_size(genvault: Path, notes: int, repeat: int, tmp: Path) -> dict[str, 
     results["report warm"] = median(report, repeat)
     five = sorted(str(p) for p in (vault / "Books").rglob("*.md"))[:5]
     results["five"] = median([*VAULTLINT, "check", *five], repeat)
+    results["mv"] = mv_runs(vault, repeat)
     results["floor"] = min(
         results["floor"],
         median([sys.executable, str(HERE / "floor.py"), str(vault)], repeat),
         key=lambda r: r.seconds,
     )
     return results
+
+
+def mv_runs(vault: Path, repeat: int) -> Run:
+    """``vaultlint mv`` of the first concept note to a new name and back (``--no-git``),
+    the median of the runs of both directions: every link to it is rewritten."""
+    note = sorted((vault / "Concepts").glob("*.md"))[0]
+    renamed = note.with_name(note.stem + " (renamed).md")
+    runs = []
+    for _ in range(repeat):
+        runs.append(measure([*VAULTLINT, "mv", "-q", "--no-git", str(note), str(renamed)]))
+        runs.append(measure([*VAULTLINT, "mv", "-q", "--no-git", str(renamed), str(note)]))
+    runs.sort(key=lambda r: r.seconds)
+    return runs[len(runs) // 2]
 
 
 def small_runs(tmp: Path, repeat: int) -> dict[str, Run]:
@@ -183,6 +200,10 @@ def table(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
                 of_warm = run.seconds / runs["warm"].seconds
                 ok = " ok" if of_warm <= REPORT_WARM_TARGET else " MISSED"
                 mark = f"{of_warm:.2f} x warm (<= {REPORT_WARM_TARGET}){ok}"
+            if name == "mv":
+                of_warm = run.seconds / runs["warm"].seconds
+                ok = " ok" if of_warm <= MV_WARM_TARGET else " MISSED"
+                mark = f"{of_warm:.2f} x warm (<= {MV_WARM_TARGET}){ok}"
             lines.append(
                 f"| {notes:,} | {name} | {run.seconds:.3f} | {ratio:.2f} | {mark} | "
                 f"{run.max_rss_mb:.0f} | {run.peak_pss_mb:.0f} |"

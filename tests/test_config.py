@@ -355,7 +355,7 @@ def test_obsidian_settings_are_never_written(tmp_path: Path) -> None:
 # --- errors: one line naming the file, the key and what is allowed; exit 2 ---------------
 
 
-ALL_KEYS = "extends, strict, exclude, schemas, rules, overrides, obsidian"
+ALL_KEYS = "extends, strict, exclude, schemas, rules, overrides, obsidian, fix-renamed-links"
 LEVELS = "(allowed: off, error, warning, info)"
 OBSIDIAN_KEYS = "skip-templates, skip-excluded-files, config-folder"
 ERRORS = [
@@ -553,3 +553,11 @@ def test_the_config_may_be_named_yml_but_not_twice(
     (tmp_path / "v" / CONFIG_NAME).write_text("rules: {TX03: error}\n", encoding="utf-8")
     code, _, err = run(capsys, "check", str(tmp_path / "v"))
     assert code == 2 and ".vaultlint.yml exists too; keep one of them" in err
+
+
+def test_fix_renamed_links_is_a_switch(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "v", {".vaultlint.yaml": "fix-renamed-links: true\n"})
+    assert load_config(vault).fix_renamed_links is True
+    (vault / ".vaultlint.yaml").write_text("fix-renamed-links: yes please\n")
+    with pytest.raises(ConfigError, match="fix-renamed-links: expected true or false"):
+        load_config(vault)

@@ -73,6 +73,9 @@ EXPECTED = [
     ("Links/Subpaths.md", "[[Guide#C#A]]", "LK03"),
     ("Links/Subpaths.md", "[[Missing note#Installation]]", "LK01"),
     ("Links/Subpaths.md", "[[Guide#^nope]]", "LK04"),
+    # Markdown links to notes without .md (md-extension, off by default).
+    ("Links/Markdown.md", "[no extension](My%20Note)", "LK08"),
+    ("Test Data/Markdown links.md", "[t](jason_properties)", "LK08"),
 ]
 
 
@@ -132,7 +135,7 @@ def test_checking_one_note_resolves_against_the_whole_vault(
 ) -> None:
     """As pre-commit does: one file named, every name of the vault known."""
     note = FIXTURE / "Test Data" / "Markdown links.md"
-    assert lk_findings(capsys, note, "--no-cache") == []
+    assert lk_findings(capsys, note, "--no-cache", "--ignore", "LK08") == []
     findings = lk_findings(capsys, FIXTURE / "a" / "x.md", "--no-cache")
     assert [written(FIXTURE, f) for f in findings] == ["[[./Lonely]]"]
 
@@ -381,3 +384,15 @@ def test_fixture_is_a_clean_copy(tmp_path: Path, capsys: pytest.CaptureFixture[s
     shutil.copytree(FIXTURE, copy)
     found = Counter((f["path"], written(copy, f), f["code"]) for f in lk_findings(capsys, copy))
     assert found == Counter(EXPECTED)
+
+
+def test_md_extension_leaves_a_link_the_other_form_would_retarget() -> None:
+    from helpers import check_text
+    from vaultlint.rules.linkformat import MdExtension
+
+    files = {"v1.2.md": "", "v1.2": "", "Plan.md": ""}
+    text = "[v](v1.2.md) [p](Plan.md) [q](Plan)\n"
+    off = check_text(MdExtension, text, files=files, options={"with-extension": False})
+    assert [f.message for f in off] == ["Markdown link (Plan.md) to a note with .md"]
+    on = check_text(MdExtension, text, files=files)
+    assert [f.message for f in on] == ["Markdown link (Plan) to a note without .md"]

@@ -26,7 +26,16 @@ from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
 
 CONFIG_NAME = CONFIG_NAMES[0]
 PRESETS = ("default", "strict")
-TOP_LEVEL_KEYS = ("extends", "strict", "exclude", "schemas", "rules", "overrides", "obsidian")
+TOP_LEVEL_KEYS = (
+    "extends",
+    "strict",
+    "exclude",
+    "schemas",
+    "rules",
+    "overrides",
+    "obsidian",
+    "fix-renamed-links",
+)
 OVERRIDE_KEYS = ("paths", "rules")
 OBSIDIAN_KEYS = ("skip-templates", "skip-excluded-files", "config-folder")
 LEVELS = ("off", "error", "warning", "info")
@@ -116,6 +125,8 @@ class Config:
     obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
     presets: list[str] = field(default_factory=list)  # the presets applied, outermost last
     strict: bool = False  # warnings fail the run too (errors always do)
+    # With --fix and staged renames, links to the old paths are rewritten (else: unsafe).
+    fix_renamed_links: bool = False
     _exclude_spec: Any = None
     _by_overrides: dict[tuple[int, ...], tuple[dict[str, RuleSetting], frozenset[str]]] = field(
         default_factory=dict
@@ -253,6 +264,11 @@ def _apply(config: Config, data: Any, where: str, seen: set[str]) -> None:
         if not isinstance(data["strict"], bool):
             raise ConfigError(f"{where}: strict: expected true or false, got {data['strict']!r}")
         config.strict = data["strict"]
+    if "fix-renamed-links" in data:
+        value = data["fix-renamed-links"]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: fix-renamed-links: expected true or false, got {value!r}")
+        config.fix_renamed_links = value
     for key in ("exclude", "schemas"):
         if key in data:
             getattr(config, key).extend(_string_list(data[key], f"{where}: {key}"))

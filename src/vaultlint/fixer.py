@@ -219,21 +219,29 @@ def unified_diff(path: str, old: str, new: str) -> str:
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
-def git_diff(path: str, old: str, new: str, *, bom: bool = False) -> str:
+def git_diff(
+    path: str, old: str, new: str, *, bom: bool = False, old_path: str | None = None
+) -> str:
     """``--diff``'s text for one note, which ``git apply`` and GNU patch apply.
 
     A ``diff --git`` header, names quoted as git quotes them, the BOM (which the
     note's text leaves out) on the first line where the file has it, and lines
     broken at LF only, as git reads them (a CR-only note is one line to git).
+    With ``old_path``, the note was renamed from there (``rename from``/``to``).
     """
     if old == new:
         return ""
     if bom:
         old, new = "\ufeff" + old, "\ufeff" + new
-    a, b = git_quote(f"a/{path}"), git_quote(f"b/{path}")
-    tab = "\t" if " " in path else ""  # as git: the name's end, for GNU patch
+    source = path if old_path is None else old_path
+    a, b = git_quote(f"a/{source}"), git_quote(f"b/{path}")
+    renamed = ""
+    if old_path is not None:
+        renamed = f"rename from {git_quote(old_path)}\nrename to {git_quote(path)}\n"
+    tab_a = "\t" if " " in source else ""  # as git: the name's end, for GNU patch
+    tab_b = "\t" if " " in path else ""
     lines = _GIT_LINE.findall(old), _GIT_LINE.findall(new)
-    return f"diff --git {a} {b}\n" + _unified(*lines, (a + tab, b + tab), "\n")
+    return f"diff --git {a} {b}\n{renamed}" + _unified(*lines, (a + tab_a, b + tab_b), "\n")
 
 
 def _unified(old: list[str], new: list[str], names: tuple[str, str], breaks: str) -> str:

@@ -35,6 +35,7 @@ from vaultlint.schema import Schema, load_schemas
 from vaultlint.vault import VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
+    from vaultlint.move import Backlinks, MovePlan, StagedChanges
     from vaultlint.report.collect import Report
 
 
@@ -254,6 +255,62 @@ class Workspace:
             facts[result.path] = found
         self._save(store)
         return collect(self.index, self.config, self.schemas, facts, targets, top)
+
+    def move(
+        self,
+        sources: Sequence[Path | str],
+        destination: Path | str,
+        *,
+        dry_run: bool = False,
+        git: bool = True,
+    ) -> MovePlan:
+        """Move or rename notes, attachments and folders, rewriting every link whose
+        target would change so that it opens the same file as before.
+
+        ``destination`` is a new name, or a folder (an existing one, or one named
+        with a trailing ``/``). Inside a git work tree tracked files move with
+        ``git mv`` unless ``git`` is false. A refused move (``MoveError``, a
+        ``VaultlintError``) moves and writes nothing; ``dry_run`` only plans it.
+        """
+        from vaultlint.move import carry_out, plan_move
+
+        named = [Path(p) for p in sources]
+        plan = plan_move(
+            self.root, self.index, named, destination, self.config.obsidian.config_folder
+        )
+        if not dry_run:
+            self.refresh(carry_out(self.root, plan, git))
+        return plan
+
+    def rename_subpath(
+        self, note: Path | str, old: str, new: str, *, dry_run: bool = False
+    ) -> MovePlan:
+        """Rename the heading ``old`` (``^id``: the block) of ``note`` to ``new``, and
+        rewrite every link to it in the vault (``Note#old``, chains too)."""
+        from vaultlint.move import MoveError, plan_subpath_rename, write_rewrites
+
+        path = self.vault_path(Path(note))
+        if path not in self.index.notes and path + ".md" in self.index.notes:
+            path += ".md"
+        if path not in self.index.notes:
+            raise MoveError(f"{note}: not a note of the vault")
+        plan = plan_subpath_rename(self.root, self.index, path, old, new)
+        if not dry_run:
+            self.refresh(write_rewrites(self.root, plan))
+            plan.done = True
+        return plan
+
+    def staged(self) -> tuple[StagedChanges, Backlinks] | None:
+        """What the staged commit renames, deletes and changes, with the notes that link
+        to the renamed or deleted files (and the rewrites keeping the links to renamed
+        ones, which ``move.write_rewrites`` writes); None outside a git work tree."""
+        from vaultlint.move import staged_backlinks, staged_changes
+
+        changes = staged_changes(self.root)
+        if changes is None:
+            return None
+        folder = self.config.obsidian.config_folder
+        return changes, staged_backlinks(self.root, self.index, changes, folder)
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ from vaultlint.printable import printable
 if TYPE_CHECKING:
     from vaultlint.model import Finding
     from vaultlint.pipeline import CheckRun
-    from vaultlint.workspace import TextFormat
+    from vaultlint.workspace import TextFormat, Workspace
 
 HELP = "check notes (the default command)"
 
@@ -88,6 +89,12 @@ def add_parser(commands: Any) -> None:
         "-v", "--verbose", action="store_true", help="timings, and tracebacks on internal errors"
     )
     check.add_argument(
+        "--staged",
+        action="store_true",
+        help="also the notes linking to what the staged commit renames or deletes "
+        "(on by itself under pre-commit); no PATH: the staged notes",
+    )
+    check.add_argument(
         "--ignore-suppressions",
         action="store_true",
         help="report what suppression comments silence (for audits)",
@@ -145,7 +152,11 @@ def run(ns: argparse.Namespace) -> int:
     paths: list[Path] = ns.paths or [Path(".")]
     workspace = Workspace.open(paths, ns.config)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
-    targets = workspace.targets(paths, ns.force_exclude)
+    staged = ns.staged or os.environ.get("PRE_COMMIT") == "1"
+    named = bool(ns.paths) or not staged
+    targets = workspace.targets(paths, ns.force_exclude) if named else []
+    if staged:
+        targets = _with_staged(ns, workspace, targets)
     options = CheckOptions(
         fix=ns.fix,
         unsafe=ns.unsafe_fixes,
@@ -158,11 +169,11 @@ def run(ns: argparse.Namespace) -> int:
         jobs=ns.jobs,
         text=None if ns.statistics else _text_format(ns),
     )
-    if not targets:
+    if not targets and named:
         from vaultlint.vault import escaped_path
 
-        named = ", ".join(printable(escaped_path(str(p))) for p in paths)
-        print(f"vaultlint: warning: no notes found under {named}", file=sys.stderr)
+        where = ", ".join(printable(escaped_path(str(p))) for p in paths)
+        print(f"vaultlint: warning: no notes found under {where}", file=sys.stderr)
     run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
     if ns.verbose:
         elapsed = time.perf_counter() - started
@@ -173,10 +184,50 @@ def run(ns: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     strict = ns.strict or workspace.config.strict
-    if strict and not targets and not ns.exit_zero:
+    if strict and not targets and named and not ns.exit_zero:
         _finish(ns, run, strict, workspace.root)
         return EXIT_FINDINGS  # a CI job pointed at the wrong folder must not pass
     return _finish(ns, run, strict, workspace.root)
+
+
+def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str]) -> list[str]:
+    """``targets`` with the notes linking to what the staged commit renames or deletes
+    (and, when no PATH was named, the staged notes); the links to renamed files are
+    rewritten first with ``--fix --unsafe-fixes``, or ``--fix`` and
+    ``fix-renamed-links: true``."""
+    from vaultlint.move import write_rewrites
+
+    found = workspace.staged()
+    if found is None:
+        return targets
+    changes, backlinks = found
+    root = workspace.root
+    chosen = dict.fromkeys(targets)
+    if not ns.paths:
+        staged = [root / p for p in changes.changed if (root / p).is_file()]
+        if staged:  # none: not the whole vault
+            chosen.update(dict.fromkeys(workspace.targets(staged, ns.force_exclude)))
+    plan = backlinks.plan
+    if plan.rewrites and ns.fix and (ns.unsafe_fixes or workspace.config.fix_renamed_links):
+        written = write_rewrites(root, plan)
+        workspace.refresh(written)
+        print(
+            f"Rewrote {plan.links} links to files renamed in this commit in {len(written)} notes.",
+            file=sys.stderr,
+        )
+    else:
+        for rewrite in plan.rewrites:
+            print(
+                f"vaultlint: warning: {printable(rewrite.path)}: {_count(rewrite.links, 'link')} "
+                "to files renamed in this commit; --fix --unsafe-fixes (or fix-renamed-links: "
+                "true and --fix) rewrites them",
+                file=sys.stderr,
+            )
+    for message in plan.warnings + [m for ms in backlinks.broken.values() for m in ms]:
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
+    excluded = workspace.config.is_excluded
+    chosen.update((path, None) for path in backlinks.notes if not excluded(path))
+    return list(chosen)
 
 
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:

@@ -12,6 +12,7 @@ from vaultlint.rules.headings import (
     HeadingFragment,
     HeadingIncrement,
 )
+from vaultlint.rules.linkformat import MdExtension
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -55,6 +56,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     BrokenHeadingLink,
     BrokenBlockLink,
     AmbiguousLink,
+    MdExtension,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}
