@@ -74,10 +74,33 @@ def _alternatives(items: list[str]) -> str:
 def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> Fix | None:
     if not suggestion.clear:
         return None
-    new = ctx.index.resolver.retarget(link, suggestion.paths[0], note.path, note.text)
+    resolver = ctx.index.resolver
+    target = suggestion.paths[0]
+    if not resolver.intended(link, target, note):
+        return None
+    new = resolver.retarget(link, target, note.path, note.text)
     if new is None:
         return None
-    return Fix((Edit(link.path_start, link.path_end, new),), safe=False)
+    end = link.path_end
+    if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
+        # What the reader sees stays as written: [[Jane Roe]] -> [[jroe|Jane Roe]].
+        end += len(link.subpath)
+        if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
+            return None
+        if "]" in link.path or "|" in link.path:
+            return None
+        parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
+        new = f"{new}{link.subpath}|{' > '.join(parts)}"
+    return Fix((Edit(link.path_start, end, new),), safe=False)
+
+
+def _in_table(note: Note, link: Link) -> bool:
+    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
+    text = note.text
+    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
+    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
+    end = min(ends) if ends else len(text)
+    return "|" in text[start : link.start] or "|" in text[link.end : end]
 
 
 class BrokenLink(_FileRule):
@@ -222,7 +245,8 @@ def _heading_message(ctx: Context, note: Note, status: LinkStatus) -> str:
             normalize_heading(parts[-1]), list(texts), n=3, cutoff=0.6
         )
         if close:
-            message += f"; did you mean {_alternatives([repr(texts[c]) for c in close])}?"
+            shown = [f"'{texts[c]}'" for c in close]
+            message += f"; did you mean {_alternatives(shown)}?"
     return message
 
 
