@@ -257,13 +257,21 @@ def test_ambiguous_link_is_off_by_default_and_skips_paths() -> None:
         ("![[Books indx#^b1]]", {"Books index.md": "x ^b1"}, "![[Books index#^b1]]"),
         ("[[Books indx.md]]", {"Books index.md": ""}, "[[Books index.md|Books indx.md]]"),
         # a folder-qualified link keeps a folder part, a relative one stays relative
-        ("[[Lists/Books indx]]", {"Lists/Books index.md": ""}, "[[Lists/Books index|Lists/Books indx]]"),
+        (
+            "[[Lists/Books indx]]",
+            {"Lists/Books index.md": ""},
+            "[[Lists/Books index|Lists/Books indx]]",
+        ),
         ("[[Work/Plan]]", {"Home/Plan.md": ""}, None),  # the folder written does not match
         ("[[./Plann]]", {"Home/Plan.md": ""}, "[[./Home/Plan|./Plann]]"),
         ("[[/Plans/Q1]]", {"Work/Plans/Q1.md": ""}, "[[/Work/Plans/Q1|/Plans/Q1]]"),
         # a name shared by two files is written with its folders
         ("[[Plann]]", {"a/Plan.md": "", "b/Plan.md": "", "b/Plann x.md": ""}, None),
-        ("[[Figure 1|300]]", {"img/Figure 1.png": ""}, None),  # a link without extension means a note
+        (
+            "[[Figure 1|300]]",
+            {"img/Figure 1.png": ""},
+            None,
+        ),  # a link without extension means a note
         ("![[Figure 1|300]]", {"img/Figure 1.png": ""}, "![[Figure 1.png|300]]"),
         # Markdown links are percent-encoded, or not inside <...>
         ("[x](Books%20indx.md#Top)", {"Books index.md": "# Top"}, "[x](Books%20index.md#Top)"),
