@@ -113,9 +113,13 @@ class BrokenLink(_FileRule):
     aliases never resolve a link. Hidden folders (``.trash``) hold no targets;
     files excluded from checking still do. Links in code, HTML comments and
     math are not links, and cases Obsidian's behaviour leaves open are never
-    reported. The message names the closest existing files; when exactly one
-    is clearly closest, an unsafe fix rewrites the link's file part to it and
-    keeps the display text, heading and block parts.
+    reported, nor is a non-ASCII name that exists in another Unicode
+    normalisation form. The message names the closest existing files; when
+    exactly one is clearly closest and clearly meant (a link with a heading or
+    without extension means a note, the folders it writes end the file's path,
+    the heading it names is in the file), an unsafe fix rewrites the link's
+    file part to it and keeps what the reader sees: the heading and block
+    parts, and the text shown (``[[Jane Roe]]`` -> ``[[Jane Roes|Jane Roe]]``).
     """
 
     name = "broken-link"
