@@ -255,19 +255,29 @@ def test_ambiguous_link_is_off_by_default_and_skips_paths() -> None:
     [
         # the display text, heading and block parts are kept
         ("[[Books indx|the index]]", {"Books index.md": ""}, "[[Books index|the index]]"),
-        ("[[Books indx#Top]]", {"Books index.md": "# Top"}, "[[Books index#Top]]"),
+        ("[[Books indx#Top]]", {"Books index.md": "# Top"}, "[[Books index#Top|Books indx > Top]]"),
+        ("[[Books indx#Tops]]", {"Books index.md": "# Top"}, None),  # heading checked after
         ("![[Books indx#^b1]]", {"Books index.md": "x ^b1"}, "![[Books index#^b1]]"),
-        ("[[Books indx.md]]", {"Books index.md": ""}, "[[Books index.md]]"),
+        ("[[Books indx.md]]", {"Books index.md": ""}, "[[Books index.md|Books indx.md]]"),
         # a folder-qualified link keeps a folder part, a relative one stays relative
-        ("[[Lists/Books indx]]", {"Lists/Books index.md": ""}, "[[Lists/Books index]]"),
-        ("[[Work/Plan]]", {"Home/Plan.md": ""}, "[[Home/Plan]]"),
-        ("[[./Plann]]", {"Home/Plan.md": ""}, "[[./Home/Plan]]"),
-        ("[[/Plans/Q1]]", {"Work/Plans/Q1.md": ""}, "[[/Work/Plans/Q1]]"),
+        (
+            "[[Lists/Books indx]]",
+            {"Lists/Books index.md": ""},
+            "[[Lists/Books index|Lists/Books indx]]",
+        ),
+        ("[[Work/Plan]]", {"Home/Plan.md": ""}, None),  # the folder written does not match
+        ("[[./Plann]]", {"Home/Plan.md": ""}, "[[./Home/Plan|./Plann]]"),
+        ("[[/Plans/Q1]]", {"Work/Plans/Q1.md": ""}, "[[/Work/Plans/Q1|/Plans/Q1]]"),
         # a name shared by two files is written with its folders
         ("[[Plann]]", {"a/Plan.md": "", "b/Plan.md": "", "b/Plann x.md": ""}, None),
-        ("[[Figure 1|300]]", {"img/Figure 1.png": ""}, "[[Figure 1.png|300]]"),
+        (
+            "[[Figure 1|300]]",
+            {"img/Figure 1.png": ""},
+            None,
+        ),  # a link without extension means a note
+        ("![[Figure 1|300]]", {"img/Figure 1.png": ""}, "![[Figure 1.png|300]]"),
         # Markdown links are percent-encoded, or not inside <...>
-        ("[x](Books%20indx.md#Top)", {"Books index.md": ""}, "[x](Books%20index.md#Top)"),
+        ("[x](Books%20indx.md#Top)", {"Books index.md": "# Top"}, "[x](Books%20index.md#Top)"),
         ("[x](<Books indx.md>)", {"Books index.md": ""}, "[x](<Books index.md>)"),
         ("![x](cover%202.jpg)", {"att/cover 1.jpg": ""}, "![x](cover%201.jpg)"),
         # reserved characters stay as they are: decodeURI would not decode %26
@@ -275,7 +285,7 @@ def test_ambiguous_link_is_off_by_default_and_skips_paths() -> None:
         ("[x](Notes%20(v3).md)", {"Notes (v2).md": ""}, "[x](Notes%20%28v2%29.md)"),
         ("[x](Caf%C3%A9%20notez)", {"Café notes.md": ""}, "[x](Caf%C3%A9%20notes)"),
         # frontmatter links
-        ('---\nup: "[[Hom]]"\n---\n', {"Home.md": ""}, '---\nup: "[[Home]]"\n---\n'),
+        ('---\nup: "[[Hom]]"\n---\n', {"Home.md": ""}, '---\nup: "[[Home|Hom]]"\n---\n'),
         ("---\nup: '[[Hom]]'\n---\n", {"Home's.md": ""}, None),
         # no fix when two names are about as close
         ("[[Plan 1]]", {"Plan 12.md": "", "Plan 13.md": ""}, None),

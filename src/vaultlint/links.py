@@ -35,6 +35,9 @@ SUGGEST_CUTOFF = 70.0
 FIX_CUTOFF = 85.0
 FIX_MARGIN = 10.0  # how far ahead of the next name the one fixed to must be
 
+# A file name's extension, as a link that names an attachment writes it.
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
 SubpathKind = Literal["heading", "block"]
 
 
@@ -162,7 +165,7 @@ class LinkResolver:
         self.index = index
         self._targets: dict[str, tuple[Note, LinkTargets]] = {}
         self._last: tuple[Note, list[LinkStatus]] | None = None
-        self._nfc_names: frozenset[str] | None = None
+        self._nfc_names: dict[str, set[str]] | None = None
         self._stems: dict[str, list[str]] | None = None
         self._choices: tuple[list[str], dict[str, list[str]]] | None = None
         self._suggestions: dict[str, list[tuple[str, float]]] = {}
@@ -245,15 +248,24 @@ class LinkResolver:
         return [p for p in names if p != target and rank(p) == rank(target)]
 
     def unicode_mismatch(self, link_path: str) -> bool:
-        """Whether the name exists in another Unicode normalisation form (OQ6)."""
+        """Whether the link's name exists only in another Unicode normalisation form (OQ6).
+
+        A name that exists in the form the link writes is no ambiguity: a
+        folder-qualified link to it that does not resolve is broken (R34).
+        """
         if link_path.isascii():
             return False
         if self._nfc_names is None:
-            self._nfc_names = frozenset(
-                unicodedata.normalize("NFC", name) for name in self.index.by_name
-            )
-        name = unicodedata.normalize("NFC", link_path.lower().rpartition("/")[2])
-        return name in self._nfc_names or name + ".md" in self._nfc_names
+            forms: dict[str, set[str]] = {}
+            for name in self.index.by_name:
+                forms.setdefault(unicodedata.normalize("NFC", name), set()).add(name)
+            self._nfc_names = forms
+        name = link_path.lower().rpartition("/")[2]
+        for written in (name, name + ".md"):
+            others = self._nfc_names.get(unicodedata.normalize("NFC", written), set())
+            if others - {written}:
+                return True
+        return False
 
     # --- headings and blocks ------------------------------------------------------
 
@@ -403,6 +415,25 @@ class LinkResolver:
                     stems.setdefault(stem, []).extend(paths)
             self._stems = stems
         return self._stems
+
+    def intended(self, link: Link, target: str, note: Note) -> bool:
+        """Whether rewriting ``link`` to ``target`` is clearly what its author meant.
+
+        A link with a ``#heading``, or a link (not an embed) without an
+        extension, means a note; the folders the link writes must end the
+        target's folder; and a heading or block it names must be in the target.
+        """
+        is_note = target.lower().endswith(".md")
+        name = link.path.rpartition("/")[2]
+        heading = link.subpath.startswith("#") and not link.subpath.startswith("#^")
+        if not is_note and (heading or (not link.is_embed and not _EXTENSION.search(name))):
+            return False
+        if "/" in link.path:
+            written = [s for s in link.path.lower().split("/")[:-1] if s not in ("", ".", "..")]
+            folders = target.lower().split("/")[:-1]
+            if written and folders[-len(written) :] != written:
+                return False
+        return not link.subpath or self.missing_subpath(link, target, note) is None
 
     def link_text(self, target: str, source: str, like: Link | None = None) -> str:
         """How a link to ``target`` is written, in the style of the link ``like``.

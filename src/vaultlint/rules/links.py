@@ -74,10 +74,33 @@ def _alternatives(items: list[str]) -> str:
 def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> Fix | None:
     if not suggestion.clear:
         return None
-    new = ctx.index.resolver.retarget(link, suggestion.paths[0], note.path, note.text)
+    resolver = ctx.index.resolver
+    target = suggestion.paths[0]
+    if not resolver.intended(link, target, note):
+        return None
+    new = resolver.retarget(link, target, note.path, note.text)
     if new is None:
         return None
-    return Fix((Edit(link.path_start, link.path_end, new),), safe=False)
+    end = link.path_end
+    if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
+        # What the reader sees stays as written: [[Jane Roe]] -> [[jroe|Jane Roe]].
+        end += len(link.subpath)
+        if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
+            return None
+        if "]" in link.path or "|" in link.path:
+            return None
+        parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
+        new = f"{new}{link.subpath}|{' > '.join(parts)}"
+    return Fix((Edit(link.path_start, end, new),), safe=False)
+
+
+def _in_table(note: Note, link: Link) -> bool:
+    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
+    text = note.text
+    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
+    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
+    end = min(ends) if ends else len(text)
+    return "|" in text[start : link.start] or "|" in text[link.end : end]
 
 
 class BrokenLink(_FileRule):
@@ -90,9 +113,13 @@ class BrokenLink(_FileRule):
     aliases never resolve a link. Hidden folders (``.trash``) hold no targets;
     files excluded from checking still do. Links in code, HTML comments and
     math are not links, and cases Obsidian's behaviour leaves open are never
-    reported. The message names the closest existing files; when exactly one
-    is clearly closest, an unsafe fix rewrites the link's file part to it and
-    keeps the display text, heading and block parts.
+    reported, nor is a non-ASCII name that exists in another Unicode
+    normalisation form. The message names the closest existing files; when
+    exactly one is clearly closest and clearly meant (a link with a heading or
+    without extension means a note, the folders it writes end the file's path,
+    the heading it names is in the file), an unsafe fix rewrites the link's
+    file part to it and keeps what the reader sees: the heading and block
+    parts, and the text shown (``[[Jane Roe]]`` -> ``[[Jane Roes|Jane Roe]]``).
     """
 
     name = "broken-link"
@@ -222,7 +249,8 @@ def _heading_message(ctx: Context, note: Note, status: LinkStatus) -> str:
             normalize_heading(parts[-1]), list(texts), n=3, cutoff=0.6
         )
         if close:
-            message += f"; did you mean {_alternatives([repr(texts[c]) for c in close])}?"
+            shown = [f"'{texts[c]}'" for c in close]
+            message += f"; did you mean {_alternatives(shown)}?"
     return message
 
 
