@@ -16,7 +16,7 @@ from vaultlint.fixer import FixOutcome, fix_note
 from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
 from vaultlint.rules import Rule
-from vaultlint.vault import VaultIndex
+from vaultlint.vault import VaultIndex, file_kind, parse_file
 
 GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
@@ -56,8 +56,8 @@ def memory_index(files: Mapping[str, str]) -> VaultIndex:
     """A vault index over in-memory files; notes are parsed up front."""
     index = VaultIndex(Path("/nonexistent-vault"), sorted(files))
     for path, text in files.items():
-        if path.lower().endswith(".md"):
-            index.add_note(parse_note(path, text))
+        if file_kind(path) is not None:
+            index.add_note(parse_file(path, text))
     return index
 
 

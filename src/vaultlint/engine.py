@@ -74,6 +74,10 @@ class Engine:
         self.severity: dict[str, Severity] = base.severity
         self.rules: list[Rule] = base.rules
         self.ctx = Context(index=index, schemas=list(schemas))
+        # Whether a rule that runs reads other files' names (duplicate-name, file-name):
+        # then every result depends on the names, as a note's links make it.
+        # (An override may turn one on for some paths: then assume it does.)
+        self.uses_names = any(rule.uses_names for rule in base.rules) or bool(config.overrides)
 
     def _plan(self, matched: tuple[int, ...]) -> _Plan:
         """The rules to run, and their severities, under the overrides ``matched``."""
@@ -115,11 +119,16 @@ class Engine:
         what its suppressions silence, plus the unused suppressions (VL01)."""
         plan = self.plan_for(note.path)
         findings: list[Finding] = []
+        kind = note.kind
         for rule in plan.rules:
+            if kind not in rule.kinds:
+                continue
             severity = plan.severity[rule.name]
             for finding in rule.check(note, self.ctx):
                 finding.severity = severity
                 findings.append(finding)
+        if kind != "note":
+            return _placed(note, findings)
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
         drop_locked_fixes(note, findings)
@@ -161,3 +170,15 @@ class Engine:
                 message=source.problem,
             )
         ]
+
+
+def _placed(note: Note, findings: list[Finding]) -> list[Finding]:
+    """A canvas's or base's findings: where each is in the JSON, and no fixes (a
+    fix would have to write JSON, which the fixer does not)."""
+    for finding in findings:
+        finding.fix = None
+        place = note.places.get(finding.start)
+        if place is not None:
+            finding.message += f" (at {place})"
+    findings.sort(key=_POSITION)
+    return findings

@@ -47,6 +47,8 @@ def note_facts(
     codes = _codes(findings)
     if note is None:
         return None, (), (), codes
+    if note.kind != "note":  # a canvas or base has no note types
+        return (), _broken(note, findings), linked(note, resolver), codes
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
     return types, _broken(note, findings), linked(note, resolver), codes
 

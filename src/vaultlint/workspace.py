@@ -127,9 +127,9 @@ class Workspace:
     def targets(
         self, paths: Sequence[Path] | None = None, force_exclude: bool = False
     ) -> list[str]:
-        """The notes ``paths`` name (folders: their notes less the excluded ones), in
-        vault order for folders; the whole vault when None."""
-        return self.targets_among(self.index.notes, paths, force_exclude)
+        """The notes, canvases and bases ``paths`` name (folders: theirs less the excluded
+        ones), in vault order for folders; the whole vault when None."""
+        return self.targets_among(self.index.checked, paths, force_exclude)
 
     def targets_among(
         self, notes: Sequence[str], paths: Sequence[Path] | None, force_exclude: bool = False

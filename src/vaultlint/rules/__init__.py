@@ -6,12 +6,14 @@ from vaultlint.rules.base import Context, Example, Rule
 from vaultlint.rules.files import FileEncoding, FileTooLarge, FileUnreadable
 from vaultlint.rules.frontmatter import FrontmatterSyntax
 from vaultlint.rules.headings import (
+    DuplicateHeading,
     EmojiHeading,
     EmptyHeading,
     HeadingEmphasis,
     HeadingFragment,
     HeadingIncrement,
 )
+from vaultlint.rules.hygiene import DuplicateName, EmptyNote, FileName, FileSyntax
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -55,6 +57,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     BrokenHeadingLink,
     BrokenBlockLink,
     AmbiguousLink,
+    EmptyNote,
+    DuplicateName,
+    FileName,
+    FileSyntax,
+    DuplicateHeading,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

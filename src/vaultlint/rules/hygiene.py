@@ -1,0 +1,232 @@
+"""Vault hygiene: empty notes, files that share a name, names that break links or
+sync, and canvas and base files that Obsidian cannot read."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from vaultlint.model import FileKind, Finding, Note, Severity
+from vaultlint.rules.base import Context, Example, Rule
+
+_ALL_KINDS: frozenset[FileKind] = frozenset(("note", "canvas", "base"))
+_LINK_BREAKERS = "#^[]|"
+_SYNC_BREAKERS = '\\:*"<>?'
+
+
+class EmptyNote(Rule):
+    """Report a note with no content: 0 bytes, only whitespace, or only frontmatter.
+
+    An empty note is most often a link clicked by mistake (Obsidian creates the
+    note) or a note whose content moved away. A note of properties alone is
+    reported too unless ``frontmatter-only`` is false (vaults that keep records
+    as properties, read by Bases or Dataview, turn it off). Nothing is fixed:
+    deleting a note is the owner's decision.
+    """
+
+    name = "empty-note"
+    code = "HY02"
+    summary = "A note with no content"
+    severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {"frontmatter-only": True}
+    examples = (
+        Example(title="a note of blank lines", bad="\n  \n\n", good="Some text.\n"),
+        Example(
+            title="a note with properties and nothing else",
+            bad="---\ntags: [idea]\n---\n\n",
+            good="---\ntags: [idea]\n---\nThe idea itself.\n",
+        ),
+        Example(
+            title="frontmatter-only: false keeps notes of properties alone",
+            bad="",
+            good="---\nborn: 1970-01-01\n---\n",
+            options={"frontmatter-only": False},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        text = note.text
+        fm = note.frontmatter
+        if not text.strip():
+            what = "the file is empty" if not text else "it holds only whitespace"
+            yield self.file_finding(note, f"empty note: {what}")
+        elif (
+            fm is not None
+            and fm.closed
+            and fm.error is None
+            and not text[note.body_start :].strip()
+            and self.opts["frontmatter-only"]
+        ):
+            yield self.file_finding(note, "empty note: it holds only frontmatter (properties)")
+
+
+class DuplicateName(Rule):
+    """Report files that share a name (without case) in different folders, once per group.
+
+    A bare link ``[[Meeting]]`` to a name several files have opens one of them
+    (``ambiguous-link`` reports each such link; this rule the files
+    themselves). The finding is on the first of the group's notes, canvases
+    and bases by path, and lists every file of the group. Off by default.
+    """
+
+    name = "duplicate-name"
+    code = "HY03"
+    summary = "Files with the same name in different folders"
+    severity = Severity.INFO
+    enabled = False
+    kinds = _ALL_KINDS
+    uses_names = True
+    examples = (
+        Example(
+            title="two notes named Meeting (reported once, on the first by path)",
+            path="Home/Meeting.md",
+            bad="Agenda\n",
+            good="Agenda\n",
+            files={"Work/Meeting.md": "", "Work/Meeting.pdf": ""},
+            good_files={"Work/Meeting notes.md": "", "Work/Meeting.pdf": ""},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        name = note.path.rsplit("/", 1)[-1].lower()
+        group = ctx.index.by_name.get(name, [])
+        if len(group) < 2:
+            return
+        if next((p for p in sorted(group) if _checked(p)), None) != note.path:
+            return  # the group is reported once, on its first checked file
+        ordered = sorted(group)
+        listed = ", ".join(ordered[:6]) + (
+            f" and {len(ordered) - 6} more" if len(ordered) > 6 else ""
+        )
+        yield self.file_finding(
+            note, f"{len(ordered)} files are named '{name}' in different folders: {listed}"
+        )
+
+
+def _checked(path: str) -> bool:
+    return path.lower().endswith((".md", ".canvas", ".base"))
+
+
+class FileName(Rule):
+    """Report file names that break links or syncing.
+
+    ``# ^ [ ] |`` in a name cannot be linked to (``[[C# notes]]`` looks for a
+    heading); ``\\ : * " < > ?`` and a trailing dot or space make a file that
+    Windows and Android cannot hold, so sync fails there; two names in one
+    folder that differ only by case are one file on macOS and Windows; a name
+    not in Unicode NFC (as macOS writes accents) does not match the same name
+    typed elsewhere. Off by default.
+    """
+
+    name = "file-name"
+    code = "HY04"
+    summary = "A file name that breaks links or sync"
+    severity = Severity.WARNING
+    enabled = False
+    kinds = _ALL_KINDS
+    uses_names = True
+    examples = (
+        Example(
+            title="a '#' in a note name",
+            path="C# notes.md",
+            good_path="C-sharp notes.md",
+            bad="x\n",
+            good="x\n",
+        ),
+        Example(
+            title="a colon breaks sync to Windows",
+            path="Meeting 10:30.md",
+            good_path="Meeting 10.30.md",
+            bad="x\n",
+            good="x\n",
+        ),
+        Example(
+            title="two names that differ by case in one folder",
+            path="Ideas/plan.md",
+            bad="x\n",
+            good="x\n",
+            files={"Ideas/Plan.md": "", "Other/plan.md": ""},
+            good_files={"Ideas/Plan 2.md": "", "Other/plan.md": ""},
+        ),
+        Example(
+            title="an accent written as two characters (macOS's NFD)",
+            path="Cafe\u0301.md",
+            good_path="Caf\u00e9.md",
+            bad="x\n",
+            good="x\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        folder, _, name = note.path.rpartition("/")
+        stem = name.rsplit(".", 1)[0]
+        problems = []
+        breakers = sorted({c for c in name if c in _LINK_BREAKERS})
+        if breakers:
+            problems.append(f"{' '.join(breakers)} in a name break links to it")
+        unsafe = sorted({c for c in name if c in _SYNC_BREAKERS})
+        if unsafe:
+            problems.append(f"{' '.join(unsafe)} cannot be in a file name on Windows and Android")
+        if stem.endswith((" ", ".")):
+            problems.append("a name ending in a space or dot cannot sync to Windows")
+        if unicodedata.normalize("NFC", name) != name:
+            problems.append("the name is not in Unicode NFC form (links typed elsewhere miss it)")
+        same = [
+            p
+            for p in ctx.index.by_name.get(name.lower(), [])
+            if p != note.path and p.rpartition("/")[0] == folder
+        ]
+        if same:
+            problems.append(
+                f"differs only by case from {', '.join(sorted(same))}: one file on macOS "
+                "and Windows"
+            )
+        for problem in problems:
+            yield self.file_finding(note, f"file name '{name}': {problem}")
+
+
+class FileSyntax(Rule):
+    """Report canvas and base files that Obsidian cannot read.
+
+    A ``.canvas`` file must be JSON Canvas: a JSON object whose ``nodes`` is a
+    list. A ``.base`` file, and a ``base`` code block in a note, must be valid
+    YAML with only the sections ``filters``, ``formulas``, ``properties``,
+    ``summaries`` and ``views``; each filter is an expression or one key of
+    ``and``, ``or``, ``not`` holding a list; every ``formula.X`` names a formula
+    defined under ``formulas``. Off by default.
+    """
+
+    name = "file-syntax"
+    code = "HY05"
+    summary = "A canvas or base file that is not valid"
+    severity = Severity.ERROR
+    enabled = False
+    kinds = _ALL_KINDS
+    examples = (
+        Example(
+            title="a canvas cut short",
+            path="Board.canvas",
+            bad='{"nodes":[{"id":"a","type":"text","text":"Hi","x":0,"y":0,',
+            good='{"nodes":[{"id":"a","type":"text","text":"Hi","x":0,"y":0,'
+            '"width":250,"height":60}],"edges":[]}',
+        ),
+        Example(
+            title="a base using a formula it does not define",
+            path="Books.base",
+            bad="formulas:\n  ppu: 'price / pages'\nviews:\n  - type: table\n"
+            "    order: [file.name, formula.price_per_page]\n",
+            good="formulas:\n  ppu: 'price / pages'\nviews:\n  - type: table\n"
+            "    order: [file.name, formula.ppu]\n",
+        ),
+        Example(
+            title="a filter level with two keys, in a base code block",
+            bad='```base\nfilters:\n  and: [\'status == "done"\']\n  or: [file.hasTag("x")]\n```\n',
+            good="```base\nfilters:\n  and:\n    - 'status == \"done\"'\n    - or: "
+            '[file.hasTag("x")]\n```\n',
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for start, end, message in note.syntax:
+            yield self.finding(note, start, end, message)
