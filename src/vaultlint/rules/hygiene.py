@@ -89,8 +89,8 @@ class DuplicateName(Rule):
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        name = note.path.rsplit("/", 1)[-1].lower()
-        group = ctx.index.by_name.get(name, [])
+        name = note.path.rsplit("/", 1)[-1]
+        group = ctx.index.by_name.get(name.lower(), [])
         if len(group) < 2:
             return
         if next((p for p in sorted(group) if _checked(p)), None) != note.path:

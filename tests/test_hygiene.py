@@ -1,0 +1,168 @@
+"""Canvas and base files, and the hygiene rules, on a fixture vault and as properties."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vaultlint.bases import base_problems
+from vaultlint.canvas import JsonError, Text, parse_canvas, read_json
+from vaultlint.workspace import CheckOptions, RuleSelection, Workspace
+
+FIXTURE = Path(__file__).parent / "fixtures" / "hygiene"
+
+# (path, line, column, code, what the message says) of every finding under strict.
+EXPECTED = {
+    ("Bases/Broken.base", 2, 3, "HY05", "filters must have one key of and, or, not"),
+    ("Bases/Broken.base", 8, 1, "HY05", "unknown key 'view'"),
+    ("Bases/Broken.base", 15, 9, "HY05", "formula.days_left is not defined"),
+    ("Boards/Broken.canvas", 2, 1, "HY05", "invalid JSON: unexpected end of file"),
+    ("Boards/Project board.canvas", 3, 87, "LK03", "[[Plan#Budget]]"),
+    ("Boards/Project board.canvas", 3, 110, "LK01", "[[Roadmap 2026]]"),
+    ("Boards/Project board.canvas", 6, 49, "LK02", "(at nodes[3].file)"),
+    ("Home/Meeting.md", 1, 1, "HY02", "the file is empty"),
+    ("Home/Meeting.md", 1, 1, "HY03", "Home/Meeting.md, Work/Meeting.md"),
+    ("Projects/Plan.md", 15, 5, "HD06", "opens the first, at line 12"),
+    ("Work/Inbox 📥.md", 1, 1, "HY02", "only frontmatter"),
+    ("Work/Meeting.md", 10, 24, "HY05", "formula.owner is not defined"),
+}
+
+
+def _strict_findings(root: Path) -> set[tuple[str, int, int, str, str]]:
+    (root / ".vaultlint.yaml").write_text("extends: strict\n", encoding="utf-8")
+    workspace = Workspace.open([root])
+    run = workspace.run_check(workspace.targets(), CheckOptions(cache=False))
+    found = set()
+    for f in run.findings():
+        hint = next((e[4] for e in EXPECTED if e[:4] == (f.path, f.line, f.column, f.code)), "")
+        assert hint in f.message, f.message
+        found.add((f.path, f.line, f.column, f.code, hint))
+    return found
+
+
+def test_fixture_vault_reports_exactly_its_problems(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    assert _strict_findings(root) == EXPECTED
+
+
+def test_canvas_links_count_for_orphans_and_nothing_is_written(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    workspace = Workspace.open([root])
+    workspace.run_check(workspace.targets(), CheckOptions(fix=True, unsafe=True, cache=False))
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    report = workspace.report(cache=False)
+    # Plan.md is linked from Home.md; Old plan and the image only from the canvas.
+    assert "Projects/Plan.md" not in report.links.orphans
+    assert all(not p.endswith((".canvas", ".base")) for p in report.links.orphans)
+
+
+def test_a_fixed_canvas_file_node_is_clean(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    board = root / "Boards" / "Project board.canvas"
+    board.write_text(
+        board.read_text(encoding="utf-8").replace("Projects/Old plan.md", "Projects/Plan.md"),
+        encoding="utf-8",
+    )
+    found = _strict_findings(root)
+    assert not any(e[0].endswith("Project board.canvas") and e[3] == "LK02" for e in found)
+
+
+def test_canvas_positions_with_crlf_and_escapes() -> None:
+    text = '{"nodes":[\r\n{"type":"text","text":"\\u00e9\\"\\n[[A]] \\ud83d\\ude00 [[B#H]]"}]}'
+    note = parse_canvas("c.canvas", text)
+    assert [(link.path, link.line) for link in note.links] == [("A", 2), ("B", 2)]
+    for link in note.links:
+        assert text[link.path_start : link.path_end] == link.path
+        assert text[link.start : link.start + 2] == "[["
+        assert text[link.end - 2 : link.end] == "]]"
+
+
+def test_canvas_that_is_not_a_canvas() -> None:
+    assert parse_canvas("c.canvas", "").syntax == []
+    assert parse_canvas("c.canvas", '{"nodes": 3}').syntax[0][2] == (
+        "not a canvas: 'nodes' is not a list"
+    )
+    assert "not an object" in parse_canvas("c.canvas", "[1]").syntax[0][2]
+    assert "extra data" in parse_canvas("c.canvas", "{} x").syntax[0][2]
+
+
+def test_base_checks() -> None:
+    assert base_problems((FIXTURE / "Bases" / "Books.base").read_text(encoding="utf-8")) == []
+    assert base_problems("") == []
+    assert "invalid YAML" in base_problems("filters: [\n")[0][2]
+    assert "not a list of filters" in base_problems("filters:\n  not: x\n")[0][2]
+    # a formula used by another formula must be defined too; a quoted mention is one too
+    assert [p[2] for p in base_problems("formulas:\n  a: formula.b + 1\n")] == [
+        "formula.b is not defined under 'formulas'"
+    ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Text):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
+    max_leaves=12,
+)
+
+
+@given(_JSON, st.booleans(), st.booleans())
+def test_json_reader_agrees_with_json(value: object, ascii: bool, indent: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii, indent=1 if indent else None)
+    read = read_json(text)
+    assert _plain(read) == json.loads(text)
+
+
+@given(st.text(), st.booleans())
+def test_string_offsets_map_each_character(value: str, ascii: bool) -> None:
+    text = '{"text": ' + json.dumps(value, ensure_ascii=ascii) + "}"
+    found = read_json(text)["text"]
+    offsets = found.offsets()
+    if offsets is None:
+        offsets = [found.start + 1 + i for i in range(len(value) + 1)]
+    assert len(offsets) == len(value) + 1
+    for i in range(len(value) + 1):
+        # the raw text up to character i decodes to the first i characters
+        assert json.loads('"' + text[found.start + 1 : offsets[i]] + '"') == value[:i]
+
+
+@given(st.text(max_size=40))
+def test_json_reader_never_crashes(text: str) -> None:
+    try:
+        read_json(text)
+    except JsonError:
+        pass  # any other exception fails the test
+
+
+def test_deep_json_is_an_error_not_a_crash() -> None:
+    note = parse_canvas("c.canvas", "[" * 10000)
+    assert "nested too deeply" in note.syntax[0][2]
+
+
+def test_selection_turns_on_off_by_default_rules(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    workspace = Workspace.open([root])
+    rules = RuleSelection(select=("file-syntax",))
+    run = workspace.run_check(workspace.targets(), CheckOptions(cache=False, rules=rules))
+    assert {f.path for f in run.findings()} == {
+        "Bases/Broken.base",
+        "Boards/Broken.canvas",
+        "Work/Meeting.md",
+    }
