@@ -82,7 +82,15 @@ def check_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    return rule_engine(rule, index, options).check(note)
+    engine = rule_engine(rule, index, options)
+    return engine.check(note) + engine.vault_findings(lambda p: _linked(index, p))
+
+
+def _linked(index: VaultIndex, path: str) -> tuple[str, ...]:
+    from vaultlint.facts import linked
+
+    note = index.note(path)
+    return () if note is None else linked(note, index.resolver)
 
 
 def fix_text(

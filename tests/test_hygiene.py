@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import write_vault
 from vaultlint.bases import base_problems
 from vaultlint.canvas import JsonError, Text, parse_canvas, read_json
+from vaultlint.fixer import FileMoveError, trash_file
 from vaultlint.workspace import CheckOptions, RuleSelection, Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hygiene"
 
 # (path, line, column, code, what the message says) of every finding under strict.
 EXPECTED = {
+    ("Attachments/unused.png", 1, 1, "HY01", "unused attachment"),
     ("Bases/Broken.base", 2, 3, "HY05", "filters must have one key of and, or, not"),
     ("Bases/Broken.base", 8, 1, "HY05", "unknown key 'view'"),
     ("Bases/Broken.base", 15, 9, "HY05", "formula.days_left is not defined"),
@@ -57,6 +62,7 @@ def test_canvas_links_count_for_orphans_and_nothing_is_written(tmp_path: Path) -
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     workspace = Workspace.open([root])
     workspace.run_check(workspace.targets(), CheckOptions(fix=True, unsafe=True, cache=False))
+    # unused-attachment is off by default: nothing moves; canvases are never written
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     report = workspace.report(cache=False)
     # Plan.md is linked from Home.md; Old plan and the image only from the canvas.
@@ -165,3 +171,85 @@ def test_selection_turns_on_off_by_default_rules(tmp_path: Path) -> None:
         "Boards/Broken.canvas",
         "Work/Meeting.md",
     }
+
+
+def _unused(root: Path, files: dict[str, str | bytes], **options: bool) -> list[str]:
+    write_vault(root, files)
+    (root / ".vaultlint.yaml").write_text("rules: {unused-attachment: info}\n", encoding="utf-8")
+    workspace = Workspace.open([root])
+    paths = options.pop("paths", None)
+    targets = workspace.targets(None if paths is None else [root / "Home.md"])
+    run = workspace.run_check(targets, CheckOptions(cache=False, **options))
+    return sorted(f.path for f in run.findings() if f.code == "HY01")
+
+
+def test_unused_attachments_and_what_counts_as_a_use(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        ".obsidian/templates.json": '{"folder": "Templates"}',
+        ".obsidian/app.json": '{"userIgnoreFilters": ["Archive/"]}',
+        "Home.md": '![[a.png]] [b](Files/b%20b.pdf) <img src="Files/c.jpg">\n---\n',
+        "Templates/Daily.md": "![[d.png]]\n",
+        "Archive/Old.md": "![[e.png]]\n",
+        "Board.canvas": '{"nodes":[{"id":"1","type":"file","file":"Files/f.mp3"}]}',
+        "Notes/g.md": '---\ncover: "[[g.webp]]"\n---\n`![[h.png]]`\n',
+        "a.png": b"",
+        "Files/b b.pdf": b"",
+        "Files/c.jpg": b"",
+        "d.png": b"",
+        "e.png": b"",
+        "Files/f.mp3": b"",
+        "g.webp": b"",
+        "h.png": b"",
+        "unused.png": b"",
+        "Files/notes.txt": b"",
+        "Archive/x.png": b"",
+    }
+    # a name in code is no link, in Obsidian too
+    assert _unused(tmp_path / "v", files) == ["Board.canvas", "h.png", "unused.png"]
+
+
+def test_unused_attachments_need_the_whole_vault(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"Home.md": "x\n", "Other.md": "", "unused.png": b""}
+    assert _unused(tmp_path / "v", files, paths=True) == []
+    assert _unused(tmp_path / "v", {}) == ["unused.png"]
+
+
+def test_attachment_folder_setting(tmp_path: Path) -> None:
+    for setting, expected in (
+        ("Attachments", ["Attachments/x.png"]),
+        ("./", ["Attachments/x.png", "Notes/assets/z.png", "y.png"]),
+        ("./assets", ["Notes/assets/z.png"]),
+        ("/", ["Attachments/x.png", "Notes/assets/z.png", "y.png"]),
+    ):
+        files: dict[str, str | bytes] = {
+            ".obsidian/app.json": json.dumps({"attachmentFolderPath": setting}),
+            "Home.md": "x\n",
+            "Attachments/x.png": b"",
+            "y.png": b"",
+            "Notes/assets/z.png": b"",
+        }
+        assert _unused(tmp_path / setting.replace("/", "_").replace(".", "d"), files) == expected
+
+
+def test_unsafe_fix_moves_to_the_trash_and_never_overwrites(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    files: dict[str, str | bytes] = {
+        "Home.md": "x\n",
+        "Files/unused.png": b"new",
+        ".trash/Files/unused.png": b"old",
+    }
+    assert _unused(root, files, fix=True) == ["Files/unused.png"]  # safe fixes: not moved
+    assert _unused(root, {}, fix=True, unsafe=True) == []
+    assert not (root / "Files" / "unused.png").exists()
+    assert (root / ".trash" / "Files" / "unused.png").read_bytes() == b"old"
+    assert (root / ".trash" / "Files" / "unused 2.png").read_bytes() == b"new"
+
+
+def test_trash_file_refuses_files_with_other_names(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"x")
+    os.link(tmp_path / "a.png", tmp_path / "b.png")
+    with pytest.raises(FileMoveError):
+        trash_file(tmp_path, "a.png")
+    with pytest.raises(FileMoveError):
+        trash_file(tmp_path, "missing.png")
+    assert (tmp_path / "a.png").read_bytes() == b"x"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -11,6 +11,7 @@ from vaultlint.errors import VaultlintError
 from vaultlint.fixer import drop_locked_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
+from vaultlint.rules.hygiene import UnusedAttachment
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.suppress import (
     filter_findings,
@@ -149,6 +150,32 @@ class Engine:
                 finding.severity = plan.severity[reporter.name]
                 kept.append(finding)
         return kept
+
+    def has_vault_rules(self) -> bool:
+        """Whether a vault-wide rule may run (for some path)."""
+        return UnusedAttachment.name in self._plan(()).severity or bool(self.config.overrides)
+
+    def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
+        """The findings of the vault-wide rules (unused-attachment), given the files
+        each note, canvas and base links to (``linked_of`` its vault path): each file
+        of the vault asked once, so the cost grows with the vault."""
+        index = self.ctx.index
+        if not self.has_vault_rules():
+            return []
+        used: set[str] = set()
+        for path in index.checked:
+            used.update(linked_of(path))
+        rule = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
+        is_excluded = self.config.is_excluded
+        found = []
+        for finding in rule.check_vault(
+            index.files, used, self.config.obsidian.in_attachment_folder
+        ):
+            severity = self.plan_for(finding.path).severity.get(rule.name)
+            if severity is not None and not is_excluded(finding.path):
+                finding.severity = severity
+                found.append(finding)
+        return found
 
     def source_findings(self, source: Source) -> list[Finding]:
         """Findings for a file that could not be read as a UTF-8 note."""

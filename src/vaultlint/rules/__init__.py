@@ -13,7 +13,13 @@ from vaultlint.rules.headings import (
     HeadingFragment,
     HeadingIncrement,
 )
-from vaultlint.rules.hygiene import DuplicateName, EmptyNote, FileName, FileSyntax
+from vaultlint.rules.hygiene import (
+    DuplicateName,
+    EmptyNote,
+    FileName,
+    FileSyntax,
+    UnusedAttachment,
+)
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -62,6 +68,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FileName,
     FileSyntax,
     DuplicateHeading,
+    UnusedAttachment,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

@@ -4,7 +4,7 @@ sync, and canvas and base files that Obsidian cannot read."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from vaultlint.model import FileKind, Finding, Note, Severity
@@ -230,3 +230,75 @@ class FileSyntax(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         for start, end, message in note.syntax:
             yield self.finding(note, start, end, message)
+
+
+# The file types Obsidian opens (its "accepted file formats"), and Excalidraw drawings.
+ATTACHMENT_TYPES = frozenset(
+    {
+        *("avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"),  # images
+        *("flac", "m4a", "mp3", "ogg", "wav", "webm", "3gp"),  # audio
+        *("mkv", "mov", "mp4", "ogv", "pdf", "canvas", "base", "excalidraw"),
+    }
+)
+
+
+def is_attachment(path: str) -> bool:
+    name = path.rpartition("/")[2].lower()
+    return name.rpartition(".")[2] in ATTACHMENT_TYPES and "." in name
+
+
+class UnusedAttachment(Rule):
+    """Report an attachment that no note, canvas or base links to or embeds.
+
+    An attachment is a file of a type Obsidian opens (images, audio, video,
+    PDF, canvases, bases, Excalidraw drawings) in the folder Obsidian keeps
+    attachments in (``attachmentFolderPath`` in ``.obsidian/app.json``: a
+    folder, ``./`` beside the note, ``./sub`` a subfolder of it; anywhere when
+    unset). Every link counts as a use: from excluded files and templates too,
+    in frontmatter, and any file named by an HTML ``src``, ``href`` or ``data``;
+    a name in code is no link, as in Obsidian.
+    This rule needs the whole vault: it runs when a check covers every file
+    of the vault (``vaultlint check`` of the vault's root), never on a few
+    named notes. Excluded attachments are not reported. With ``--fix
+    --unsafe-fixes`` the file is moved to the vault's ``.trash/`` folder (as
+    Obsidian's "move to Obsidian trash" does), keeping its folders; nothing
+    is deleted. Off by default.
+    """
+
+    name = "unused-attachment"
+    code = "HY01"
+    summary = "An attachment nothing links to or embeds"
+    severity = Severity.INFO
+    enabled = False  # its "fix" moves a file, not text: see the description
+    kinds: ClassVar[frozenset[FileKind]] = frozenset()  # a vault-wide rule: see check_vault
+    examples = (
+        Example(
+            title="an image no note embeds any more",
+            bad="A sketch of the plan.\n",
+            good="A sketch of the plan: ![[sketch.png]]\n",
+            files={"Attachments/sketch.png": ""},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+    def check_vault(
+        self, files: Iterable[str], used: set[str], expected: Callable[[str], bool]
+    ) -> Iterator[Finding]:
+        """The unused attachments among ``files`` (vault paths), given the files
+        linked from anywhere (``used``) and where attachments are ``expected``."""
+        for path in files:
+            if path not in used and is_attachment(path) and expected(path):
+                yield Finding(
+                    path,
+                    1,
+                    1,
+                    1,
+                    1,
+                    self.name,
+                    self.code,
+                    self.severity,
+                    "unused attachment: no note, canvas or base links to or embeds it "
+                    "(--fix --unsafe-fixes moves it to .trash/)",
+                )
