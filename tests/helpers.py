@@ -42,12 +42,14 @@ A short summary pasted from an assistant…
 """
 
 
-def genvault(out: Path, notes: int, seed: int | None = None) -> Path:
+def genvault(out: Path, notes: int, seed: int | None = None, hygiene: bool = False) -> Path:
     """A vault made by the benchmark generator at ``out``, with its manifest
-    ``.genvault.json`` of what it planted."""
+    ``.genvault.json`` of what it planted (``hygiene``: hygiene problems too)."""
     argv = [sys.executable, str(GENVAULT), str(out), "--notes", str(notes)]
     if seed is not None:
         argv += ["--seed", str(seed)]
+    if hygiene:
+        argv.append("--hygiene")
     subprocess.run(argv, check=True, capture_output=True, timeout=300)
     return out
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import write_vault
+from helpers import genvault, write_vault
 from vaultlint.bases import base_problems
 from vaultlint.canvas import JsonError, Text, parse_canvas, read_json
 from vaultlint.fixer import FileMoveError, trash_file
@@ -253,3 +253,41 @@ def test_trash_file_refuses_files_with_other_names(tmp_path: Path) -> None:
     with pytest.raises(FileMoveError):
         trash_file(tmp_path, "missing.png")
     assert (tmp_path / "a.png").read_bytes() == b"x"
+
+
+HYGIENE_RULES = ("unused-attachment", "empty-note", "duplicate-name", "file-syntax", "file-name")
+
+
+def _hygiene_findings(root: Path) -> list[tuple[str, str, str]]:
+    workspace = Workspace.open([root])
+    rules = RuleSelection(extend_select=HYGIENE_RULES)
+    run = workspace.run_check(workspace.targets(), CheckOptions(cache=False, rules=rules))
+    return [(f.rule, f.path, f.message) for f in run.findings()]
+
+
+def test_generated_vault_findings_equal_the_plants(tmp_path: Path) -> None:
+    plain = _hygiene_findings(genvault(tmp_path / "plain", 300))
+    # A small generated vault leaves some covers unembedded: those alone are reported.
+    texts = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "plain").rglob("*.md"))
+    unused = sorted(p for r, p, _ in plain if r == "unused-attachment")
+    assert all(f"[[{p.rpartition('/')[2]}" not in texts for p in unused)
+    assert all(p.startswith("Attachments/cover ") for p in unused)
+    assert len(unused) < 50
+    assert [f for f in plain if f[0] in HYGIENE_RULES and f[0] != "unused-attachment"] == []
+    root = genvault(tmp_path / "planted", 300, hygiene=True)
+    planted = json.loads((root / ".genvault.json").read_text(encoding="utf-8"))["hygiene"]
+    planted["unused-attachment"] += [p for p in unused if p != "Attachments/cover 0.png"]
+    found = _hygiene_findings(root)
+    for rule in ("unused-attachment", "empty-note", "duplicate-name", "file-syntax"):
+        assert sorted(p for r, p, _ in found if r == rule) == sorted(planted[rule]), rule
+    assert not [f for f in found if f[0] == "file-name"]
+    embeds = sorted(
+        [p, m.split("![[")[1].split("]]")[0]]
+        for r, p, m in found
+        if r == "broken-embed" and p.endswith(".canvas")
+    )
+    assert embeds == sorted(planted["broken-embed"])
+    # the vault without plants: the same files, byte for byte
+    for path in (tmp_path / "plain").rglob("*.md"):
+        rel = path.relative_to(tmp_path / "plain")
+        assert (root / rel).read_bytes() == path.read_bytes(), rel
