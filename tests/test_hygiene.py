@@ -291,3 +291,38 @@ def test_generated_vault_findings_equal_the_plants(tmp_path: Path) -> None:
     for path in (tmp_path / "plain").rglob("*.md"):
         rel = path.relative_to(tmp_path / "plain")
         assert (root / rel).read_bytes() == path.read_bytes(), rel
+
+
+def test_report_hygiene_sections(tmp_path: Path) -> None:
+    from vaultlint.report import json_format, markdown
+    from vaultlint.report.markdown import size
+
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    (root / "Attachments" / "big.pdf").write_bytes(bytes(3000))
+    report = Workspace.open([root]).report(cache=False)
+    data = json_format.to_data(report)["hygiene"]
+    assert data["canvases"] == 2 and data["bases"] == 2
+    assert data["unused_attachments"] == {
+        "count": 2,
+        "bytes": 3000 + 14,
+        "files": [
+            {"path": "Attachments/big.pdf", "bytes": 3000},
+            {"path": "Attachments/unused.png", "bytes": 14},
+        ],
+    }
+    assert data["empty_notes"] == ["Home/Meeting.md", "Work/Inbox 📥.md"]
+    assert data["same_names"] == [["Home/Meeting.md", "Work/Meeting.md"]]
+    assert data["dead_ends"] == ["Home/Meeting.md", "Projects/Plan.md", "Work/Inbox 📥.md"]
+    assert report.notes == 6  # notes only; canvases and bases are counted apart
+    text = markdown.render(report, 1)
+    assert "2 unused attachments (2.9 KB)" in text
+    assert "| Attachments/big.pdf | 2.9 KB |" in text and "unused.png" not in text
+    assert "6 notes checked (and 2 canvases and 2 bases)." in text
+    assert [size(n) for n in (0, 1023, 1024, 5 * 2**20, 3 * 2**30)] == [
+        "0 B",
+        "1023 B",
+        "1.0 KB",
+        "5.0 MB",
+        "3.0 GB",
+    ]
