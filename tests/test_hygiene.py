@@ -31,6 +31,7 @@ EXPECTED = {
     ("Boards/Project board.canvas", 3, 110, "LK01", "[[Roadmap 2026]]"),
     ("Boards/Project board.canvas", 6, 49, "LK02", "(at nodes[3].file)"),
     ("Home/Meeting.md", 1, 1, "HY02", "the file is empty"),
+    ("Ideas/Garden.md", 1, 1, "HY02", "stub note: only a title heading"),
     ("Home/Meeting.md", 1, 1, "HY03", "Home/Meeting.md, Work/Meeting.md"),
     ("Projects/Plan.md", 15, 5, "HD06", "opens the first, at line 12"),
     ("Work/Inbox 📥.md", 1, 1, "HY02", "only frontmatter"),
@@ -313,12 +314,19 @@ def test_report_hygiene_sections(tmp_path: Path) -> None:
     }
     assert data["empty_notes"] == ["Home/Meeting.md", "Work/Inbox 📥.md"]
     assert data["same_names"] == [["Home/Meeting.md", "Work/Meeting.md"]]
-    assert data["dead_ends"] == ["Home/Meeting.md", "Projects/Plan.md", "Work/Inbox 📥.md"]
-    assert report.notes == 6  # notes only; canvases and bases are counted apart
+    assert data["stubs"] == ["Ideas/Garden.md"]
+    assert data["dead_ends"] == [
+        "Home/Meeting.md",
+        "Ideas/Garden.md",
+        "Ideas/Linked stub.md",
+        "Projects/Plan.md",
+        "Work/Inbox 📥.md",
+    ]
+    assert report.notes == 8  # notes only; canvases and bases are counted apart
     text = markdown.render(report, 1)
     assert "2 unused attachments (2.9 KB)" in text
     assert "| Attachments/big.pdf | 2.9 KB |" in text and "unused.png" not in text
-    assert "6 notes checked (and 2 canvases and 2 bases)." in text
+    assert "8 notes checked (and 2 canvases and 2 bases)." in text
     assert [size(n) for n in (0, 1023, 1024, 5 * 2**20, 3 * 2**30)] == [
         "0 B",
         "1023 B",

@@ -85,6 +85,7 @@ def test_json_has_exactly_the_keys_of_the_contract(
         "bases",
         "unused_attachments",
         "empty_notes",
+        "stubs",
         "same_names",
         "dead_ends",
     }

@@ -11,7 +11,7 @@ from vaultlint.errors import VaultlintError
 from vaultlint.fixer import drop_locked_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
-from vaultlint.rules.hygiene import UnusedAttachment
+from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.suppress import (
     filter_findings,
@@ -152,8 +152,10 @@ class Engine:
         return kept
 
     def has_vault_rules(self) -> bool:
-        """Whether a vault-wide rule may run (for some path)."""
-        return UnusedAttachment.name in self._plan(()).severity or bool(self.config.overrides)
+        """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
+        severity = self._plan(()).severity
+        vault_wide = UnusedAttachment.name in severity or EmptyNote.name in severity
+        return vault_wide or bool(self.config.overrides)
 
     def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
         """The findings of the vault-wide rules (unused-attachment), given the files
@@ -165,13 +167,16 @@ class Engine:
         used: set[str] = set()
         for path in index.checked:
             used.update(linked_of(path))
-        rule = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
         is_excluded = self.config.is_excluded
+        unused = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
+        empty = EmptyNote(self.config.rules[EmptyNote.name].options)
+        small = [p for p in index.notes if index.smaller(p, STUB_BYTES)]
         found = []
-        for finding in rule.check_vault(
-            index.files, used, self.config.obsidian.in_attachment_folder
+        for finding in (
+            *unused.check_vault(index.files, used, self.config.obsidian.in_attachment_folder),
+            *empty.stubs(small, used, index.note),
         ):
-            severity = self.plan_for(finding.path).severity.get(rule.name)
+            severity = self.plan_for(finding.path).severity.get(finding.rule)
             if severity is not None and not is_excluded(finding.path):
                 finding.severity = severity
                 found.append(finding)

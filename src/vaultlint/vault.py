@@ -265,6 +265,20 @@ class VaultIndex:
         self._notes[path] = note
         return note
 
+    def smaller(self, path: str, size: int) -> bool:
+        """Whether the file at ``path`` holds fewer than ``size`` bytes (a stat, unless
+        it was read)."""
+        source = self._sources.get(path)
+        if source is not None:
+            return len(source.data) < size
+        note = self._notes.get(path)
+        if note is not None:
+            return len(note.text.encode("utf-8")) < size
+        try:
+            return os.stat(os.path.join(self.root, path)).st_size < size
+        except OSError:
+            return False
+
     def replace(self, note: Note, source: Source) -> None:
         """Record a note's new state after the fixer rewrote it."""
         self._sources[note.path] = source

@@ -300,6 +300,9 @@ class Workspace:
 
             kept = []
             for finding in found:
+                if finding.rule != "unused-attachment":  # the one rule whose fix moves a file
+                    kept.append(finding)
+                    continue
                 try:
                     trash_file(self.root, finding.path)
                 except FileMoveError as exc:

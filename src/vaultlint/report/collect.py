@@ -94,6 +94,7 @@ class HygieneReport:
     bases: int = 0  # base files reported on
     unused: list[Attachment] = field(default_factory=list)  # the largest first
     empty: list[str] = field(default_factory=list)  # notes with an empty-note finding
+    stubs: list[str] = field(default_factory=list)  # only a title, no link in or out
     same_names: list[list[str]] = field(default_factory=list)  # each group sorted
     dead_ends: list[str] = field(default_factory=list)  # notes that link to no other file
 
@@ -199,13 +200,17 @@ def _is_note(path: str) -> bool:
 def _hygiene(
     index: VaultIndex, config: Config, tally: _Tally, targets: Sequence[str]
 ) -> HygieneReport:
-    from vaultlint.rules.hygiene import is_attachment
+    from vaultlint.rules.hygiene import STUB_BYTES, is_attachment, is_stub
 
     report = HygieneReport(empty=sorted(tally.empty), dead_ends=sorted(tally.dead_ends))
     for path in targets:
         lower = path.lower()
         report.canvases += lower.endswith(".canvas")
         report.bases += lower.endswith(".base")
+        if _is_note(path) and path not in tally.used and index.smaller(path, STUB_BYTES):
+            note = index.note(path)
+            if note is not None and is_stub(note):
+                report.stubs.append(path)
     for path in index.files:
         if (
             path not in tally.used

@@ -332,15 +332,16 @@ def _hygiene(report: Report, limit: int) -> list[str]:
     out = [
         "<h2>Vault hygiene</h2>",
         f"<p>{len(h.unused)} unused attachments ({size(h.unused_bytes)}); {len(h.empty)} empty "
-        f"notes; {len(h.same_names)} names shared by several files; {len(h.dead_ends)} dead "
-        f"ends (notes that link nowhere); {h.canvases} canvases and {h.bases} bases.</p>",
+        f"notes; {len(h.stubs)} stubs; {len(h.same_names)} names shared by several files; "
+        f"{len(h.dead_ends)} dead ends (notes that link nowhere); {h.canvases} canvases and "
+        f"{h.bases} bases.</p>",
     ]
     unused = h.unused[:limit]
     if unused:
         out.append("<h3>Unused attachments (the largest first)</h3>")
         out.append(_table(["file", "size"], [[a.path, size(a.size)] for a in unused], 1))
     out += _more(len(unused), len(h.unused))
-    for title, items in (("Empty notes", h.empty), ("Dead ends", h.dead_ends)):
+    for title, items in (("Empty notes", h.empty), ("Stubs", h.stubs), ("Dead ends", h.dead_ends)):
         shown = items[:limit]
         if shown:
             out.append(f"<h3>{title}</h3>")

@@ -61,6 +61,7 @@ def _hygiene(report: Report) -> dict[str, Any]:
             "files": [{"path": a.path, "bytes": a.size} for a in h.unused],
         },
         "empty_notes": h.empty,
+        "stubs": h.stubs,
         "same_names": h.same_names,
         "dead_ends": h.dead_ends,
     }

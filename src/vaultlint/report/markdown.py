@@ -150,6 +150,7 @@ def _hygiene(report: Report, limit: int) -> list[str]:
     out += [
         f"{len(h.unused)} unused attachment{'s' if len(h.unused) != 1 else ''} "
         f"({size(h.unused_bytes)}); {len(h.empty)} empty note{'s' if len(h.empty) != 1 else ''}; "
+        f"{len(h.stubs)} stub{'s' if len(h.stubs) != 1 else ''}; "
         f"{len(h.same_names)} file name{'s' if len(h.same_names) != 1 else ''} shared by "
         f"several files; {len(h.dead_ends)} dead end{'s' if len(h.dead_ends) != 1 else ''} "
         "(notes that link nowhere).",
@@ -160,7 +161,11 @@ def _hygiene(report: Report, limit: int) -> list[str]:
         out += ["**Unused attachments** (the largest first)", ""]
         out += table(["file", "size"], [[escape(a.path), size(a.size)] for a in unused], 1)
     out += _more(len(unused), len(h.unused))
-    for title, items in (("Empty notes", h.empty), ("Dead ends", h.dead_ends)):
+    for title, items in (
+        ("Empty notes", h.empty),
+        ("Stubs", h.stubs),
+        ("Dead ends", h.dead_ends),
+    ):
         shown = items[:limit]
         if shown:
             out += [f"**{title}**", ""] + [f"- {escape(path)}" for path in shown] + [""]

@@ -155,7 +155,7 @@ def _hygiene(console: Any, report: Report, limit: int) -> None:
     console.print()
     console.print(
         f"Hygiene: {len(h.unused)} unused attachments ({size(h.unused_bytes)}); "
-        f"{len(h.empty)} empty notes; {len(h.same_names)} shared names; "
+        f"{len(h.empty)} empty notes; {len(h.stubs)} stubs; {len(h.same_names)} shared names; "
         f"{len(h.dead_ends)} dead ends; {h.canvases} canvases, {h.bases} bases",
         style="bold",
     )
@@ -166,7 +166,11 @@ def _hygiene(console: Any, report: Report, limit: int) -> None:
             table.add_row(_plain(a.path), size(a.size))
         console.print(table)
     _more(console, len(unused), len(h.unused))
-    for title, items in (("Empty notes", h.empty), ("Dead ends (link nowhere)", h.dead_ends)):
+    for title, items in (
+        ("Empty notes", h.empty),
+        ("Stubs (only a title, no link to or from them)", h.stubs),
+        ("Dead ends (link nowhere)", h.dead_ends),
+    ):
         shown = items[:limit]
         if shown:
             console.print(f"{title}:", style="bold")

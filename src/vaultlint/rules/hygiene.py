@@ -15,14 +15,30 @@ _LINK_BREAKERS = "#^[]|"
 _SYNC_BREAKERS = '\\:*"<>?'
 
 
+STUB_BYTES = 1024  # stubs are smaller: a whole-vault check reads only such notes for them
+
+
+def is_stub(note: Note) -> bool:
+    """Whether ``note`` holds one heading and nothing else (frontmatter aside), no link."""
+    if note.links or len(note.headings) != 1 or note.uncertain_headings:
+        return False
+    heading = note.headings[0]
+    text = note.text
+    return not (text[note.body_start : heading.start] + text[heading.end :]).strip()
+
+
 class EmptyNote(Rule):
-    """Report a note with no content: 0 bytes, only whitespace, or only frontmatter.
+    """Report a note with no content: 0 bytes, only whitespace, or only frontmatter;
+    and a stub (only a title heading) that nothing links to and that links nowhere.
 
     An empty note is most often a link clicked by mistake (Obsidian creates the
     note) or a note whose content moved away. A note of properties alone is
     reported too unless ``frontmatter-only`` is false (vaults that keep records
-    as properties, read by Bases or Dataview, turn it off). Nothing is fixed:
-    deleting a note is the owner's decision.
+    as properties, read by Bases or Dataview, turn it off). A stub that a link
+    asks for is a note to write, so it is reported only when no link of the
+    vault (templates and excluded files included) reaches it; that needs the
+    whole vault, so stubs are found only when a check covers every file.
+    Nothing is fixed: deleting a note is the owner's decision.
     """
 
     name = "empty-note"
@@ -36,6 +52,13 @@ class EmptyNote(Rule):
             title="a note with properties and nothing else",
             bad="---\ntags: [idea]\n---\n\n",
             good="---\ntags: [idea]\n---\nThe idea itself.\n",
+        ),
+        Example(
+            title="a stub nothing links to (a whole-vault check)",
+            bad="# Ideas for the garden\n",
+            good="# Ideas for the garden\n",
+            files={"Home.md": "Plans to write.\n"},
+            good_files={"Home.md": "Plans: [[Note]]\n"},
         ),
         Example(
             title="frontmatter-only: false keeps notes of properties alone",
@@ -59,6 +82,19 @@ class EmptyNote(Rule):
             and self.opts["frontmatter-only"]
         ):
             yield self.file_finding(note, "empty note: it holds only frontmatter (properties)")
+
+    def stubs(
+        self, paths: Iterable[str], used: set[str], note_of: Callable[[str], Note | None]
+    ) -> Iterator[Finding]:
+        """The stubs among ``paths`` that no file links to (``used``: every link target)."""
+        for path in paths:
+            if path in used:
+                continue
+            note = note_of(path)
+            if note is not None and is_stub(note):
+                yield self.file_finding(
+                    note, "stub note: only a title heading; no note links to it, it links nowhere"
+                )
 
 
 class DuplicateName(Rule):
