@@ -334,3 +334,12 @@ def test_report_hygiene_sections(tmp_path: Path) -> None:
         "5.0 MB",
         "3.0 GB",
     ]
+
+
+def test_a_stub_has_one_result_with_all_its_findings(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"Home.md": "x\n", "Stub.md": "# Stub  \n"})
+    workspace = Workspace.open([root])
+    for _ in range(2):  # cold, then from the cache
+        run = workspace.run_check(workspace.targets(), CheckOptions(cache_dir=tmp_path / "c"))
+        assert [r.path for r in run.results] == ["Home.md", "Stub.md"]
+        assert sorted(f.code for f in run.findings()) == ["HY02", "TX03"]

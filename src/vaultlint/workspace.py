@@ -284,6 +284,7 @@ class Workspace:
         from vaultlint.facts import linked
 
         results = {r.path: r for r in run.results}
+        position = {r.path: i for i, r in enumerate(run.results)}
         index = self.index
 
         def linked_of(path: str) -> tuple[str, ...]:
@@ -316,7 +317,18 @@ class Workspace:
         for finding in found:
             by_path.setdefault(finding.path, []).append(finding)
         for path, findings in by_path.items():
-            run.results.append(checker.result(path, findings, None))
+            old = results.get(path)
+            if old is None:  # an attachment: no result of its own yet
+                run.results.append(checker.result(path, findings, None))
+                continue
+            # A stub: its own findings and the new one, in one result.
+            if old.live is None and old.rows is None:  # a worker sent the text alone
+                previous = checker.check_one(path)[2]
+            else:
+                previous = old.findings()
+            merged = sorted([*previous, *findings], key=Finding.sort_key)
+            new = checker.result(path, merged, index.note(path))
+            run.results[position[path]] = new
 
     def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
         return None if paths is None else _existing(paths)
