@@ -301,6 +301,7 @@ def test_report_hygiene_sections(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     shutil.copytree(FIXTURE, root)
     (root / "Attachments" / "big.pdf").write_bytes(bytes(3000))
+    (root / ".vaultlint.yaml").write_text("rules: {empty-note: warning}\n", encoding="utf-8")
     report = Workspace.open([root]).report(cache=False)
     data = json_format.to_data(report)["hygiene"]
     assert data["canvases"] == 2 and data["bases"] == 2
@@ -338,6 +339,7 @@ def test_report_hygiene_sections(tmp_path: Path) -> None:
 
 def test_a_stub_has_one_result_with_all_its_findings(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "v", {"Home.md": "x\n", "Stub.md": "# Stub  \n"})
+    (root / ".vaultlint.yaml").write_text("rules: {empty-note: warning}\n", encoding="utf-8")
     workspace = Workspace.open([root])
     for _ in range(2):  # cold, then from the cache
         run = workspace.run_check(workspace.targets(), CheckOptions(cache_dir=tmp_path / "c"))

@@ -426,6 +426,7 @@ class DuplicateHeading(Rule):
     code = "HD06"
     summary = "The same heading twice under one parent: links reach only the first"
     severity = Severity.WARNING
+    enabled = False
     examples = (
         Example(
             title="two Tasks sections in one week",

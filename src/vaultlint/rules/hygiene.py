@@ -45,6 +45,7 @@ class EmptyNote(Rule):
     code = "HY02"
     summary = "A note with no content"
     severity = Severity.WARNING
+    enabled = False  # fixes that empty a note would otherwise bring a new finding
     options: ClassVar[Mapping[str, Any]] = {"frontmatter-only": True}
     examples = (
         Example(title="a note of blank lines", bad="\n  \n\n", good="Some text.\n"),
