@@ -16,7 +16,7 @@ from vaultlint.fixer import FixOutcome, fix_note
 from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
 from vaultlint.rules import Rule
-from vaultlint.vault import VaultIndex
+from vaultlint.vault import VaultIndex, file_kind, parse_file
 
 GENVAULT = Path(__file__).resolve().parents[1] / "benchmarks" / "genvault.py"
 
@@ -42,12 +42,14 @@ A short summary pasted from an assistant…
 """
 
 
-def genvault(out: Path, notes: int, seed: int | None = None) -> Path:
+def genvault(out: Path, notes: int, seed: int | None = None, hygiene: bool = False) -> Path:
     """A vault made by the benchmark generator at ``out``, with its manifest
-    ``.genvault.json`` of what it planted."""
+    ``.genvault.json`` of what it planted (``hygiene``: hygiene problems too)."""
     argv = [sys.executable, str(GENVAULT), str(out), "--notes", str(notes)]
     if seed is not None:
         argv += ["--seed", str(seed)]
+    if hygiene:
+        argv.append("--hygiene")
     subprocess.run(argv, check=True, capture_output=True, timeout=300)
     return out
 
@@ -56,8 +58,8 @@ def memory_index(files: Mapping[str, str]) -> VaultIndex:
     """A vault index over in-memory files; notes are parsed up front."""
     index = VaultIndex(Path("/nonexistent-vault"), sorted(files))
     for path, text in files.items():
-        if path.lower().endswith(".md"):
-            index.add_note(parse_note(path, text))
+        if file_kind(path) is not None:
+            index.add_note(parse_file(path, text))
     return index
 
 
@@ -82,7 +84,15 @@ def check_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    return rule_engine(rule, index, options).check(note)
+    engine = rule_engine(rule, index, options)
+    return engine.check(note) + engine.vault_findings(lambda p: _linked(index, p))
+
+
+def _linked(index: VaultIndex, path: str) -> tuple[str, ...]:
+    from vaultlint.facts import linked
+
+    note = index.note(path)
+    return () if note is None else linked(note, index.resolver)
 
 
 def fix_text(

@@ -32,6 +32,8 @@ EXPECTED = [
     ("Links/Files.md", "[[Figure 1]]", "LK01"),
     ("Links/Files.md", "[[Board]]", "LK01"),
     ("Links/Files.md", "[[Projects]]", "LK01"),
+    # A canvas's text nodes hold links too.
+    ("Board.canvas", "[[Nowhere in a canvas]]", "LK01"),
     # R34 a folder part must match; R33d a leading slash is a full path; R28 backslashes.
     ("Links/Files.md", "[[Projects/Lonely]]", "LK01"),
     ("Links/Files.md", "[[/b/Deep]]", "LK01"),

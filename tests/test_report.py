@@ -79,7 +79,17 @@ def test_json_has_exactly_the_keys_of_the_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = report_json(capsys, str(small_vault(tmp_path)))
-    assert set(data) == {"types", "links", "rules"}
+    assert set(data) == {"types", "links", "rules", "hygiene"}
+    assert set(data["hygiene"]) == {
+        "canvases",
+        "bases",
+        "unused_attachments",
+        "empty_notes",
+        "stubs",
+        "same_names",
+        "dead_ends",
+    }
+    assert set(data["hygiene"]["unused_attachments"]) == {"count", "bytes", "files"}
     t = book(data)
     assert set(t) == {"name", "notes", "complete", "fields", "sections", "incomplete"}
     for counts in [*t["fields"].values(), *t["sections"].values()]:

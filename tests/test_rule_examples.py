@@ -29,7 +29,11 @@ def test_bad_example_is_reported(rule: type[Rule], example: Example) -> None:
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_good_example_passes(rule: type[Rule], example: Example) -> None:
     findings = check_text(
-        rule, example.good, path=example.path, files=example.files, options=example.options
+        rule,
+        example.good,
+        path=example.good_path or example.path,
+        files=example.files if example.good_files is None else example.good_files,
+        options=example.options,
     )
     assert [f for f in findings if f.rule == rule.name] == []
 

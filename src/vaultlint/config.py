@@ -78,6 +78,7 @@ class ObsidianSettings:
     config_folder: str = ".obsidian"
     templates_folders: list[str] = field(default_factory=list)  # as found in Obsidian's files
     ignore_filters: list[str] = field(default_factory=list)  # app.json userIgnoreFilters
+    attachment_folder: str | None = None  # app.json attachmentFolderPath, as written
     _prefixes: list[tuple[str, str]] | None = None  # (as written, lowercase prefix)
     _regexes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
@@ -105,6 +106,18 @@ class ObsidianSettings:
             if regex.search(path):
                 return raw
         return None
+
+    def in_attachment_folder(self, path: str) -> bool:
+        """Whether ``path`` is where Obsidian puts attachments (``attachmentFolderPath``:
+        a folder, ``./`` the note's folder, ``./sub`` a subfolder of it; unset or ``/``:
+        anywhere, as vaults with the default keep them in folders of their own)."""
+        setting = (self.attachment_folder or "").strip()
+        if setting.startswith("./"):
+            sub = setting[2:].strip("/").lower()
+            parent = path.rpartition("/")[0].rpartition("/")[2].lower()
+            return not sub or parent == sub
+        folder = setting.strip("/").lower()
+        return not folder or path.lower().startswith(folder + "/")
 
     def templates_folder_for(self, path: str) -> str | None:
         lower = path.lower()
@@ -192,6 +205,7 @@ class Config:
                 self.obsidian.skip_excluded_files,
                 self.obsidian.templates_folders,
                 self.obsidian.ignore_filters,
+                self.obsidian.attachment_folder,
             ],
         }
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
@@ -372,6 +386,8 @@ def read_obsidian_settings(config: Config) -> None:
     filters = _json_key(folder / "app.json", "userIgnoreFilters")
     if isinstance(filters, list):
         config.obsidian.ignore_filters = [f for f in filters if isinstance(f, str) and f.strip()]
+    attachments = _json_key(folder / "app.json", "attachmentFolderPath")
+    config.obsidian.attachment_folder = attachments if isinstance(attachments, str) else None
 
 
 def _json_key(path: Path, key: str) -> Any:

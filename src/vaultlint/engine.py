@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -11,6 +11,7 @@ from vaultlint.errors import VaultlintError
 from vaultlint.fixer import drop_locked_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
+from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.suppress import (
     filter_findings,
@@ -74,6 +75,10 @@ class Engine:
         self.severity: dict[str, Severity] = base.severity
         self.rules: list[Rule] = base.rules
         self.ctx = Context(index=index, schemas=list(schemas))
+        # Whether a rule that runs reads other files' names (duplicate-name, file-name):
+        # then every result depends on the names, as a note's links make it.
+        # (An override may turn one on for some paths: then assume it does.)
+        self.uses_names = any(rule.uses_names for rule in base.rules) or bool(config.overrides)
 
     def _plan(self, matched: tuple[int, ...]) -> _Plan:
         """The rules to run, and their severities, under the overrides ``matched``."""
@@ -115,11 +120,16 @@ class Engine:
         what its suppressions silence, plus the unused suppressions (VL01)."""
         plan = self.plan_for(note.path)
         findings: list[Finding] = []
+        kind = note.kind
         for rule in plan.rules:
+            if kind not in rule.kinds:
+                continue
             severity = plan.severity[rule.name]
             for finding in rule.check(note, self.ctx):
                 finding.severity = severity
                 findings.append(finding)
+        if kind != "note":
+            return _placed(note, findings)
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
         drop_locked_fixes(note, findings)
@@ -141,6 +151,37 @@ class Engine:
                 kept.append(finding)
         return kept
 
+    def has_vault_rules(self) -> bool:
+        """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
+        severity = self._plan(()).severity
+        vault_wide = UnusedAttachment.name in severity or EmptyNote.name in severity
+        return vault_wide or bool(self.config.overrides)
+
+    def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
+        """The findings of the vault-wide rules (unused-attachment), given the files
+        each note, canvas and base links to (``linked_of`` its vault path): each file
+        of the vault asked once, so the cost grows with the vault."""
+        index = self.ctx.index
+        if not self.has_vault_rules():
+            return []
+        used: set[str] = set()
+        for path in index.checked:
+            used.update(linked_of(path))
+        is_excluded = self.config.is_excluded
+        unused = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
+        empty = EmptyNote(self.config.rules[EmptyNote.name].options)
+        small = [p for p in index.notes if index.smaller(p, STUB_BYTES)]
+        found = []
+        for finding in (
+            *unused.check_vault(index.files, used, self.config.obsidian.in_attachment_folder),
+            *empty.stubs(small, used, index.note),
+        ):
+            severity = self.plan_for(finding.path).severity.get(finding.rule)
+            if severity is not None and not is_excluded(finding.path):
+                finding.severity = severity
+                found.append(finding)
+        return found
+
     def source_findings(self, source: Source) -> list[Finding]:
         """Findings for a file that could not be read as a UTF-8 note."""
         plan = self.plan_for(source.path)
@@ -161,3 +202,15 @@ class Engine:
                 message=source.problem,
             )
         ]
+
+
+def _placed(note: Note, findings: list[Finding]) -> list[Finding]:
+    """A canvas's or base's findings: where each is in the JSON, and no fixes (a
+    fix would have to write JSON, which the fixer does not)."""
+    for finding in findings:
+        finding.fix = None
+        place = note.places.get(finding.start)
+        if place is not None:
+            finding.message += f" (at {place})"
+    findings.sort(key=_POSITION)
+    return findings

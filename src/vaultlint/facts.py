@@ -8,9 +8,11 @@ booleans only: the cache unpickles them without any class.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from vaultlint.links import LinkResolver
 from vaultlint.model import Finding, Note
@@ -47,19 +49,33 @@ def note_facts(
     codes = _codes(findings)
     if note is None:
         return None, (), (), codes
+    if note.kind != "note":  # a canvas or base has no note types
+        return (), _broken(note, findings), linked(note, resolver), codes
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
     return types, _broken(note, findings), linked(note, resolver), codes
 
 
 def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
-    """The other files ``note`` links to (embeds and frontmatter links included)."""
+    """The other files ``note`` links to (embeds and frontmatter links included, and
+    every file named by an HTML ``src``, ``href`` or ``data``)."""
     found: dict[str, None] = {}
     for link in note.links:
         if link.path:
             target = resolver.resolve(link.path, note.path)
             if target is not None and target != note.path:
                 found[target] = None
+    text = note.text
+    if "=" in text and ("src" in text or "href" in text or "data" in text):
+        for m in _HTML_REFERENCE.finditer(text):
+            name = unquote(m.group(1)).rpartition("/")[2].lower()
+            for path in resolver.index.by_name.get(name, ()):
+                if path != note.path:
+                    found[path] = None  # any file of that name: a use is never invented
     return tuple(found)
+
+
+# An HTML attribute naming a file: <img src="...">, <a href="...">, <object data="...">.
+_HTML_REFERENCE = re.compile(r"""\b(?:src|href|data)\s*=\s*["']([^"'<>]+)["']""", re.I)
 
 
 def _codes(findings: Sequence[Finding]) -> tuple[Codes, ...]:

@@ -492,3 +492,55 @@ def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None
         if not keep:
             with contextlib.suppress(OSError):
                 os.unlink(kept)
+
+
+class FileMoveError(Exception):
+    """A file was not moved to the trash (the message names it and why)."""
+
+
+TRASH_FOLDER = ".trash"  # Obsidian's own trash, a hidden folder of the vault
+
+
+def trash_file(root: Path, path: str) -> str:
+    """Move the vault file ``path`` to ``.trash/`` (its folders kept), the one way
+    vaultlint moves a file; the vault path it now has.
+
+    The file gets its new name as a hard link before the old name goes, so at
+    every moment it has at least one name, and an existing file in the trash is
+    never replaced (a taken name gets `` 2``, `` 3``...). A symlink, a file with
+    other names, or a file system without hard links is left where it is.
+    """
+    source = os.path.join(root, path)
+    try:
+        info = os.lstat(source)
+    except OSError as exc:
+        raise FileMoveError(f"{path}: not moved to {TRASH_FOLDER}/: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+        raise FileMoveError(
+            f"{path}: not moved to {TRASH_FOLDER}/: a symlink or a file with other names"
+        )
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".") if "." in name[1:] else (name, "", "")
+    with _signals_held():
+        for n in range(1, 1000):
+            new_name = name if n == 1 else f"{stem} {n}{dot}{ext}"
+            target = "/".join(p for p in (TRASH_FOLDER, folder, new_name) if p)
+            destination = os.path.join(root, target)
+            try:
+                os.makedirs(os.path.dirname(destination), exist_ok=True)
+                os.link(source, destination, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise FileMoveError(
+                    f"{path}: not moved to {TRASH_FOLDER}/: {exc.strerror}"
+                ) from None
+            try:
+                os.unlink(source)
+            except OSError as exc:
+                os.unlink(destination)  # the file keeps its one name, where it was
+                raise FileMoveError(
+                    f"{path}: not moved to {TRASH_FOLDER}/: {exc.strerror}"
+                ) from None
+            return target
+    raise FileMoveError(f"{path}: not moved to {TRASH_FOLDER}/: no free name there")

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, Literal
 
 FieldSource = Literal["inline-code", "dataview", "frontmatter"]
+FileKind = Literal["note", "canvas", "base"]  # what a checked file is, by its extension
 LinkKind = Literal["wikilink", "embed", "markdown", "markdown-embed", "frontmatter"]
 RegionKind = Literal[
     "fence",
@@ -197,6 +198,11 @@ class Note:
     regions: list[Region] = field(default_factory=list)  # sorted, non-overlapping
     _region_starts: list[int] = field(default_factory=list, repr=False)
     lf_text: str = field(default="", repr=False)  # ``text``, lone CRs read as LF (parse_note)
+    kind: FileKind = "note"
+    # Where a link of a canvas is (its start -> its JSON path, ``nodes[2].file``).
+    places: dict[int, str] = field(default_factory=dict)
+    # What makes a canvas, a base or a note's ``base`` block invalid: (start, end, message).
+    syntax: list[tuple[int, int, str]] = field(default_factory=list)
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)

@@ -182,7 +182,8 @@ _NOT_PARAGRAPH_LINE = re.compile(
 )
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
+    """The offset of each line's start in ``text`` (its lone CRs read as LF)."""
     starts = [0]
     find = text.find
     i = find("\n")
@@ -1230,7 +1231,7 @@ def parse_note(path: str, text: str) -> Note:
         path=path,
         text=text,
         newline=_newline_style(original),
-        line_starts=_line_starts(text),
+        line_starts=line_starts(text),
     )
     fm = _parse_frontmatter(text)
     note.frontmatter = fm

@@ -178,7 +178,9 @@ class Checker:
             text=result.text,
             text_key=result.text_key,
             targets=None if note is None else pack(targets_row(note)),
-            names=self.names if note is not None and note.links else None,
+            names=self.names
+            if note is not None and (note.links or self.engine.uses_names)
+            else None,
             deps=deps,
             facts=result.facts,
         )

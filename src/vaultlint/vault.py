@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from vaultlint.bases import base_problems, fenced_bases
+from vaultlint.canvas import parse_canvas
 from vaultlint.errors import VaultlintError
 from vaultlint.links import LinkResolver, LinkTargets
-from vaultlint.model import Note
-from vaultlint.parse import parse_note
+from vaultlint.model import FileKind, Note
+from vaultlint.parse import lf_view, line_starts, parse_note
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -191,9 +193,50 @@ def _unreadable(path: str, exc: OSError) -> Source:
 
 def note_from_source(source: Source) -> Note:
     assert source.text is not None
-    note = parse_note(source.path, source.text)
+    note = parse_file(source.path, source.text)
     note.bom = source.bom
     return note
+
+
+def parse_file(path: str, text: str) -> Note:
+    """A note, canvas or base file's ``text`` (decoded, without BOM), parsed once."""
+    kind = file_kind(path)
+    if kind == "canvas":
+        return parse_canvas(path, text)
+    if kind == "base":
+        return parse_base(path, text)
+    note = parse_note(path, text)
+    if "base" in text:
+        note.syntax = _fenced_base_problems(note)
+    return note
+
+
+def file_kind(path: str) -> FileKind | None:
+    """What kind of checked file ``path`` is: a note, a canvas, a base; None: none."""
+    lower = path.lower()
+    if lower.endswith(".md"):
+        return "note"
+    if lower.endswith(".canvas"):
+        return "canvas"
+    if lower.endswith(".base"):
+        return "base"
+    return None
+
+
+def parse_base(path: str, text: str) -> Note:
+    """A ``.base`` file as a note of kind ``base``: no links, its problems in ``syntax``."""
+    lf = lf_view(text)
+    note = Note(path=path, text=text, kind="base", line_starts=line_starts(lf), lf_text=lf)
+    note.syntax = base_problems(lf)
+    return note
+
+
+def _fenced_base_problems(note: Note) -> list[tuple[int, int, str]]:
+    fences = [(r.start, r.end) for r in note.regions if r.kind == "fence"]
+    found = []
+    for offset, body in fenced_bases(note.lf_text, fences):
+        found += [(offset + a, offset + b, m) for a, b, m in base_problems(body)]
+    return found
 
 
 class VaultIndex:
@@ -226,6 +269,8 @@ class VaultIndex:
     def _index_names(self, files: list[str]) -> None:
         self.files = files
         self.notes: list[str] = [f for f in files if f.lower().endswith(".md")]
+        # What a check reads: notes, canvases and bases, in vault order.
+        self.checked: list[str] = [f for f in files if file_kind(f) is not None]
         self.by_name: dict[str, list[str]] = {}
         self.by_lower_path: dict[str, str] = {}
         # Paths that differ only by case (``Note.md`` and ``note.md`` in one folder,
@@ -260,6 +305,20 @@ class VaultIndex:
         note = note_from_source(source) if source.text is not None else None
         self._notes[path] = note
         return note
+
+    def smaller(self, path: str, size: int) -> bool:
+        """Whether the file at ``path`` holds fewer than ``size`` bytes (a stat, unless
+        it was read)."""
+        source = self._sources.get(path)
+        if source is not None:
+            return len(source.data) < size
+        note = self._notes.get(path)
+        if note is not None:
+            return len(note.text.encode("utf-8")) < size
+        try:
+            return os.stat(os.path.join(self.root, path)).st_size < size
+        except OSError:
+            return False
 
     def replace(self, note: Note, source: Source) -> None:
         """Record a note's new state after the fixer rewrote it."""

@@ -129,14 +129,14 @@ class Workspace:
     def targets(
         self, paths: Sequence[Path] | None = None, force_exclude: bool = False
     ) -> list[str]:
-        """The notes ``paths`` name (folders: their notes less the excluded ones), in
-        vault order for folders; the whole vault when None. A folder that could not
-        be listed is a target too, reported as unreadable."""
+        """The notes, canvases and bases ``paths`` name (folders: theirs less the excluded
+        ones), in vault order for folders; the whole vault when None. A folder that
+        could not be listed is a target too, reported as unreadable."""
         index = self.index
-        notes = index.notes
+        checked = index.checked
         if index.unlisted:
-            notes = sorted([*notes, *index.unlisted])
-        return self.targets_among(notes, paths, force_exclude)
+            checked = sorted([*checked, *index.unlisted])
+        return self.targets_among(checked, paths, force_exclude)
 
     def targets_among(
         self, notes: Sequence[str], paths: Sequence[Path] | None, force_exclude: bool = False
@@ -192,6 +192,9 @@ class Workspace:
         use_cache = options.cache and not options.diff
         cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
         checker = self._checker(engine, cache, options.jobs)
+        vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
+        if vault_wide:
+            checker.facts = True  # each result's links, for the vault-wide rules
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
@@ -210,6 +213,8 @@ class Workspace:
             )
         else:
             run.results = checker.check(targets)
+        if vault_wide:
+            self._vault_findings(checker, run, options)
         self._save(cache)
         run.parsed = checker.parsed
         run.results.sort(key=_result_path)
@@ -328,6 +333,65 @@ class Workspace:
         self.index.refresh(changed, present)
 
     # --- helpers -----------------------------------------------------------------
+
+    def _whole_vault(self, targets: Sequence[str]) -> bool:
+        """Whether ``targets`` are every checked file of the vault (what vault-wide
+        rules need: a few staged notes say nothing of the rest)."""
+        chosen = set(targets)
+        excluded = self.config.is_excluded
+        return all(p in chosen or excluded(p) for p in self.index.checked)
+
+    def _vault_findings(self, checker: Checker, run: CheckRun, options: CheckOptions) -> None:
+        """Add the vault-wide rules' findings to ``run``; with ``--fix --unsafe-fixes``
+        move the unused attachments to ``.trash/`` instead (``fixer.trash_file``)."""
+        from vaultlint.facts import linked
+
+        results = {r.path: r for r in run.results}
+        position = {r.path: i for i, r in enumerate(run.results)}
+        index = self.index
+
+        def linked_of(path: str) -> tuple[str, ...]:
+            result = results.get(path)
+            facts = None if result is None else _facts(result.facts)
+            if facts is not None:
+                return facts[2]
+            note = index.note(path)  # excluded files and templates: read for links alone
+            return () if note is None else linked(note, index.resolver)
+
+        found = checker.engine.vault_findings(linked_of)
+        if options.fix and options.unsafe and not options.diff:
+            from vaultlint.fixer import FileMoveError, trash_file
+
+            kept = []
+            for finding in found:
+                if finding.rule != "unused-attachment":  # the one rule whose fix moves a file
+                    kept.append(finding)
+                    continue
+                try:
+                    trash_file(self.root, finding.path)
+                except FileMoveError as exc:
+                    run.warnings.append(str(exc))
+                    kept.append(finding)
+                    continue
+                run.fixed[finding.rule] += 1
+                run.found += 1
+            found = kept
+        by_path: dict[str, list[Finding]] = {}
+        for finding in found:
+            by_path.setdefault(finding.path, []).append(finding)
+        for path, findings in by_path.items():
+            old = results.get(path)
+            if old is None:  # an attachment: no result of its own yet
+                run.results.append(checker.result(path, findings, None))
+                continue
+            # A stub: its own findings and the new one, in one result.
+            if old.live is None and old.rows is None:  # a worker sent the text alone
+                previous = checker.check_one(path)[2]
+            else:
+                previous = old.findings()
+            merged = sorted([*previous, *findings], key=Finding.sort_key)
+            new = checker.result(path, merged, index.note(path))
+            run.results[position[path]] = new
 
     def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
         return None if paths is None else _existing(paths)

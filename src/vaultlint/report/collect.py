@@ -6,6 +6,7 @@ so a report parses and checks only the notes whose cache entries are stale.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from vaultlint.schema import Schema
     from vaultlint.vault import VaultIndex
 
+EMPTY_NOTE = "HY02"
 NoteTypes = tuple[tuple[str, bool], ...]  # (type name, complete) for each type of a note
 
 
@@ -79,6 +81,29 @@ class LinkReport:
 
 
 @dataclass
+class Attachment:
+    path: str
+    size: int  # bytes
+
+
+@dataclass
+class HygieneReport:
+    """What a vault owner may tidy: every list complete (the formats cut them)."""
+
+    canvases: int = 0  # canvas files reported on
+    bases: int = 0  # base files reported on
+    unused: list[Attachment] = field(default_factory=list)  # the largest first
+    empty: list[str] = field(default_factory=list)  # notes with an empty-note finding
+    stubs: list[str] = field(default_factory=list)  # only a title, no link in or out
+    same_names: list[list[str]] = field(default_factory=list)  # each group sorted
+    dead_ends: list[str] = field(default_factory=list)  # notes that link to no other file
+
+    @property
+    def unused_bytes(self) -> int:
+        return sum(a.size for a in self.unused)
+
+
+@dataclass
 class TypeCount:
     notes: int = 0
     complete: int = 0
@@ -107,6 +132,7 @@ class Report:
     rule_names: dict[str, str]  # code -> name
     history: list[HistoryPoint] | None = None  # oldest first
     note_types: dict[str, NoteTypes] = field(default_factory=dict, repr=False)
+    hygiene: HygieneReport = field(default_factory=HygieneReport)
 
 
 @dataclass
@@ -118,8 +144,11 @@ class _Tally:
     rule_names: dict[str, str] = field(default_factory=dict)
     broken: dict[str, BrokenTarget] = field(default_factory=dict)
     broken_sources: dict[str, set[str]] = field(default_factory=dict)
-    linked: set[str] = field(default_factory=set)
+    linked: set[str] = field(default_factory=set)  # from notes outside the templates
+    used: set[str] = field(default_factory=set)  # from every note, canvas and base
     note_types: dict[str, NoteTypes] = field(default_factory=dict)
+    empty: list[str] = field(default_factory=list)
+    dead_ends: list[str] = field(default_factory=list)
 
 
 def collect(
@@ -137,29 +166,67 @@ def collect(
     links alone. Links from notes in Obsidian's templates folder do not count.
     """
     tally = _Tally({s.name: _empty_type(s) for s in schemas})
-    for path in index.notes:
+    for path in index.checked:
         found = facts.get(path)
         if found is not None:
             _add_facts(path, found, tally)
-        if config.obsidian.templates_folder_for(path) is not None:
-            continue
-        if found is not None:
-            tally.linked.update(found[2])
-            continue
-        note = index.note(path)
-        if note is not None:
-            tally.linked.update(linked(note, index.resolver))
+            links = found[2]
+        else:
+            note = index.note(path)
+            links = () if note is None else linked(note, index.resolver)
+        tally.used.update(links)
+        if config.obsidian.templates_folder_for(path) is None:
+            tally.linked.update(links)
+            if found is not None and not links and found[0] is not None and _is_note(path):
+                tally.dead_ends.append(path)
     for report in tally.types.values():
         report.incomplete.sort(key=lambda i: (-i.lacking, -len(i.missing), i.path))
         del report.incomplete[top:]
     return Report(
-        notes=len(targets),
+        notes=sum(map(_is_note, targets)),
         types=list(tally.types.values()),
         links=_links(tally, targets, config),
         rules=dict(sorted(tally.rules.items(), key=lambda item: (-item[1], item[0]))),
         rule_names=tally.rule_names,
         note_types=tally.note_types,
+        hygiene=_hygiene(index, config, tally, targets),
     )
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(".md")
+
+
+def _hygiene(
+    index: VaultIndex, config: Config, tally: _Tally, targets: Sequence[str]
+) -> HygieneReport:
+    from vaultlint.rules.hygiene import STUB_BYTES, is_attachment, is_stub
+
+    report = HygieneReport(empty=sorted(tally.empty), dead_ends=sorted(tally.dead_ends))
+    for path in targets:
+        lower = path.lower()
+        report.canvases += lower.endswith(".canvas")
+        report.bases += lower.endswith(".base")
+        if _is_note(path) and path not in tally.used and index.smaller(path, STUB_BYTES):
+            note = index.note(path)
+            if note is not None and is_stub(note):
+                report.stubs.append(path)
+    for path in index.files:
+        if (
+            path not in tally.used
+            and is_attachment(path)
+            and config.obsidian.in_attachment_folder(path)
+            and not config.is_excluded(path)
+        ):
+            try:
+                size = os.stat(index.root / path).st_size
+            except OSError:
+                continue  # gone since the scan
+            report.unused.append(Attachment(path, size))
+    report.unused.sort(key=lambda a: (-a.size, a.path))
+    groups = [sorted(group) for group in index.by_name.values() if len(group) > 1]
+    report.same_names = sorted(groups)
+    return report
 
 
 def _empty_type(schema: Schema) -> TypeReport:
@@ -175,6 +242,8 @@ def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
     for code, rule, n in codes:
         tally.rules[code] += n
         tally.rule_names[code] = rule
+        if code == EMPTY_NOTE:
+            tally.empty.append(path)
     for key, written in broken:
         target = tally.broken.get(key)
         if target is None:
@@ -231,6 +300,7 @@ def _links(tally: _Tally, targets: Sequence[str], config: Config) -> LinkReport:
         for path in targets
         if path not in tally.linked
         and path in tally.note_types
+        and _is_note(path)
         and config.obsidian.templates_folder_for(path) is None
     ]
     return LinkReport(

@@ -64,6 +64,7 @@ def render(report: Report, limit: int) -> str:
     for t in report.types:
         body += _type_section(t, limit)
     body += _links(report, limit)
+    body += _hygiene(report, limit)
     body += _rules(report)
     return _page("\n".join(body))
 
@@ -320,6 +321,37 @@ def _links(report: Report, limit: int) -> list[str]:
         out.append("<h3>Orphans</h3>")
         out.append("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in orphans) + "</ul>")
     out += _more(len(orphans), len(links.orphans))
+    return out
+
+
+def _hygiene(report: Report, limit: int) -> list[str]:
+    """Unused attachments, empty notes, dead ends, shared names, canvas and base counts."""
+    from vaultlint.report.markdown import size
+
+    h = report.hygiene
+    out = [
+        "<h2>Vault hygiene</h2>",
+        f"<p>{len(h.unused)} unused attachments ({size(h.unused_bytes)}); {len(h.empty)} empty "
+        f"notes; {len(h.stubs)} stubs; {len(h.same_names)} names shared by several files; "
+        f"{len(h.dead_ends)} dead ends (notes that link nowhere); {h.canvases} canvases and "
+        f"{h.bases} bases.</p>",
+    ]
+    unused = h.unused[:limit]
+    if unused:
+        out.append("<h3>Unused attachments (the largest first)</h3>")
+        out.append(_table(["file", "size"], [[a.path, size(a.size)] for a in unused], 1))
+    out += _more(len(unused), len(h.unused))
+    for title, items in (("Empty notes", h.empty), ("Stubs", h.stubs), ("Dead ends", h.dead_ends)):
+        shown = items[:limit]
+        if shown:
+            out.append(f"<h3>{title}</h3>")
+            out.append("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in shown) + "</ul>")
+        out += _more(len(shown), len(items))
+    groups = h.same_names[:limit]
+    if groups:
+        out.append("<h3>Files sharing a name</h3>")
+        out.append(_table(["files"], [[_some(g)] for g in groups]))
+    out += _more(len(groups), len(h.same_names))
     return out
 
 

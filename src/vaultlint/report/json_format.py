@@ -32,6 +32,7 @@ def to_data(report: Report) -> dict[str, Any]:
             "orphans": report.links.orphans,
         },
         "rules": report.rules,
+        "hygiene": _hygiene(report),
     }
     if report.history is not None:
         data["history"] = [
@@ -47,6 +48,23 @@ def to_data(report: Report) -> dict[str, Any]:
             for point in report.history
         ]
     return data
+
+
+def _hygiene(report: Report) -> dict[str, Any]:
+    h = report.hygiene
+    return {
+        "canvases": h.canvases,
+        "bases": h.bases,
+        "unused_attachments": {
+            "count": len(h.unused),
+            "bytes": h.unused_bytes,
+            "files": [{"path": a.path, "bytes": a.size} for a in h.unused],
+        },
+        "empty_notes": h.empty,
+        "stubs": h.stubs,
+        "same_names": h.same_names,
+        "dead_ends": h.dead_ends,
+    }
 
 
 def _counts(counts: Counts) -> dict[str, int]:

@@ -26,7 +26,7 @@ def render(report: Report, limit: int, cut: bool = False) -> str:
     ``cut`` adds a line saying the lists were shortened to fit the job summary.
     """
     out = ["## vaultlint report", ""]
-    out.append(f"{report.notes} note{'s' if report.notes != 1 else ''} checked.")
+    out.append(f"{report.notes} note{'s' if report.notes != 1 else ''} checked{_others(report)}.")
     if cut:
         out.append("Lists are shortened to fit GitHub's 1 MiB job summary limit.")
     out.append("")
@@ -34,6 +34,7 @@ def render(report: Report, limit: int, cut: bool = False) -> str:
     for t in report.types:
         out += _type_section(t, limit)
     out += _links(report, limit)
+    out += _hygiene(report, limit)
     out += _rules(report)
     if report.history is not None:
         out += _history(report)
@@ -121,6 +122,59 @@ def _links(report: Report, limit: int) -> list[str]:
     if orphans:
         out += ["**Orphans**", ""] + [f"- {escape(path)}" for path in orphans] + [""]
     out += _more(len(orphans), len(links.orphans))
+    return out
+
+
+def _others(report: Report) -> str:
+    h = report.hygiene
+    parts = [f"{h.canvases} canvas{'es' if h.canvases != 1 else ''}"] if h.canvases else []
+    parts += [f"{h.bases} base{'s' if h.bases != 1 else ''}"] if h.bases else []
+    return f" (and {' and '.join(parts)})" if parts else ""
+
+
+def size(n: int) -> str:
+    """A byte count for people: 512 B, 3.4 KB, 12.0 MB."""
+    if n < 1024:
+        return f"{n} B"
+    value = n / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def _hygiene(report: Report, limit: int) -> list[str]:
+    h = report.hygiene
+    out = ["### Vault hygiene", ""]
+    out += [
+        f"{len(h.unused)} unused attachment{'s' if len(h.unused) != 1 else ''} "
+        f"({size(h.unused_bytes)}); {len(h.empty)} empty note{'s' if len(h.empty) != 1 else ''}; "
+        f"{len(h.stubs)} stub{'s' if len(h.stubs) != 1 else ''}; "
+        f"{len(h.same_names)} file name{'s' if len(h.same_names) != 1 else ''} shared by "
+        f"several files; {len(h.dead_ends)} dead end{'s' if len(h.dead_ends) != 1 else ''} "
+        "(notes that link nowhere).",
+        "",
+    ]
+    unused = h.unused[:limit]
+    if unused:
+        out += ["**Unused attachments** (the largest first)", ""]
+        out += table(["file", "size"], [[escape(a.path), size(a.size)] for a in unused], 1)
+    out += _more(len(unused), len(h.unused))
+    for title, items in (
+        ("Empty notes", h.empty),
+        ("Stubs", h.stubs),
+        ("Dead ends", h.dead_ends),
+    ):
+        shown = items[:limit]
+        if shown:
+            out += [f"**{title}**", ""] + [f"- {escape(path)}" for path in shown] + [""]
+        out += _more(len(shown), len(items))
+    groups = h.same_names[:limit]
+    if groups:
+        rows = [[escape(g[0].rpartition("/")[2]), ", ".join(map(escape, g))] for g in groups]
+        out += ["**Files sharing a name**", "", *table(["name", "files"], rows)]
+    out += _more(len(groups), len(h.same_names))
     return out
 
 

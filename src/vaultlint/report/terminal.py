@@ -35,6 +35,7 @@ def render(report: Report, out: TextIO, limit: int) -> None:
     for t in report.types:
         _type(console, t, limit)
     _links(console, report, limit)
+    _hygiene(console, report, limit)
     console.print(_rules(report))
     if report.history is not None:
         console.print(_history(report))
@@ -145,6 +146,43 @@ def _links(console: Any, report: Report, limit: int) -> None:
         for path in orphans:
             console.print(f"  {printable(path)}", highlight=False, markup=False)
     _more(console, len(orphans), len(links.orphans))
+
+
+def _hygiene(console: Any, report: Report, limit: int) -> None:
+    from vaultlint.report.markdown import size
+
+    h = report.hygiene
+    console.print()
+    console.print(
+        f"Hygiene: {len(h.unused)} unused attachments ({size(h.unused_bytes)}); "
+        f"{len(h.empty)} empty notes; {len(h.stubs)} stubs; {len(h.same_names)} shared names; "
+        f"{len(h.dead_ends)} dead ends; {h.canvases} canvases, {h.bases} bases",
+        style="bold",
+    )
+    unused = h.unused[:limit]
+    if unused:
+        table = _table("Unused attachments (the largest first)", "file", "size", numeric=1)
+        for a in unused:
+            table.add_row(_plain(a.path), size(a.size))
+        console.print(table)
+    _more(console, len(unused), len(h.unused))
+    for title, items in (
+        ("Empty notes", h.empty),
+        ("Stubs (only a title, no link to or from them)", h.stubs),
+        ("Dead ends (link nowhere)", h.dead_ends),
+    ):
+        shown = items[:limit]
+        if shown:
+            console.print(f"{title}:", style="bold")
+            for path in shown:
+                console.print(f"  {printable(path)}", highlight=False, markup=False)
+        _more(console, len(shown), len(items))
+    groups = h.same_names[:limit]
+    if groups:
+        console.print("Files sharing a name:", style="bold")
+        for group in groups:
+            console.print(f"  {printable(', '.join(group))}", highlight=False, markup=False)
+    _more(console, len(groups), len(h.same_names))
 
 
 def _rules(report: Report) -> Table:

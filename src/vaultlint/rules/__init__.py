@@ -6,6 +6,7 @@ from vaultlint.rules.base import Context, Example, Rule
 from vaultlint.rules.files import FileEncoding, FileTooLarge, FileUnreadable
 from vaultlint.rules.frontmatter import FrontmatterSyntax
 from vaultlint.rules.headings import (
+    DuplicateHeading,
     EmojiHeading,
     EmptyHeading,
     HeadingEmphasis,
@@ -13,6 +14,13 @@ from vaultlint.rules.headings import (
     HeadingIncrement,
 )
 from vaultlint.rules.linkformat import MdExtension
+from vaultlint.rules.hygiene import (
+    DuplicateName,
+    EmptyNote,
+    FileName,
+    FileSyntax,
+    UnusedAttachment,
+)
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -57,6 +65,12 @@ ALL_RULES: tuple[type[Rule], ...] = (
     BrokenBlockLink,
     AmbiguousLink,
     MdExtension,
+    EmptyNote,
+    DuplicateName,
+    FileName,
+    FileSyntax,
+    DuplicateHeading,
+    UnusedAttachment,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

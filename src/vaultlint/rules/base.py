@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from vaultlint.model import Finding, Fix, Note, Severity
+from vaultlint.model import FileKind, Finding, Fix, Note, Severity
 
 if TYPE_CHECKING:
     from vaultlint.vault import VaultIndex
@@ -31,6 +31,9 @@ class Example:
     files: Mapping[str, str] = field(default_factory=dict)
     path: str = "Note.md"
     title: str = ""
+    # For rules about names: the good example's path and other files, when not the bad's.
+    good_path: str | None = None
+    good_files: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -57,6 +60,10 @@ class Rule:
     # The allowed range (lowest, highest) of each whole-number option.
     limits: ClassVar[Mapping[str, tuple[int, int]]] = {}
     examples: ClassVar[tuple[Example, ...]] = ()
+    # The kinds of file the rule checks: notes, and canvases and bases for a few.
+    kinds: ClassVar[frozenset[FileKind]] = frozenset(("note",))
+    # Whether findings depend on the names of other files (the cache must know).
+    uses_names: ClassVar[bool] = False
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.opts: dict[str, Any] = {**self.options, **(options or {})}

@@ -6,7 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vaultlint.rules.base import Rule
+    from collections.abc import Mapping
+
+    from vaultlint.rules.base import Example, Rule
 
 # A reST literal: ``x``, or `` `x` `` padded with spaces when it holds backticks itself.
 _LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
@@ -45,11 +47,28 @@ def explain(rule: type[Rule], plain: bool = False) -> str:
         lines += [f"  {key}: {value!r}" for key, value in rule.options.items()]
     for n, example in enumerate(rule.examples, 1):
         lines += _example_lines(n, example.title, example.bad, example.good)
+        if example.good_path is not None or example.good_files is not None:
+            lines[-len(example.good.splitlines()) - 1 :] = []
+            lines += _names_lines(example)
         if example.fixed is not None:
             how = "--fix --unsafe-fixes" if example.unsafe else "--fix"
             lines += [f"  After {how}:"]
             lines += [f"    {line}" for line in example.fixed.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def _names_lines(example: Example) -> list[str]:
+    """An example about names: the files of the bad and the good vault."""
+    good_files = example.files if example.good_files is None else example.good_files
+    return [
+        f"    (the file {example.path}, beside {_listed(example.files)})",
+        "  Good:",
+        f"    (the file {example.good_path or example.path}, beside {_listed(good_files)})",
+    ]
+
+
+def _listed(files: Mapping[str, str]) -> str:
+    return ", ".join(files) if files else "no other file"
 
 
 def _example_lines(n: int, title: str, bad: str, good: str) -> list[str]:

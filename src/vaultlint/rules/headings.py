@@ -409,3 +409,58 @@ class HeadingIncrement(Rule):
                     f" (expected at most {previous.level + 1})",
                 )
             previous = heading
+
+
+class DuplicateHeading(Rule):
+    """Report a heading whose text and level repeat a sibling's, under one parent.
+
+    ``[[Note#Tasks]]`` (and ``[[Note#Week 1#Tasks]]``) opens the first of two
+    ``## Tasks`` under one parent heading, so the second can never be linked
+    to. Headings match as links match them (case and punctuation aside); the
+    same heading under different parents is fine, as a chain
+    (``#Week 2#Tasks``) tells them apart. The message says which one Obsidian
+    opens. Nothing is fixed: which heading to rename is the writer's choice.
+    """
+
+    name = "duplicate-heading"
+    code = "HD06"
+    summary = "The same heading twice under one parent: links reach only the first"
+    severity = Severity.WARNING
+    enabled = False
+    examples = (
+        Example(
+            title="two Tasks sections in one week",
+            bad="# Week 1\n## Tasks\n- a\n## Notes\n## Tasks\n- b\n",
+            good="# Week 1\n## Tasks\n- a\n## Notes\n# Week 2\n## Tasks\n- b\n",
+        ),
+        Example(
+            title="headings match as links do: case and punctuation aside",
+            bad="## Q&A\ntext\n## q a\n",
+            good="## Q&A\ntext\n### Q&A\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        from vaultlint.links import normalize_heading
+
+        # One scope per open heading (and the note's top): its children by (level, text).
+        top: dict[tuple[int, str], Heading] = {}
+        stack: list[tuple[int, dict[tuple[int, str], Heading]]] = []
+        for heading in note.headings:
+            while stack and stack[-1][0] >= heading.level:
+                stack.pop()
+            scope = stack[-1][1] if stack else top
+            key = (heading.level, normalize_heading(heading.text))
+            stack.append((heading.level, {}))
+            if not key[1]:
+                continue
+            first = scope.setdefault(key, heading)
+            if first is heading:
+                continue
+            yield self.finding(
+                note,
+                heading.text_start,
+                heading.text_end,
+                f"duplicate heading '{heading.text}': the same as line {first.line} under "
+                f"one parent; a link to it opens the first, at line {first.line}",
+            )

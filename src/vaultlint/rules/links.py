@@ -19,15 +19,20 @@ from vaultlint.links import (
     normalize_heading,
     show_link,
 )
-from vaultlint.model import Edit, Finding, Fix, Link, Note, Severity
+from vaultlint.model import Edit, FileKind, Finding, Fix, Link, Note, Severity
 from vaultlint.rules.base import Context, Example, Rule
 
 _EMBEDS = ("embed", "markdown-embed")
 _MARKDOWN = ("markdown", "markdown-embed")
 
 
+_NOTES_AND_CANVASES: frozenset[FileKind] = frozenset(("note", "canvas"))
+
+
 class _FileRule(Rule):
     """Shared by broken-link and broken-embed: unresolved links of some kinds."""
+
+    kinds = _NOTES_AND_CANVASES
 
     embeds: ClassVar[bool] = False
 
@@ -205,6 +210,7 @@ class BrokenHeadingLink(Rule):
     """
 
     name = "broken-heading-link"
+    kinds = _NOTES_AND_CANVASES
     code = "LK03"
     summary = "Link to a heading that is not in the note"
     severity = Severity.WARNING
@@ -263,6 +269,7 @@ class BrokenBlockLink(Rule):
     """
 
     name = "broken-block-link"
+    kinds = _NOTES_AND_CANVASES
     code = "LK04"
     summary = "Link to a block id that is not in the note"
     severity = Severity.WARNING
@@ -302,6 +309,7 @@ class AmbiguousLink(Rule):
     """
 
     name = "ambiguous-link"
+    kinds = _NOTES_AND_CANVASES
     code = "LK05"
     summary = "Link name shared by several files"
     severity = Severity.INFO

@@ -1,0 +1,341 @@
+"""Vault hygiene: empty notes, files that share a name, names that break links or
+sync, and canvas and base files that Obsidian cannot read."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar
+
+from vaultlint.model import FileKind, Finding, Note, Severity
+from vaultlint.rules.base import Context, Example, Rule
+
+_ALL_KINDS: frozenset[FileKind] = frozenset(("note", "canvas", "base"))
+_LINK_BREAKERS = "#^[]|"
+_SYNC_BREAKERS = '\\:*"<>?'
+
+
+STUB_BYTES = 1024  # stubs are smaller: a whole-vault check reads only such notes for them
+
+
+def is_stub(note: Note) -> bool:
+    """Whether ``note`` holds one heading and nothing else (frontmatter aside), no link."""
+    if note.links or len(note.headings) != 1 or note.uncertain_headings:
+        return False
+    heading = note.headings[0]
+    text = note.text
+    return not (text[note.body_start : heading.start] + text[heading.end :]).strip()
+
+
+class EmptyNote(Rule):
+    """Report a note with no content: 0 bytes, only whitespace, or only frontmatter;
+    and a stub (only a title heading) that nothing links to and that links nowhere.
+
+    An empty note is most often a link clicked by mistake (Obsidian creates the
+    note) or a note whose content moved away. A note of properties alone is
+    reported too unless ``frontmatter-only`` is false (vaults that keep records
+    as properties, read by Bases or Dataview, turn it off). A stub that a link
+    asks for is a note to write, so it is reported only when no link of the
+    vault (templates and excluded files included) reaches it; that needs the
+    whole vault, so stubs are found only when a check covers every file.
+    Nothing is fixed: deleting a note is the owner's decision.
+    """
+
+    name = "empty-note"
+    code = "HY02"
+    summary = "A note with no content"
+    severity = Severity.WARNING
+    enabled = False  # fixes that empty a note would otherwise bring a new finding
+    options: ClassVar[Mapping[str, Any]] = {"frontmatter-only": True}
+    examples = (
+        Example(title="a note of blank lines", bad="\n  \n\n", good="Some text.\n"),
+        Example(
+            title="a note with properties and nothing else",
+            bad="---\ntags: [idea]\n---\n\n",
+            good="---\ntags: [idea]\n---\nThe idea itself.\n",
+        ),
+        Example(
+            title="a stub nothing links to (a whole-vault check)",
+            bad="# Ideas for the garden\n",
+            good="# Ideas for the garden\n",
+            files={"Home.md": "Plans to write.\n"},
+            good_files={"Home.md": "Plans: [[Note]]\n"},
+        ),
+        Example(
+            title="frontmatter-only: false keeps notes of properties alone",
+            bad="",
+            good="---\nborn: 1970-01-01\n---\n",
+            options={"frontmatter-only": False},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        text = note.text
+        fm = note.frontmatter
+        if not text.strip():
+            what = "the file is empty" if not text else "it holds only whitespace"
+            yield self.file_finding(note, f"empty note: {what}")
+        elif (
+            fm is not None
+            and fm.closed
+            and fm.error is None
+            and not text[note.body_start :].strip()
+            and self.opts["frontmatter-only"]
+        ):
+            yield self.file_finding(note, "empty note: it holds only frontmatter (properties)")
+
+    def stubs(
+        self, paths: Iterable[str], used: set[str], note_of: Callable[[str], Note | None]
+    ) -> Iterator[Finding]:
+        """The stubs among ``paths`` that no file links to (``used``: every link target)."""
+        for path in paths:
+            if path in used:
+                continue
+            note = note_of(path)
+            if note is not None and is_stub(note):
+                yield self.file_finding(
+                    note, "stub note: only a title heading; no note links to it, it links nowhere"
+                )
+
+
+class DuplicateName(Rule):
+    """Report files that share a name (without case) in different folders, once per group.
+
+    A bare link ``[[Meeting]]`` to a name several files have opens one of them
+    (``ambiguous-link`` reports each such link; this rule the files
+    themselves). The finding is on the first of the group's notes, canvases
+    and bases by path, and lists every file of the group. Off by default.
+    """
+
+    name = "duplicate-name"
+    code = "HY03"
+    summary = "Files with the same name in different folders"
+    severity = Severity.INFO
+    enabled = False
+    kinds = _ALL_KINDS
+    uses_names = True
+    examples = (
+        Example(
+            title="two notes named Meeting (reported once, on the first by path)",
+            path="Home/Meeting.md",
+            bad="Agenda\n",
+            good="Agenda\n",
+            files={"Work/Meeting.md": "", "Work/Meeting.pdf": ""},
+            good_files={"Work/Meeting notes.md": "", "Work/Meeting.pdf": ""},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        name = note.path.rsplit("/", 1)[-1]
+        group = ctx.index.by_name.get(name.lower(), [])
+        if len(group) < 2:
+            return
+        if next((p for p in sorted(group) if _checked(p)), None) != note.path:
+            return  # the group is reported once, on its first checked file
+        ordered = sorted(group)
+        listed = ", ".join(ordered[:6]) + (
+            f" and {len(ordered) - 6} more" if len(ordered) > 6 else ""
+        )
+        yield self.file_finding(
+            note, f"{len(ordered)} files are named '{name}' in different folders: {listed}"
+        )
+
+
+def _checked(path: str) -> bool:
+    return path.lower().endswith((".md", ".canvas", ".base"))
+
+
+class FileName(Rule):
+    """Report file names that break links or syncing.
+
+    ``# ^ [ ] |`` in a name cannot be linked to (``[[C# notes]]`` looks for a
+    heading); ``\\ : * " < > ?`` and a trailing dot or space make a file that
+    Windows and Android cannot hold, so sync fails there; two names in one
+    folder that differ only by case are one file on macOS and Windows; a name
+    not in Unicode NFC (as macOS writes accents) does not match the same name
+    typed elsewhere. Off by default.
+    """
+
+    name = "file-name"
+    code = "HY04"
+    summary = "A file name that breaks links or sync"
+    severity = Severity.WARNING
+    enabled = False
+    kinds = _ALL_KINDS
+    uses_names = True
+    examples = (
+        Example(
+            title="a '#' in a note name",
+            path="C# notes.md",
+            good_path="C-sharp notes.md",
+            bad="x\n",
+            good="x\n",
+        ),
+        Example(
+            title="a colon breaks sync to Windows",
+            path="Meeting 10:30.md",
+            good_path="Meeting 10.30.md",
+            bad="x\n",
+            good="x\n",
+        ),
+        Example(
+            title="two names that differ by case in one folder",
+            path="Ideas/plan.md",
+            bad="x\n",
+            good="x\n",
+            files={"Ideas/Plan.md": "", "Other/plan.md": ""},
+            good_files={"Ideas/Plan 2.md": "", "Other/plan.md": ""},
+        ),
+        Example(
+            title="an accent written as two characters (macOS's NFD)",
+            path="Cafe\u0301.md",
+            good_path="Caf\u00e9.md",
+            bad="x\n",
+            good="x\n",
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        folder, _, name = note.path.rpartition("/")
+        stem = name.rsplit(".", 1)[0]
+        problems = []
+        breakers = sorted({c for c in name if c in _LINK_BREAKERS})
+        if breakers:
+            problems.append(f"{' '.join(breakers)} in a name break links to it")
+        unsafe = sorted({c for c in name if c in _SYNC_BREAKERS})
+        if unsafe:
+            problems.append(f"{' '.join(unsafe)} cannot be in a file name on Windows and Android")
+        if stem.endswith((" ", ".")):
+            problems.append("a name ending in a space or dot cannot sync to Windows")
+        if unicodedata.normalize("NFC", name) != name:
+            problems.append("the name is not in Unicode NFC form (links typed elsewhere miss it)")
+        same = [
+            p
+            for p in ctx.index.by_name.get(name.lower(), [])
+            if p != note.path and p.rpartition("/")[0] == folder
+        ]
+        if same:
+            problems.append(
+                f"differs only by case from {', '.join(sorted(same))}: one file on macOS "
+                "and Windows"
+            )
+        for problem in problems:
+            yield self.file_finding(note, f"file name '{name}': {problem}")
+
+
+class FileSyntax(Rule):
+    """Report canvas and base files that Obsidian cannot read.
+
+    A ``.canvas`` file must be JSON Canvas: a JSON object whose ``nodes`` is a
+    list. A ``.base`` file, and a ``base`` code block in a note, must be valid
+    YAML with only the sections ``filters``, ``formulas``, ``properties``,
+    ``summaries`` and ``views``; each filter is an expression or one key of
+    ``and``, ``or``, ``not`` holding a list; every ``formula.X`` names a formula
+    defined under ``formulas``. Off by default.
+    """
+
+    name = "file-syntax"
+    code = "HY05"
+    summary = "A canvas or base file that is not valid"
+    severity = Severity.ERROR
+    enabled = False
+    kinds = _ALL_KINDS
+    examples = (
+        Example(
+            title="a canvas cut short",
+            path="Board.canvas",
+            bad='{"nodes":[{"id":"a","type":"text","text":"Hi","x":0,"y":0,',
+            good='{"nodes":[{"id":"a","type":"text","text":"Hi","x":0,"y":0,'
+            '"width":250,"height":60}],"edges":[]}',
+        ),
+        Example(
+            title="a base using a formula it does not define",
+            path="Books.base",
+            bad="formulas:\n  ppu: 'price / pages'\nviews:\n  - type: table\n"
+            "    order: [file.name, formula.price_per_page]\n",
+            good="formulas:\n  ppu: 'price / pages'\nviews:\n  - type: table\n"
+            "    order: [file.name, formula.ppu]\n",
+        ),
+        Example(
+            title="a filter level with two keys, in a base code block",
+            bad='```base\nfilters:\n  and: [\'status == "done"\']\n  or: [file.hasTag("x")]\n```\n',
+            good="```base\nfilters:\n  and:\n    - 'status == \"done\"'\n    - or: "
+            '[file.hasTag("x")]\n```\n',
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        for start, end, message in note.syntax:
+            yield self.finding(note, start, end, message)
+
+
+# The file types Obsidian opens (its "accepted file formats"), and Excalidraw drawings.
+ATTACHMENT_TYPES = frozenset(
+    {
+        *("avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"),  # images
+        *("flac", "m4a", "mp3", "ogg", "wav", "webm", "3gp"),  # audio
+        *("mkv", "mov", "mp4", "ogv", "pdf", "canvas", "base", "excalidraw"),
+    }
+)
+
+
+def is_attachment(path: str) -> bool:
+    name = path.rpartition("/")[2].lower()
+    return name.rpartition(".")[2] in ATTACHMENT_TYPES and "." in name
+
+
+class UnusedAttachment(Rule):
+    """Report an attachment that no note, canvas or base links to or embeds.
+
+    An attachment is a file of a type Obsidian opens (images, audio, video,
+    PDF, canvases, bases, Excalidraw drawings) in the folder Obsidian keeps
+    attachments in (``attachmentFolderPath`` in ``.obsidian/app.json``: a
+    folder, ``./`` beside the note, ``./sub`` a subfolder of it; anywhere when
+    unset). Every link counts as a use: from excluded files and templates too,
+    in frontmatter, and any file named by an HTML ``src``, ``href`` or ``data``;
+    a name in code is no link, as in Obsidian.
+    This rule needs the whole vault: it runs when a check covers every file
+    of the vault (``vaultlint check`` of the vault's root), never on a few
+    named notes. Excluded attachments are not reported. With ``--fix
+    --unsafe-fixes`` the file is moved to the vault's ``.trash/`` folder (as
+    Obsidian's "move to Obsidian trash" does), keeping its folders; nothing
+    is deleted. Off by default.
+    """
+
+    name = "unused-attachment"
+    code = "HY01"
+    summary = "An attachment nothing links to or embeds"
+    severity = Severity.INFO
+    enabled = False  # its "fix" moves a file, not text: see the description
+    kinds: ClassVar[frozenset[FileKind]] = frozenset()  # a vault-wide rule: see check_vault
+    examples = (
+        Example(
+            title="an image no note embeds any more",
+            bad="A sketch of the plan.\n",
+            good="A sketch of the plan: ![[sketch.png]]\n",
+            files={"Attachments/sketch.png": ""},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+    def check_vault(
+        self, files: Iterable[str], used: set[str], expected: Callable[[str], bool]
+    ) -> Iterator[Finding]:
+        """The unused attachments among ``files`` (vault paths), given the files
+        linked from anywhere (``used``) and where attachments are ``expected``."""
+        for path in files:
+            if path not in used and is_attachment(path) and expected(path):
+                yield Finding(
+                    path,
+                    1,
+                    1,
+                    1,
+                    1,
+                    self.name,
+                    self.code,
+                    self.severity,
+                    "unused attachment: no note, canvas or base links to or embeds it "
+                    "(--fix --unsafe-fixes moves it to .trash/)",
+                )
