@@ -42,7 +42,7 @@ from vaultlint.links import (
 )
 from vaultlint.model import Edit, Link, Note
 from vaultlint.parse import parse_note
-from vaultlint.vault import VaultIndex, vault_path
+from vaultlint.vault import VaultIndex, name_tables, vault_path
 
 LINK_FORMATS = ("shortest", "relative", "absolute")
 _UNLINKABLE = re.compile(r"[#|^\[\]\r\n]|%%")
@@ -279,12 +279,9 @@ class _Names:
     def __init__(self, index: VaultIndex, files: dict[str, str], extra: Iterable[str] = ()) -> None:
         self.index = index
         self.back = {new: old for old, new in files.items()}
-        self.by_name: dict[str, list[str]] = {}
-        self.by_lower_path: dict[str, str] = {}
-        for path in sorted([*(files.get(p, p) for p in index.files), *extra]):
-            lower = path.lower()
-            self.by_lower_path.setdefault(lower, path)
-            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+        names = sorted([*(files.get(p, p) for p in index.files), *extra])
+        self.by_name, self.by_lower_path, self.case_twins = name_tables(names)
+        self.unlisted = index.unlisted
 
     def note(self, path: str) -> Note | None:
         return self.index.note(self.back.get(path, path))

@@ -239,6 +239,25 @@ def _fenced_base_problems(note: Note) -> list[tuple[int, int, str]]:
     return found
 
 
+def name_tables(
+    files: Iterable[str],
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, list[str]]]:
+    """What link resolution looks names up in: lower-cased file name -> paths,
+    lower-cased path -> path, and paths that differ only by case (``Note.md`` and
+    ``note.md`` in one folder, as Linux allows) -> all of them, for an exact match
+    to win."""
+    by_name: dict[str, list[str]] = {}
+    by_lower_path: dict[str, str] = {}
+    case_twins: dict[str, list[str]] = {}
+    for path in files:
+        lower = path.lower()
+        first = by_lower_path.setdefault(lower, path)
+        if first is not path:
+            case_twins.setdefault(lower, [first]).append(path)
+        by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+    return by_name, by_lower_path, case_twins
+
+
 class VaultIndex:
     """Names of every file in the vault, and notes parsed on demand, once each."""
 
@@ -271,17 +290,7 @@ class VaultIndex:
         self.notes: list[str] = [f for f in files if f.lower().endswith(".md")]
         # What a check reads: notes, canvases and bases, in vault order.
         self.checked: list[str] = [f for f in files if file_kind(f) is not None]
-        self.by_name: dict[str, list[str]] = {}
-        self.by_lower_path: dict[str, str] = {}
-        # Paths that differ only by case (``Note.md`` and ``note.md`` in one folder,
-        # as Linux allows): lower-cased path -> all of them, for an exact match to win.
-        self.case_twins: dict[str, list[str]] = {}
-        for path in files:
-            lower = path.lower()
-            first = self.by_lower_path.setdefault(lower, path)
-            if first is not path:
-                self.case_twins.setdefault(lower, [first]).append(path)
-            self.by_name.setdefault(lower.rsplit("/", 1)[-1], []).append(path)
+        self.by_name, self.by_lower_path, self.case_twins = name_tables(files)
 
     @property
     def resolver(self) -> LinkResolver:

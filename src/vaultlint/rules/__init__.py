@@ -13,7 +13,6 @@ from vaultlint.rules.headings import (
     HeadingFragment,
     HeadingIncrement,
 )
-from vaultlint.rules.linkformat import MdExtension
 from vaultlint.rules.hygiene import (
     DuplicateName,
     EmptyNote,
@@ -21,6 +20,7 @@ from vaultlint.rules.hygiene import (
     FileSyntax,
     UnusedAttachment,
 )
+from vaultlint.rules.linkformat import MdExtension
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
