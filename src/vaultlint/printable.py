@@ -67,3 +67,9 @@ def printable(text: str) -> str:
         return shown
     colon = start.end() - 2
     return f"{shown[:colon]}\\x3a{shown[colon + 1 :]}"
+
+
+def printable_path(path: str) -> str:
+    """``printable(path)`` for a path printed before ``:line``: a path ``:`` would
+    otherwise start the line with ``::``."""
+    return printable(path + ":")[:-1]

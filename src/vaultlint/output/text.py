@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
-from vaultlint.printable import printable
+from vaultlint.printable import printable, printable_path
 
 # ANSI styles of the full format: bold, then per severity, dim, and (dim) green.
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -31,7 +31,7 @@ def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext)
 
 def concise_text(findings: Sequence[Finding]) -> str:
     return "".join(
-        f"{printable(f.path)}:{f.line}:{f.column}: "
+        f"{printable_path(f.path)}:{f.line}:{f.column}: "
         f"{f.severity.value} {f.code} {printable(f.message)} [{f.rule}]\n"
         for f in findings
     )
@@ -55,7 +55,7 @@ def full_text(findings: Sequence[Finding], color: bool) -> str:
     """
     lines: list[str] = []
     add = lines.append
-    path = printable(findings[0].path) if findings else ""
+    path = printable_path(findings[0].path) if findings else ""
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
         message = printable(f.message)
