@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.commands.common import TerminalListener, check_output, default_format, output_to
-from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 from vaultlint.printable import printable
 
 if TYPE_CHECKING:
@@ -92,7 +92,34 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="report what suppression comments silence (for audits)",
     )
+    _add_baseline_options(check)
     check.set_defaults(func=run)
+
+
+def _add_baseline_options(parser: Any) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--baseline-write",
+        dest="baseline",
+        action="store_const",
+        const="write",
+        default="use",
+        help="record the findings in .vaultlint-baseline.json; later runs report only new ones",
+    )
+    group.add_argument(
+        "--baseline-prune",
+        dest="baseline",
+        action="store_const",
+        const="prune",
+        help="drop from the baseline the findings that no longer occur",
+    )
+    group.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_const",
+        const="off",
+        help="report every finding, those in the baseline too",
+    )
 
 
 def add_output_options(parser: Any, what: str) -> None:
@@ -157,7 +184,10 @@ def run(ns: argparse.Namespace) -> int:
         cache_dir=ns.cache_dir,
         jobs=ns.jobs,
         text=None if ns.statistics else _text_format(ns),
+        baseline=ns.baseline,
     )
+    if ns.diff and ns.baseline in ("write", "prune"):
+        raise UsageError(f"--baseline-{ns.baseline} writes the baseline; --diff writes nothing")
     if not targets:
         from vaultlint.vault import escaped_path
 
@@ -251,7 +281,7 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
         return "No notes checked."
     fixed = run.fixed_findings() if ns.fix else 0
     if not left and not fixed:
-        return f"All checks passed! {notes} checked."
+        return f"All checks passed!{_baselined(run)} {notes} checked."
     if ns.fix:
         text = f"Found {_problems(left + fixed)} ({fixed} fixed, {left} remaining)."
     else:
@@ -260,7 +290,18 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
         text = f"Found {_problems(left)}" + (
             f" ({fixable} fixable with {flags})." if fixable else "."
         )
-    return f"{text}{_hidden_unsafe(run, ns)} {notes} checked."
+    return f"{text}{_hidden_unsafe(run, ns)}{_baselined(run)} {notes} checked."
+
+
+def _baselined(run: CheckRun) -> str:
+    text = f" {run.baselined:,} more in the baseline." if run.baselined else ""
+    if run.baseline_stale:
+        text += (
+            f" {_count(run.baseline_stale, 'finding')} of the baseline no longer"
+            f" {'occurs' if run.baseline_stale == 1 else 'occur'} (--baseline-prune drops"
+            f" {'it' if run.baseline_stale == 1 else 'them'})."
+        )
+    return text
 
 
 def _hidden_unsafe(run: CheckRun, ns: argparse.Namespace) -> str:
