@@ -240,7 +240,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
             text = f"Would fix {_problems(run.fixed_findings())}." + _hidden_unsafe(run, ns)
             print(text, file=sys.stderr)
         return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
-    _emit(ns, run, root)
+    _emit(ns, run, root, strict)
     if ns.exit_zero:
         return EXIT_OK
     failing = run.total(3) > 0 or (strict and run.total(4) > 0)
@@ -249,7 +249,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
     return EXIT_OK
 
 
-def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
+def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> None:
     from vaultlint.output import OutputContext, renderer
     from vaultlint.output.text import write_texts
 
@@ -260,7 +260,7 @@ def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
         elif run.text_format is not None:  # each result holds its text
             write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
-            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
+            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked, strict))
     if not ns.quiet and fmt in ("full", "concise"):
         print(
             _summary(run, ns),
