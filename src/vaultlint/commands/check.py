@@ -183,7 +183,7 @@ def run(ns: argparse.Namespace) -> int:
         cache=not ns.no_cache,
         cache_dir=ns.cache_dir,
         jobs=ns.jobs,
-        text=None if ns.statistics else _text_format(ns),
+        text=None if ns.statistics else _text_format(ns, workspace.root),
         baseline=ns.baseline,
     )
     if ns.diff and ns.baseline in ("write", "prune"):
@@ -193,7 +193,16 @@ def run(ns: argparse.Namespace) -> int:
 
         named = ", ".join(printable(escaped_path(str(p))) for p in paths)
         print(f"vaultlint: warning: no notes found under {named}", file=sys.stderr)
-    run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
+    from vaultlint.output.text import path_display
+
+    listener = TerminalListener(ns.quiet, path_display(workspace.root)[1])
+    from vaultlint.commands.progress import waiting
+
+    if ns.fix or ns.diff:  # the listener shows a bar, note by note
+        run = workspace.run_check(targets, options, listener)
+    else:
+        with waiting(f"Checking {_count(len(targets), 'note')}"):
+            run = workspace.run_check(targets, options, listener)
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
@@ -209,17 +218,19 @@ def run(ns: argparse.Namespace) -> int:
     return _finish(ns, run, strict, workspace.root)
 
 
-def _text_format(ns: argparse.Namespace) -> TextFormat | None:
+def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
     """How to render one note's findings in the run's text format (None for the
-    other formats)."""
-    from vaultlint.output.text import color_wanted, text_renderer
+    other formats), paths from the current folder."""
+    from vaultlint.output.text import color_wanted, path_display, text_renderer
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
-    render = text_renderer(fmt, color)
-    return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
+    where, show = path_display(root)
+    render = text_renderer(fmt, color, show)
+    key = f"{fmt}{'+color' if color else ''}" + (f"@{where}" if where else "")
+    return None if render is None else TextFormat(render, key)
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
