@@ -16,6 +16,7 @@ its own (a pre-commit hook must not change files it was not asked to).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,9 @@ def save(root: Path, entries: Entries) -> None:
     text = json.dumps({"version": VERSION, "notes": notes}, indent=1, ensure_ascii=False)
     try:
         write_atomically(path_of(root), text.encode("utf-8", "surrogateescape") + b"\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path_of(root), 0o666 & ~umask)  # a file to commit, not a private one
     except OSError as exc:
         raise BaselineError(f"{BASELINE_FILE}: cannot write: {exc.strerror or exc}") from None
 
