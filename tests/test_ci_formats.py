@@ -161,9 +161,9 @@ def test_junit_has_what_ci_servers_read(vault: Path, capsys: pytest.CaptureFixtu
     out = run(capsys, "junit")
     tree = ET.fromstring(out.split("\n", 1)[1])  # well-formed, so no CI parser rejects it
     report = JUnitXml.fromstring(out.encode("utf-8"))
-    assert (report.tests, report.failures, report.errors, report.skipped) == (5, 4, 0, 0)
+    assert (report.tests, report.failures, report.errors, report.skipped) == (5, 2, 0, 0)
     (suite,) = list(report)
-    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (5, 4, 0, 0)
+    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (5, 2, 0, 0)
     assert suite.time == 0 and suite.timestamp and suite.timestamp[:2] == "20"
     cases = {case.name: case for case in suite}
     assert set(cases) == {visible(name) for name in NOTES}
@@ -187,6 +187,23 @@ def test_junit_has_what_ci_servers_read(vault: Path, capsys: pytest.CaptureFixtu
     assert "\\x1b" not in failure.text  # in the note, not in a message
     files_ = {case.get("name"): case.get("file") for case in tree.iter("testcase")}
     assert files_[BOOK] == f"my vault/{BOOK}"
+
+
+def test_junit_fails_notes_with_errors_and_warnings_only_under_strict(
+    vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the exit code: warnings are shown (system-out) and pass, unless strict."""
+    out = run(capsys, "junit")
+    cases = {case.name: case for suite in JUnitXml.fromstring(out.encode()) for case in suite}
+    reading = cases["Inbox/📘 Reading list?.md"]
+    assert reading.is_passed and "warning TX03 trailing whitespace" in (reading.system_out or "")
+    assert not cases[BOOK].is_passed
+    code = main(["check", "my vault", "--output-format", "junit", "--no-cache", "--strict"])
+    assert code == 1
+    strict = JUnitXml.fromstring(capsys.readouterr().out.encode())
+    cases = {case.name: case for suite in strict for case in suite}
+    assert not cases["Inbox/📘 Reading list?.md"].is_passed
+    assert strict.failures == 4
 
 
 def test_junit_escapes_what_xml_forbids() -> None:

@@ -142,7 +142,7 @@ def test_paths_choose_what_is_reported(vault: Path, capsys: pytest.CaptureFixtur
     assert code == 0 and json.loads(out) == []
 
 
-def test_output_paths_are_relative_to_the_vault_root(
+def test_output_paths_are_from_the_current_folder(
     vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(vault / "Notes")
@@ -150,7 +150,7 @@ def test_output_paths_are_relative_to_the_vault_root(
     assert code == 1
     assert (
         out.splitlines()[0]
-        == "Notes/Dirty.md:1:13: warning TX03 trailing whitespace [trailing-whitespace]"
+        == "Dirty.md:1:13: warning TX03 trailing whitespace [trailing-whitespace]"
     )
 
 

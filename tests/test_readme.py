@@ -107,3 +107,20 @@ def test_every_command_the_readme_prints_runs(
         assert code in (0, 1), f"{command}: exit {code}\n{err}"
         assert "error" not in err.lower(), f"{command}: {err}"
     assert (vault / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_github_and_json_examples_are_what_check_prints(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from vaultlint.cli import main
+
+    (github,) = re.findall(r"```text\n(::error [^\n]+)\n```", README)
+    (one,) = re.findall(r"```json\n(\{\"path\"[^\n]+)\n```", README)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(ROOT / "examples" / "vault")
+    main(["check", "--no-cache", "--output-format", "github"])
+    assert github in capsys.readouterr().out.splitlines()
+    main(["check", "--no-cache", "--output-format", "json"])
+    assert json.loads(one) in json.loads(capsys.readouterr().out)

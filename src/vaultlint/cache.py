@@ -373,7 +373,7 @@ class Cache:
         try:
             _make_folder(self.folder)  # checked again: it may have been filled meanwhile
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.file, _sign(self.secret, payload), payload)
+            write_atomically(self.file, _sign(self.secret, payload), payload)
         except (OSError, NotACache):
             return
 
@@ -393,7 +393,7 @@ def record_output(folder: Path, path: str, digest: str) -> None:
         _make_folder(folder)
         known = _outputs(folder)
         known[path] = digest
-        _write_atomically(folder / _OUTPUTS, json.dumps(known, sort_keys=True).encode())
+        write_atomically(folder / _OUTPUTS, json.dumps(known, sort_keys=True).encode())
     except (OSError, NotACache):
         return  # then vaultlint asks for --force next time
 
@@ -416,7 +416,7 @@ def _make_folder(folder: Path) -> None:
         ignore.write_text(_MARK + "\n*\n", encoding="utf-8")
 
 
-def _write_atomically(path: Path, *chunks: bytes) -> None:
+def write_atomically(path: Path, *chunks: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -22,7 +22,7 @@ from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
 from vaultlint.rules import ALL_RULES, Rule, get_rule
 from vaultlint.vault import CONFIG_NAMES
-from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
+from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys, shown
 
 CONFIG_NAME = CONFIG_NAMES[0]
 PRESETS = ("default", "strict")
@@ -237,7 +237,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if path is not None and (explicit is not None or path.is_file()):
         data = read_yaml(path, "config", ConfigError)
         config.file = path
-        _apply(config, data, str(path), seen=set())
+        _apply(config, data, shown(path), seen=set())
     read_obsidian_settings(config)
     return config
 
@@ -246,7 +246,7 @@ def config_file(root: Path) -> Path | None:
     """The vault's configuration file, if it has one; an error when it has both names."""
     found = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
     if len(found) > 1:
-        raise ConfigError(f"{found[0]}: {found[1].name} exists too; keep one of them")
+        raise ConfigError(f"{shown(found[0])}: {found[1].name} exists too; keep one of them")
     return found[0] if found else None
 
 

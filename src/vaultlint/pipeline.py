@@ -75,6 +75,8 @@ class CheckRun:
     written: list[str] = field(default_factory=list)  # notes rewritten with their fixes
     text_format: str | None = None  # the text format each result's text is in, if any
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
+    baselined: int = 0  # findings left out as the baseline has them
+    baseline_stale: int = 0  # findings of the baseline, on the notes checked, now gone
     found: int = 0  # with fix or diff: the findings before fixing
 
     def fixed_findings(self) -> int:
@@ -107,6 +109,8 @@ class Checker:
     # Whether this process wants the findings of notes checked by workers (a run
     # that prints text or only reports needs their counts and texts alone).
     wants_findings: bool = True
+    # Whether it wants them even when the run prints text (a baseline filters them).
+    keeps_findings: bool = False
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
 
@@ -305,7 +309,7 @@ def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
             if checker.cache is not None and _cacheable(source):
                 entry = checker._entry(source, note, result)
             # Without a text to print, the main process may want the findings themselves.
-            wanted = checker.render is None and checker.wants_findings
+            wanted = checker.wants_findings and (checker.render is None or checker.keeps_findings)
             results.append((result.shipped(with_findings=wanted), entry))
         conn.send(results)
     except BaseException:

@@ -61,7 +61,7 @@ from typing import Any, Literal, Protocol
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import FieldEntry, Heading, Link, Note
-from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys
+from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys, shown
 
 SHIPPED_SCHEMAS = ("book",)  # rules/<name>.yaml; the other files there are config presets
 FIELD_TYPES = ("text", "number", "date", "url", "list")
@@ -181,17 +181,17 @@ def load_schemas(root: Path, patterns: Sequence[str]) -> list[Schema]:
         if any(c in pattern for c in "*?["):
             paths = sorted(p for p in root.glob(pattern) if p.is_file())
             if not paths:
-                raise SchemaError(f"{root / pattern}: schemas: the pattern matches no file")
+                raise SchemaError(f"{shown(root / pattern)}: schemas: the pattern matches no file")
         else:
             paths = [root / pattern]
         for path in paths:
             schema = load_schema_file(path)
             key = schema.name.casefold()
-            if key in seen and seen[key] != str(path):
+            if key in seen and seen[key] != shown(path):
                 raise SchemaError(
-                    f"{path}: name: schema {schema.name!r} is also defined in {seen[key]}"
+                    f"{shown(path)}: name: schema {schema.name!r} is also defined in {seen[key]}"
                 )
-            seen[key] = str(path)
+            seen[key] = shown(path)
             schemas[key] = schema
     return list(schemas.values())
 
@@ -210,7 +210,7 @@ def shipped_schemas() -> tuple[Schema, ...]:
 
 def load_schema_file(path: Path) -> Schema:
     data = read_yaml(path, "schema", SchemaError, " (listed under schemas:)")
-    return parse_schema(data, str(path))
+    return parse_schema(data, shown(path))
 
 
 def load_schema_text(text: str, where: str) -> Schema:
@@ -252,7 +252,8 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, (Mapping, list)):
-        return "a mapping" if isinstance(value, Mapping) else "a list"
+        kind = "mapping" if isinstance(value, Mapping) else "list"
+        return f"a {kind}" if value else f"an empty {kind}"
     return f"{type(value).__name__} {value!r}"
 
 

@@ -68,6 +68,10 @@ class CheckOptions:
     cache_dir: Path | None = None  # default: .vaultlint_cache at the vault root
     jobs: int = 0  # processes; 0: one per CPU
     text: TextFormat | None = None  # render each note's findings as it is checked
+    # The baseline (``vaultlint.baseline``): "off"; "use" (leave out the findings it
+    # has); "write" (record this run's findings in it, then use it); "prune" (drop
+    # from it what no longer occurs, then use it). Not with diff.
+    baseline: str = "off"
 
 
 @dataclass
@@ -197,6 +201,8 @@ class Workspace:
             checker.facts = True  # each result's links, for the vault-wide rules
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
+        use_baseline = options.baseline != "off" and not options.diff
+        checker.keeps_findings = use_baseline
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)
         for message in self.skipped():
             listener.warning(message)
@@ -218,7 +224,30 @@ class Workspace:
         self._save(cache)
         run.parsed = checker.parsed
         run.results.sort(key=_result_path)
+        if use_baseline:
+            self._baseline(run, options, engine)
         return run
+
+    def _baseline(self, run: CheckRun, options: CheckOptions, engine: Engine) -> None:
+        """Leave out of ``run`` the findings the baseline has (written or pruned first,
+        when the options say so)."""
+        from vaultlint import baseline
+
+        entries = baseline.load(self.root)
+        present = set(self.index.files).__contains__
+        if options.baseline == "write":
+            new = baseline.recorded(run.results, self.root)
+            entries = baseline.merged(entries or {}, new, run.checked, present, engine.enabled)
+            baseline.save(self.root, entries)
+        if entries is None:
+            return
+        render = None if options.text is None else options.text.render
+        matched = baseline.apply(entries, run, render)
+        if options.baseline == "prune":
+            entries = baseline.merged(entries, matched.used, run.checked, present, engine.enabled)
+            baseline.save(self.root, entries)
+            matched.stale = 0
+        run.baselined, run.baseline_stale = matched.baselined, matched.stale
 
     def check(
         self, paths: Sequence[Path | str] | None = None, *, fix: bool = False, unsafe: bool = False

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.commands.common import TerminalListener, check_output, default_format, output_to
-from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from vaultlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 from vaultlint.printable import printable
 
 if TYPE_CHECKING:
@@ -99,7 +99,34 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="report what suppression comments silence (for audits)",
     )
+    _add_baseline_options(check)
     check.set_defaults(func=run)
+
+
+def _add_baseline_options(parser: Any) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--baseline-write",
+        dest="baseline",
+        action="store_const",
+        const="write",
+        default="use",
+        help="record the findings in .vaultlint-baseline.json; later runs report only new ones",
+    )
+    group.add_argument(
+        "--baseline-prune",
+        dest="baseline",
+        action="store_const",
+        const="prune",
+        help="drop from the baseline the findings that no longer occur",
+    )
+    group.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_const",
+        const="off",
+        help="report every finding, those in the baseline too",
+    )
 
 
 def add_output_options(parser: Any, what: str) -> None:
@@ -167,14 +194,26 @@ def run(ns: argparse.Namespace) -> int:
         cache=not ns.no_cache,
         cache_dir=ns.cache_dir,
         jobs=ns.jobs,
-        text=None if ns.statistics else _text_format(ns),
+        text=None if ns.statistics else _text_format(ns, workspace.root),
+        baseline=ns.baseline,
     )
+    if ns.diff and ns.baseline in ("write", "prune"):
+        raise UsageError(f"--baseline-{ns.baseline} writes the baseline; --diff writes nothing")
     if not targets and named:
         from vaultlint.vault import escaped_path
 
         where = ", ".join(printable(escaped_path(str(p))) for p in paths)
         print(f"vaultlint: warning: no notes found under {where}", file=sys.stderr)
-    run = workspace.run_check(targets, options, TerminalListener(ns.quiet))
+    from vaultlint.output.text import path_display
+
+    listener = TerminalListener(ns.quiet, path_display(workspace.root)[1])
+    from vaultlint.commands.progress import waiting
+
+    if ns.fix or ns.diff:  # the listener shows a bar, note by note
+        run = workspace.run_check(targets, options, listener)
+    else:
+        with waiting(f"Checking {_count(len(targets), 'note')}"):
+            run = workspace.run_check(targets, options, listener)
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
@@ -230,17 +269,19 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     return list(chosen)
 
 
-def _text_format(ns: argparse.Namespace) -> TextFormat | None:
+def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
     """How to render one note's findings in the run's text format (None for the
-    other formats)."""
-    from vaultlint.output.text import color_wanted, text_renderer
+    other formats), paths from the current folder."""
+    from vaultlint.output.text import color_wanted, path_display, text_renderer
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
-    render = text_renderer(fmt, color)
-    return None if render is None else TextFormat(render, f"{fmt}{'+color' if color else ''}")
+    where, show = path_display(root)
+    render = text_renderer(fmt, color, show)
+    key = f"{fmt}{'+color' if color else ''}" + (f"@{where}" if where else "")
+    return None if render is None else TextFormat(render, key)
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
@@ -261,7 +302,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
             text = f"Would fix {_problems(run.fixed_findings())}." + _hidden_unsafe(run, ns)
             print(text, file=sys.stderr)
         return EXIT_FINDINGS if run.diffs and not ns.exit_zero else EXIT_OK
-    _emit(ns, run, root)
+    _emit(ns, run, root, strict)
     if ns.exit_zero:
         return EXIT_OK
     failing = run.total(3) > 0 or (strict and run.total(4) > 0)
@@ -270,7 +311,7 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
     return EXIT_OK
 
 
-def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
+def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> None:
     from vaultlint.output import OutputContext, renderer
     from vaultlint.output.text import write_texts
 
@@ -281,7 +322,7 @@ def _emit(ns: argparse.Namespace, run: CheckRun, root: Path) -> None:
         elif run.text_format is not None:  # each result holds its text
             write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
-            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked))
+            renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked, strict))
     if not ns.quiet and fmt in ("full", "concise"):
         print(
             _summary(run, ns),
@@ -302,7 +343,7 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
         return "No notes checked."
     fixed = run.fixed_findings() if ns.fix else 0
     if not left and not fixed:
-        return f"All checks passed! {notes} checked."
+        return f"All checks passed!{_baselined(run)} {notes} checked."
     if ns.fix:
         text = f"Found {_problems(left + fixed)} ({fixed} fixed, {left} remaining)."
     else:
@@ -311,7 +352,18 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
         text = f"Found {_problems(left)}" + (
             f" ({fixable} fixable with {flags})." if fixable else "."
         )
-    return f"{text}{_hidden_unsafe(run, ns)} {notes} checked."
+    return f"{text}{_hidden_unsafe(run, ns)}{_baselined(run)} {notes} checked."
+
+
+def _baselined(run: CheckRun) -> str:
+    text = f" {run.baselined:,} more in the baseline." if run.baselined else ""
+    if run.baseline_stale:
+        text += (
+            f" {_count(run.baseline_stale, 'finding')} of the baseline no longer"
+            f" {'occurs' if run.baseline_stale == 1 else 'occur'} (--baseline-prune drops"
+            f" {'it' if run.baseline_stale == 1 else 'them'})."
+        )
+    return text
 
 
 def _hidden_unsafe(run: CheckRun, ns: argparse.Namespace) -> str:

@@ -8,7 +8,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -130,21 +130,25 @@ def default_format() -> str:
 
 
 class Progress:
-    """A progress bar on stderr, shown only on a terminal once a run takes > 1 s."""
+    """A progress bar on stderr, shown only on a terminal once a run takes > 0.5 s."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.bar: Any = None
         self.task: Any = None
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        from vaultlint.commands.progress import wanted
+
+        self.enabled = wanted()
 
     def update(self, done: int, total: int) -> None:
         if not self.enabled:
             return
-        if self.bar is None and time.perf_counter() - self.started > 1.0:
+        if self.bar is None and time.perf_counter() - self.started > 0.5:
             from rich.progress import Progress as Bar
 
-            self.bar = Bar(transient=True)
+            from vaultlint.output.text import make_console
+
+            self.bar = Bar(transient=True, console=make_console(sys.stderr))
             self.bar.start()
             self.task = self.bar.add_task("Checking notes", total=total, completed=done)
         elif self.bar is not None:
@@ -158,8 +162,9 @@ class Progress:
 class TerminalListener(Listener):
     """A run's progress, warnings and written notes, on stderr."""
 
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self, quiet: bool = False, show: Callable[[str], str] = str) -> None:
         self.quiet = quiet
+        self.show = show  # a vault path as printed (from the current folder)
         self.bar = Progress()
 
     def progress(self, done: int, total: int) -> None:
@@ -170,7 +175,7 @@ class TerminalListener(Listener):
 
     def fixing(self, path: str) -> None:
         if not self.quiet:
-            print(f"Fixing {printable(path)}", file=sys.stderr)
+            print(f"Fixing {printable(self.show(path))}", file=sys.stderr)
 
     def warning(self, message: str) -> None:
         print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)

@@ -63,13 +63,17 @@ def run(ns: argparse.Namespace) -> int:
     paths: list[Path] = ns.paths or [Path(".")]
     workspace = Workspace.open(paths, ns.config)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
-    report = workspace.report(
-        paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
-    )
+    from vaultlint.commands.progress import waiting
+
+    with waiting("Reading the vault for the report"):
+        report = workspace.report(
+            paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
+        )
     for message in workspace.skipped():
         print(f"vaultlint: warning: {message}", file=sys.stderr)
     if ns.history is not None:
-        report.history = _history(ns.history, workspace, paths, report)
+        with waiting(f"Reading the last {ns.history} commits"):
+            report.history = _history(ns.history, workspace, paths, report)
     _write(ns, report, workspace.root)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:

@@ -14,6 +14,7 @@ class OutputContext:
 
     root: Path  # the vault root
     checked: Sequence[str] = field(default_factory=list)  # every note checked, vault paths
+    strict: bool = False  # warnings fail the run too (JUnit: their notes fail)
 
     def repo_path(self, path: str) -> str:
         """A vault path as seen from the current folder (the repository root in CI)."""

@@ -1,4 +1,8 @@
-"""``--output-format junit``: one test case a checked note, failing when it has findings."""
+"""``--output-format junit``: one test case a checked note, failing when it has errors.
+
+As the exit code: a note with only warnings and ``info`` findings passes (they are
+listed in its ``system-out``), unless the run is strict.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 from xml.etree import ElementTree as ET
 
-from vaultlint.model import Finding
+from vaultlint.model import Finding, Severity
 from vaultlint.printable import escape_matches
 
 if TYPE_CHECKING:
@@ -39,6 +43,20 @@ def _counts(tests: int, failures: int) -> dict[str, str]:
     }
 
 
+def _lines(problems: Sequence[Finding]) -> str:
+    return visible(
+        "\n".join(
+            f"{f.line}:{f.column} {f.severity.value} {f.code} {f.message} [{f.rule}]"
+            for f in problems
+        )
+    )
+
+
+def _failing(problems: Sequence[Finding], strict: bool) -> bool:
+    failing = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    return any(f.severity in failing for f in problems)
+
+
 def _failure(case: ET.Element, problems: Sequence[Finding]) -> None:
     codes = list(dict.fromkeys(f"{f.code} {f.rule}" for f in problems))
     noun = "problem" if len(problems) == 1 else "problems"
@@ -48,12 +66,7 @@ def _failure(case: ET.Element, problems: Sequence[Finding]) -> None:
         message=visible(f"{len(problems)} {noun}: {', '.join(codes)}"),
         type=" ".join(dict.fromkeys(f.code for f in problems)),
     )
-    failure.text = visible(
-        "\n".join(
-            f"{f.line}:{f.column} {f.severity.value} {f.code} {f.message} [{f.rule}]"
-            for f in problems
-        )
-    )
+    failure.text = _lines(problems)
 
 
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
@@ -61,7 +74,8 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
     for f in findings:
         by_path[f.path].append(f)
     paths = list(dict.fromkeys([*ctx.checked, *by_path]))
-    counts = _counts(len(paths), sum(1 for p in paths if by_path.get(p)))
+    failing = {p for p, found in by_path.items() if _failing(found, ctx.strict)}
+    counts = _counts(len(paths), len(failing))
     suites = ET.Element("testsuites", {"name": "vaultlint", **counts})
     # UTC without an offset: the JUnit schema's timestamp takes none.
     timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
@@ -78,8 +92,10 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
             file=visible(ctx.repo_path(path)),
             time="0.000",
         )
-        if by_path.get(path):
+        if path in failing:
             _failure(case, by_path[path])
+        elif by_path.get(path):
+            ET.SubElement(case, "system-out").text = _lines(by_path[path])
     ET.indent(suites)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(suites, encoding="unicode"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
+from vaultlint.fingerprint import Lines, fingerprint
 from vaultlint.model import Finding, Severity
 from vaultlint.printable import escape_matches
 from vaultlint.version import __version__
@@ -27,7 +27,6 @@ FINGERPRINT = "vaultlint/v1"
 # ":" is encoded, so that a first segment such as "C:" cannot read as a scheme.
 _PATH_SAFE = "/!$&'()*+,;=@"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _rules() -> list[dict[str, Any]]:
@@ -81,38 +80,17 @@ def _visible(text: str) -> str:
     return escape_matches(_SURROGATE, text)
 
 
-class _Lines:
-    """The lines of the notes that have findings, read once a note."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.notes: dict[str, list[str]] = {}
-
-    def line(self, path: str, number: int) -> str:
-        lines = self.notes.get(path)
-        if lines is None:
-            lines = self.notes[path] = self._read(path)
-        return lines[number - 1] if 0 < number <= len(lines) else ""
-
-    def _read(self, path: str) -> list[str]:
-        try:
-            data = (self.root / path).read_bytes()
-        except OSError:
-            return []
-        return _LINE_BREAK.split(data.decode("utf-8", "replace"))
-
-
 def fingerprints(findings: Sequence[Finding], root: Path) -> list[str]:
-    """A fingerprint a finding: its rule, note and line's text, so edits elsewhere keep it.
+    """A fingerprint a finding (``vaultlint.fingerprint``): its rule, note and line's
+    text, so edits elsewhere keep it.
 
     Findings alike in all three are told apart by their order (``:2``, ``:3``).
     """
-    lines = _Lines(root)
+    lines = Lines(root)
     seen: Counter[str] = Counter()
     prints = []
     for f in findings:
-        key = "\0".join((f.code, f.path, lines.line(f.path, f.line).strip()))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        digest = fingerprint(f, lines)
         seen[digest] += 1
         prints.append(f"{digest}:{seen[digest]}")
     return prints

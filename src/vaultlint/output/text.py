@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
@@ -25,13 +26,62 @@ if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
 
 
+Show = Callable[[str], str]  # a vault path as printed
+
+
+def _same(path: str) -> str:
+    return path
+
+
+def path_display(root: Path) -> tuple[str, Show]:
+    """How the text formats show a vault path: from the current folder, as the shell
+    and an editor's terminal links open it. Returns a key naming the mapping ("" at
+    the vault root, where paths are shown as they are) and the mapping. From a folder
+    neither above nor in the vault, vault paths are shown.
+
+    Computed from the two folders once, not per path: ``os.path.relpath`` a path
+    would cost a warm run of a large vault a tenth of a second.
+    """
+    cwd = os.getcwd()
+    base = os.path.abspath(root)
+    if cwd == base:
+        return "", _same
+    try:
+        root_from_cwd = os.path.relpath(base, cwd)
+    except ValueError:  # another drive on Windows
+        return "", _same
+    cwd_in_vault = os.path.relpath(cwd, base)
+    if root_from_cwd.startswith("..") and not cwd_in_vault.startswith(".."):
+        parts = tuple(Path(cwd_in_vault).parts)
+        return "/".join(parts), partial(_from_inside, parts)
+    if root_from_cwd.startswith(".."):  # beside the vault: vault paths, as from its root
+        return "", _same
+    prefix = Path(root_from_cwd).as_posix() + "/"
+    return prefix, partial(_prefixed, prefix)
+
+
+def _prefixed(prefix: str, path: str) -> str:
+    return prefix + path
+
+
+def _from_inside(parts: tuple[str, ...], path: str) -> str:
+    """``path`` from the vault folder ``parts`` (the current folder)."""
+    segments = path.split("/")
+    common = 0
+    while common < len(parts) and common < len(segments) - 1:
+        if segments[common] != parts[common]:
+            break
+        common += 1
+    return "/".join([".."] * (len(parts) - common) + segments[common:])
+
+
 def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
-    out.write(concise_text(findings))
+    out.write(concise_text(findings, path_display(ctx.root)[1]))
 
 
-def concise_text(findings: Sequence[Finding]) -> str:
+def concise_text(findings: Sequence[Finding], show: Show = _same) -> str:
     return "".join(
-        f"{printable_path(f.path)}:{f.line}:{f.column}: "
+        f"{printable_path(show(f.path))}:{f.line}:{f.column}: "
         f"{f.severity.value} {f.code} {printable(f.message)} [{f.rule}]\n"
         for f in findings
     )
@@ -40,7 +90,8 @@ def concise_text(findings: Sequence[Finding]) -> str:
 def render_full(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     """One line a finding, grouped by file, coloured on a terminal."""
     color = color_wanted(out)
-    groups = (full_text(list(group), color) for _path, group in groupby(findings, key=_path))
+    show = path_display(ctx.root)[1]
+    groups = (full_text(list(group), color, show) for _path, group in groupby(findings, key=_path))
     out.write(FULL_SEPARATOR.join(groups))
 
 
@@ -48,14 +99,14 @@ def render_full(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) ->
 FULL_SEPARATOR = "\n"
 
 
-def full_text(findings: Sequence[Finding], color: bool) -> str:
+def full_text(findings: Sequence[Finding], color: bool, show: Show = _same) -> str:
     """The full format of one file's findings.
 
     Written directly rather than through rich, which took about 75 µs a line.
     """
     lines: list[str] = []
     add = lines.append
-    path = printable_path(findings[0].path) if findings else ""
+    path = printable_path(show(findings[0].path)) if findings else ""
     for f in findings:
         where = f"{path}:{f.line}:{f.column}"
         message = printable(f.message)
@@ -79,12 +130,15 @@ def _path(finding: Finding) -> str:
     return finding.path
 
 
-def text_renderer(fmt: str, color: bool) -> Callable[[Sequence[Finding]], str] | None:
-    """One file's findings as text in ``fmt``; None for the formats that are not text."""
+def text_renderer(
+    fmt: str, color: bool, show: Show = _same
+) -> Callable[[Sequence[Finding]], str] | None:
+    """One file's findings as text in ``fmt``, paths as ``show`` shows them; None for
+    the formats that are not text."""
     if fmt == "full":
-        return partial(full_text, color=color)
+        return partial(full_text, color=color, show=show)
     if fmt == "concise":
-        return concise_text
+        return partial(concise_text, show=show)
     return None
 
 
