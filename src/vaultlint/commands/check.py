@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from collections import Counter
@@ -26,6 +28,12 @@ def add_parser(commands: Any) -> None:
     check = commands.add_parser("check", help=HELP)
     check.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with PATH -: the note the text on stdin is checked as (links resolved in its vault)",
     )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument(
@@ -143,6 +151,8 @@ def run(ns: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
+    if Path("-") in paths:
+        return _run_stdin(ns)
     workspace = Workspace.open(paths, ns.config)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     targets = workspace.targets(paths, ns.force_exclude)
@@ -177,6 +187,71 @@ def run(ns: argparse.Namespace) -> int:
         _finish(ns, run, strict, workspace.root)
         return EXIT_FINDINGS  # a CI job pointed at the wrong folder must not pass
     return _finish(ns, run, strict, workspace.root)
+
+
+def _run_stdin(ns: argparse.Namespace) -> int:
+    """``check -``: the text on stdin checked as the note ``--stdin-filename``; with
+    ``--fix`` the fixed text goes to stdout (the findings left to stderr), with
+    ``--diff`` the diff; nothing is written to the vault."""
+    from vaultlint.cache import NoteResult, count
+    from vaultlint.errors import UsageError
+    from vaultlint.fixer import encode, git_diff
+    from vaultlint.pipeline import CheckRun
+    from vaultlint.workspace import RuleSelection, Workspace
+
+    if ns.paths != [Path("-")]:
+        raise UsageError("-: stdin is checked alone, without other paths")
+    if ns.stdin_filename is None:
+        raise UsageError("-: name the note the text is with --stdin-filename PATH")
+    if ns.output_file is not None and (ns.fix or ns.diff):
+        raise UsageError("-o: with - and --fix or --diff the text goes to stdout")
+    named: Path = ns.stdin_filename
+    workspace = Workspace(_root_for(named), ns.config)
+    path = workspace.vault_path(named)
+    if not path or (ns.force_exclude and workspace.config.is_excluded(path)):
+        data = sys.stdin.buffer.read()
+        if ns.fix:
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    rules = RuleSelection(
+        tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
+    )
+    workspace.engine(rules)  # an unknown rule is an error before stdin is read
+    data = sys.stdin.buffer.read()
+    text, bom, findings = workspace.source_findings(path, data)
+    run = CheckRun(root=workspace.root, checked=[path])
+    output = data
+    if text is not None:
+        if ns.fix or ns.diff:
+            fixed = workspace.fix_text(path, text, unsafe=ns.unsafe_fixes, rules=rules)
+            run.found = len(workspace.check_text(path, text, rules))
+            run.fixed.update(fixed.fixed)
+            findings = fixed.remaining
+            if fixed.text != text:
+                output = encode(fixed.text, bom)
+                run.diffs.append(git_diff(path, text, fixed.text, bom=bom))
+                run.written.append(path)
+        else:
+            findings = workspace.check_text(path, text, rules)
+    run.results = [NoteResult(path, None, count(findings), live=findings)]
+    if ns.diff:
+        return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+    if ns.fix:
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
+        with contextlib.redirect_stdout(sys.stderr):
+            return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+    return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+
+
+def _root_for(named: Path) -> Path:
+    """The vault root for a note that may not exist yet: that of its nearest folder."""
+    from vaultlint.vault import find_root
+
+    folder = Path(os.path.abspath(named)).parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return find_root(folder)
 
 
 def _text_format(ns: argparse.Namespace) -> TextFormat | None:
