@@ -101,7 +101,7 @@ class LinkGraph:
         self.keys_of: dict[str, frozenset[str]] = {}  # note -> the names it links to
         self.by_key: dict[str, set[str]] = {}  # name -> the notes linking to it
 
-    def set(self, note: str, keys: Iterable[str]) -> None:
+    def put(self, note: str, keys: Iterable[str]) -> None:
         self.discard(note)
         found = frozenset(keys)
         self.keys_of[note] = found
@@ -316,7 +316,7 @@ class Workspace:
                 if note is None:
                     graph.discard(path)
                 else:
-                    graph.set(path, link_keys(note))
+                    graph.put(path, link_keys(note))
         return settings
 
     # --- notes in memory (an editor's buffers, stdin) ------------------------------
@@ -379,7 +379,7 @@ class Workspace:
                 if any(rule == BROKEN_EMBED for _, rule, _ in codes):  # not in the facts
                     note = self.index.note(result.path)
                     keys += link_keys(note) if note is not None else ()
-                graph.set(result.path, keys)
+                graph.put(result.path, keys)
             self._save(store)
             self._graph = graph
         return self._graph
@@ -402,7 +402,7 @@ class Workspace:
     def _note_links(self, note: Note) -> None:
         """Keep the graph's links of a note checked from memory up to date."""
         if self._graph is not None:
-            self._graph.set(note.path, link_keys(note))
+            self._graph.put(note.path, link_keys(note))
 
     # --- helpers -----------------------------------------------------------------
 
