@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from vaultlint.commands import check, clean, config, init, report, rule
+from vaultlint.commands import check, clean, config, init, report, rule, server
 
 MODULES: dict[str, ModuleType] = {  # in the order of ``vaultlint --help``
     "check": check,
@@ -19,5 +19,6 @@ MODULES: dict[str, ModuleType] = {  # in the order of ``vaultlint --help``
     "clean": clean,
     "report": report,
     "config": config,
+    "server": server,
 }
 COMMANDS = tuple(MODULES)
