@@ -19,7 +19,8 @@ from vaultlint.printable import printable
 if TYPE_CHECKING:
     from vaultlint.model import Finding
     from vaultlint.pipeline import CheckRun
-    from vaultlint.workspace import TextFormat
+    from vaultlint.watch import WatchRun
+    from vaultlint.workspace import TextFormat, Workspace
 
 HELP = "check notes (the default command)"
 
@@ -65,6 +66,11 @@ def add_parser(commands: Any) -> None:
     )
     check.add_argument(
         "--ignore", type=_rule_list, action="extend", default=[], help="not these rules"
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again as files change, printing what changed (Ctrl-C stops)",
     )
     check.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
@@ -154,6 +160,8 @@ def run(ns: argparse.Namespace) -> int:
     if Path("-") in paths:
         return _run_stdin(ns)
     workspace = Workspace.open(paths, ns.config)
+    if ns.watch:
+        return _run_watch(ns, workspace, paths)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     targets = workspace.targets(paths, ns.force_exclude)
     options = CheckOptions(
@@ -189,6 +197,66 @@ def run(ns: argparse.Namespace) -> int:
     return _finish(ns, run, strict, workspace.root)
 
 
+def _run_watch(ns: argparse.Namespace, workspace: Workspace, paths: list[Path]) -> int:
+    """``check --watch``: a first check, then after each change of the vault the
+    findings that appeared and those that went away; Ctrl-C exits 0."""
+    from vaultlint.errors import UsageError
+    from vaultlint.output.text import color_wanted, isatty, text_renderer
+    from vaultlint.watch import watch_checks
+    from vaultlint.workspace import CheckOptions, RuleSelection
+
+    for flag, used in (
+        ("--fix", ns.fix),
+        ("--diff", ns.diff),
+        ("-o", ns.output_file is not None),
+        ("--statistics", ns.statistics),
+    ):
+        if used:
+            raise UsageError(f"--watch: not with {flag}")
+    fmt = ns.output_format or default_format()
+    render = text_renderer(fmt, fmt == "full" and color_wanted(sys.stdout))
+    if render is None:
+        raise UsageError(f"--watch: the output format is full or concise, not {fmt}")
+    options = CheckOptions(
+        rules=RuleSelection(
+            tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
+        ),
+        cache=not ns.no_cache,
+        cache_dir=ns.cache_dir,
+        jobs=ns.jobs,
+    )
+    clear = isatty(sys.stdout)
+    try:
+        for done in watch_checks(workspace, paths, options, ns.force_exclude):
+            if clear:
+                sys.stdout.write("\x1b[2J\x1b[H")
+            if done.new:
+                sys.stdout.write(render(done.new))
+            if not ns.quiet:
+                for finding in done.gone:
+                    where = printable(f"{finding.path}:{finding.line}:{finding.column}")
+                    print(f"gone: {where}: {finding.code} {finding.rule}")
+                print(_watch_summary(done))
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def _watch_summary(done: WatchRun) -> str:
+    stamp = time.strftime("%H:%M:%S")
+    if done.first:
+        head = f"[{stamp}] {_count(len(done.checked), 'note')} checked"
+    else:
+        changed = ", ".join(printable(p) for p in done.changed[:3])
+        more = f" and {len(done.changed) - 3} more" if len(done.changed) > 3 else ""
+        head = f"[{stamp}] {changed}{more} changed: {_count(len(done.checked), 'note')} checked"
+    return (
+        f"{head}, {len(done.new)} new, {len(done.gone)} gone; "
+        f"{_problems(done.total)} in {_count(done.notes, 'note')}. Watching for changes..."
+    )
+
+
 def _run_stdin(ns: argparse.Namespace) -> int:
     """``check -``: the text on stdin checked as the note ``--stdin-filename``; with
     ``--fix`` the fixed text goes to stdout (the findings left to stderr), with
@@ -201,6 +269,8 @@ def _run_stdin(ns: argparse.Namespace) -> int:
 
     if ns.paths != [Path("-")]:
         raise UsageError("-: stdin is checked alone, without other paths")
+    if ns.watch:
+        raise UsageError("--watch: not with -")
     if ns.stdin_filename is None:
         raise UsageError("-: name the note the text is with --stdin-filename PATH")
     if ns.output_file is not None and (ns.fix or ns.diff):
