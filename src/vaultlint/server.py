@@ -69,7 +69,6 @@ class VaultlintServer(LanguageServer):
         if workspace is None:
             try:
                 workspace = Workspace(root)
-                workspace.link_graph()  # dependents need it; warm from the cache
             except VaultlintError as exc:
                 self.warn(str(exc))
                 return None
@@ -113,6 +112,22 @@ class VaultlintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=open_note.uri, diagnostics=diagnostics)
         )
+        if not workspace.has_link_graph:  # dependents need it: made once the first note is shown
+            with contextlib.suppress(RuntimeError):  # no event loop: made on first use
+                asyncio.get_running_loop().call_soon(self.make_graph, workspace)
+
+    def make_graph(self, workspace: Workspace) -> None:
+        try:
+            workspace.link_graph()
+        except VaultlintError as exc:
+            self.warn(str(exc))
+        self.take_buffers(workspace)
+
+    def take_buffers(self, workspace: Workspace) -> None:
+        """The open notes' links are those of their buffers, not of their files."""
+        for open_note in self.notes.values():
+            if open_note.workspace is workspace:
+                workspace.take_links(open_note.note)
 
     def files_changed(self, workspace: Workspace, paths: Sequence[str]) -> None:
         """Take in changes on disk; re-check the open notes they may affect."""
@@ -121,6 +136,7 @@ class VaultlintServer(LanguageServer):
         except VaultlintError as exc:  # a broken configuration: say so, keep the old one
             self.warn(str(exc))
             return
+        self.make_graph(workspace)
         affected = set(workspace.dependents(paths)) | set(paths)
         for open_note in list(self.notes.values()):
             if open_note.workspace is workspace and (settings or open_note.path in affected):
@@ -413,7 +429,9 @@ def make_server() -> VaultlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VaultlintServer, params: types.DidCloseTextDocumentParams) -> None:
-        if ls.notes.pop(params.text_document.uri, None) is not None:
+        closed = ls.notes.pop(params.text_document.uri, None)
+        if closed is not None:
+            closed.workspace.refresh([closed.path])  # its links: the file's again
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
             )

@@ -141,6 +141,11 @@ class Workspace:
         self._graph: LinkGraph | None = None
 
     @property
+    def has_link_graph(self) -> bool:
+        """Whether ``link_graph`` was made (``dependents`` and ``refresh`` keep it)."""
+        return self._graph is not None
+
+    @property
     def index(self) -> VaultIndex:
         """The vault's files, scanned on first use; notes are read and parsed on demand."""
         if self._index is None:
@@ -332,7 +337,7 @@ class Workspace:
         its links resolved against the vault, the configuration as for that path.
         Nothing is read of the file at ``path`` nor written."""
         note = self.parse_text(path, text)
-        self._note_links(note)
+        self.take_links(note)
         return self.engine(rules).check(note)
 
     def fix_text(
@@ -343,7 +348,7 @@ class Workspace:
         from vaultlint.fixer import fix_note
 
         note = self.parse_text(path, text)
-        self._note_links(note)
+        self.take_links(note)
         outcome = fix_note(note, self.engine(rules).check, unsafe=unsafe)
         return TextFix(outcome.note.text, dict(outcome.fixed), outcome.findings)
 
@@ -399,8 +404,9 @@ class Workspace:
             found |= graph.linking(path)
         return sorted(found - given)
 
-    def _note_links(self, note: Note) -> None:
-        """Keep the graph's links of a note checked from memory up to date."""
+    def take_links(self, note: Note) -> None:
+        """Let ``dependents`` count with the links of ``note`` (from memory, an
+        editor's buffer) instead of those of its file, until it is refreshed."""
         if self._graph is not None:
             self._graph.put(note.path, link_keys(note))
 
