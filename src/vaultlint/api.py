@@ -22,5 +22,7 @@ from vaultlint.model import Note as Note
 from vaultlint.model import Severity as Severity
 from vaultlint.report.collect import Report as Report
 from vaultlint.workspace import FixResult as FixResult
+from vaultlint.workspace import LinkGraph as LinkGraph
+from vaultlint.workspace import TextFix as TextFix
 from vaultlint.workspace import Workspace as Workspace
 from vaultlint.workspace import open_vault as open_vault

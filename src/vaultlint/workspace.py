@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,47 @@ class FixResult:
     warnings: list[str]  # notes left unchanged ("path: why")
 
 
+@dataclass
+class TextFix:
+    """What ``Workspace.fix_text`` did to a note's text."""
+
+    text: str  # the fixed text (the text given when nothing applied)
+    fixed: dict[str, int]  # rule name -> fixes applied
+    remaining: list[Finding]  # what is left on the fixed text, by position
+
+
+class LinkGraph:
+    """Which notes link to which file names: what ``Workspace.dependents`` reads.
+
+    A link is keyed by the last segment of its path (case-folded, NFC, without
+    ``.md``), a file by its name: a note's link findings can change only when a
+    file of a name it links to appears, goes away or changes.
+    """
+
+    def __init__(self) -> None:
+        self.keys_of: dict[str, frozenset[str]] = {}  # note -> the names it links to
+        self.by_key: dict[str, set[str]] = {}  # name -> the notes linking to it
+
+    def put(self, note: str, keys: Iterable[str]) -> None:
+        self.discard(note)
+        found = frozenset(keys)
+        self.keys_of[note] = found
+        for key in found:
+            self.by_key.setdefault(key, set()).add(note)
+
+    def discard(self, note: str) -> None:
+        for key in self.keys_of.pop(note, ()):
+            linking = self.by_key.get(key)
+            if linking is not None:
+                linking.discard(note)
+                if not linking:
+                    del self.by_key[key]
+
+    def linking(self, path: str) -> set[str]:
+        """The notes with a link whose name is that of the file at ``path``."""
+        return self.by_key.get(name_key(path), set())
+
+
 class Workspace:
     """One vault, opened once. Open one with ``open_vault`` (or ``Workspace.open``).
 
@@ -101,6 +143,12 @@ class Workspace:
         self.temporaries: list[str] = []  # hidden copies of fixes the scan came across
         self.unnamed: list[str] = []  # files and folders skipped: names not UTF-8, escaped
         self._engines: dict[RuleSelection, Engine] = {}
+        self._graph: LinkGraph | None = None
+
+    @property
+    def has_link_graph(self) -> bool:
+        """Whether ``link_graph`` was made (``dependents`` and ``refresh`` keep it)."""
+        return self._graph is not None
 
     @property
     def index(self) -> VaultIndex:
@@ -350,16 +398,114 @@ class Workspace:
         """The parsed note at vault path ``path``; None when it is not a readable note."""
         return self.index.note(path)
 
-    def refresh(self, changed: Iterable[str]) -> None:
+    def refresh(self, changed: Iterable[str]) -> bool:
         """Take in that the files at these vault paths changed, appeared or are gone,
-        without a new scan; a changed configuration or schema file reloads them."""
+        without a new scan; a changed configuration or schema file reloads them
+        (and then True is returned: every note's findings may have changed)."""
         changed = list(changed)
-        if any(self._is_settings_file(path) for path in changed):
+        settings = any(self._is_settings_file(path) for path in changed)
+        if settings:
             self._load_settings()
             self.index.max_bytes = self.max_bytes
             self._engines.clear()
         present = [p for p in changed if _is_vault_file(self.root, p)]
         self.index.refresh(changed, present)
+        graph = self._graph
+        if graph is not None:
+            notes = set(self.index.notes)
+            for path in changed:
+                note = self.index.note(path) if path in notes else None
+                if note is None:
+                    graph.discard(path)
+                else:
+                    graph.put(path, link_keys(note))
+        return settings
+
+    # --- notes in memory (an editor's buffers, stdin) ------------------------------
+
+    def parse_text(self, path: str, text: str) -> Note:
+        """``text`` parsed as the note at vault path ``path`` (which need not exist)."""
+        from vaultlint.parse import parse_note
+
+        return parse_note(path, text)
+
+    def check_text(self, path: str, text: str, rules: RuleSelection | None = None) -> list[Finding]:
+        """The findings on ``text`` as if it were the note at vault path ``path``:
+        its links resolved against the vault, the configuration as for that path.
+        Nothing is read of the file at ``path`` nor written."""
+        note = self.parse_text(path, text)
+        self.take_links(note)
+        return self.engine(rules).check(note)
+
+    def fix_text(
+        self, path: str, text: str, *, unsafe: bool = False, rules: RuleSelection | None = None
+    ) -> TextFix:
+        """``text`` (as the note at ``path``) with its safe fixes (``unsafe``: all)
+        applied to a fixed point; nothing is written."""
+        from vaultlint.fixer import fix_note
+
+        note = self.parse_text(path, text)
+        self.take_links(note)
+        outcome = fix_note(note, self.engine(rules).check, unsafe=unsafe)
+        return TextFix(outcome.note.text, dict(outcome.fixed), outcome.findings)
+
+    def source_findings(self, path: str, data: bytes) -> tuple[str | None, bool, list[Finding]]:
+        """The bytes of a note (from stdin) decoded as a file of the vault would be:
+        (its text, whether it had a BOM, findings); the text is None, with the
+        findings saying why, when they are not UTF-8 text."""
+        from vaultlint.vault import decode
+
+        source = decode(path, data)
+        if source.text is None:
+            return None, source.bom, self.engine().source_findings(source)
+        return source.text, source.bom, []
+
+    # --- what depends on what --------------------------------------------------------
+
+    def link_graph(self, jobs: int = 0) -> LinkGraph:
+        """Which notes link to which names, for every note of the vault: from the
+        facts the results cache keeps (a warm start parses nothing), else from a
+        check of the stale notes, made once and kept up to date by ``refresh``."""
+        if self._graph is None:
+            notes = self.index.notes
+            store = self._cache(RuleSelection(), None, len(notes))
+            checker = self._checker(self.engine(), store, jobs, report=True)
+            graph = LinkGraph()
+            for result in checker.check(notes):
+                found = _facts(result.facts)
+                if found is None:
+                    found = _facts(checker._check_serial(result.path).facts)
+                assert found is not None
+                _, broken, linked, codes = found
+                keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw in broken]
+                if any(rule == BROKEN_EMBED for _, rule, _ in codes):  # not in the facts
+                    note = self.index.note(result.path)
+                    keys += link_keys(note) if note is not None else ()
+                graph.put(result.path, keys)
+            self._save(store)
+            self._graph = graph
+        return self._graph
+
+    def dependents(self, paths: Iterable[str]) -> list[str]:
+        """The other notes whose link findings may change when the files at these
+        vault paths change, appear or go away (renamed: both paths), sorted.
+
+        A note depends on a file when it links to the file's name: where such a
+        link resolves, and the headings and blocks it finds, can change. Linear
+        in the notes found; the graph is made once (``link_graph``).
+        """
+        graph = self.link_graph()
+        given = set(paths)
+        found: set[str] = set()
+        for path in given:
+            found |= graph.linking(path)
+        return sorted(found - given)
+
+    def take_links(self, note: Note) -> None:
+        """Let ``dependents`` count with the links of ``note`` (from memory, an
+        editor's buffer) instead of those of its file, until it is refreshed."""
+        if self._graph is not None:
+            self._graph.put(note.path, link_keys(note))
 
     # --- helpers -----------------------------------------------------------------
 
@@ -476,6 +622,21 @@ def open_vault(path: Path | str = ".", config: Path | str | None = None) -> Work
     """The vault holding ``path`` (a note or folder), opened once; ``config`` is the
     configuration file (default: ``.vaultlint.yaml`` at the vault root)."""
     return Workspace.open([Path(path)], None if config is None else Path(config))
+
+
+BROKEN_EMBED = "broken-embed"  # facts keep broken links, not broken embeds
+
+
+def name_key(path: str) -> str:
+    """The name a link or a file is known by in ``LinkGraph``: the last segment,
+    case-folded and NFC, without ``.md``."""
+    name = unicodedata.normalize("NFC", path.rpartition("/")[2].strip().casefold())
+    return name[:-3] if name.endswith(".md") else name
+
+
+def link_keys(note: Note) -> set[str]:
+    """The names the links of ``note`` point at (its own links to itself left out)."""
+    return {name_key(link.path) for link in note.links if link.path}
 
 
 def _existing(paths: Sequence[Path | str]) -> list[Path]:

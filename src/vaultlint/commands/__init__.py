@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from vaultlint.commands import check, clean, config, init, mv, report, rule
+from vaultlint.commands import check, clean, config, init, mv, report, rule, server
 
 MODULES: dict[str, ModuleType] = {  # in the order of ``vaultlint --help``
     "check": check,
@@ -20,5 +20,6 @@ MODULES: dict[str, ModuleType] = {  # in the order of ``vaultlint --help``
     "report": report,
     "config": config,
     "mv": mv,
+    "server": server,
 }
 COMMANDS = tuple(MODULES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -18,6 +19,7 @@ from vaultlint.printable import printable
 if TYPE_CHECKING:
     from vaultlint.model import Finding
     from vaultlint.pipeline import CheckRun
+    from vaultlint.watch import WatchRun
     from vaultlint.workspace import TextFormat, Workspace
 
 HELP = "check notes (the default command)"
@@ -27,6 +29,12 @@ def add_parser(commands: Any) -> None:
     check = commands.add_parser("check", help=HELP)
     check.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="notes or folders (default: .)"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with PATH -: the note the text on stdin is checked as (links resolved in its vault)",
     )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument(
@@ -58,6 +66,11 @@ def add_parser(commands: Any) -> None:
     )
     check.add_argument(
         "--ignore", type=_rule_list, action="extend", default=[], help="not these rules"
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again as files change, printing what changed (Ctrl-C stops)",
     )
     check.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
@@ -177,7 +190,11 @@ def run(ns: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
+    if Path("-") in paths:
+        return _run_stdin(ns)
     workspace = Workspace.open(paths, ns.config)
+    if ns.watch:
+        return _run_watch(ns, workspace, paths)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     staged = ns.staged or os.environ.get("PRE_COMMIT") == "1"
     named = bool(ns.paths) or not staged
@@ -267,6 +284,133 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     excluded = workspace.config.is_excluded
     chosen.update((path, None) for path in backlinks.notes if not excluded(path))
     return list(chosen)
+
+
+def _run_watch(ns: argparse.Namespace, workspace: Workspace, paths: list[Path]) -> int:
+    """``check --watch``: a first check, then after each change of the vault the
+    findings that appeared and those that went away; Ctrl-C exits 0."""
+    from vaultlint.errors import UsageError
+    from vaultlint.output.text import color_wanted, isatty, text_renderer
+    from vaultlint.watch import watch_checks
+    from vaultlint.workspace import CheckOptions, RuleSelection
+
+    for flag, used in (
+        ("--fix", ns.fix),
+        ("--diff", ns.diff),
+        ("-o", ns.output_file is not None),
+        ("--statistics", ns.statistics),
+    ):
+        if used:
+            raise UsageError(f"--watch: not with {flag}")
+    fmt = ns.output_format or default_format()
+    render = text_renderer(fmt, fmt == "full" and color_wanted(sys.stdout))
+    if render is None:
+        raise UsageError(f"--watch: the output format is full or concise, not {fmt}")
+    options = CheckOptions(
+        rules=RuleSelection(
+            tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
+        ),
+        cache=not ns.no_cache,
+        cache_dir=ns.cache_dir,
+        jobs=ns.jobs,
+    )
+    clear = isatty(sys.stdout)
+    try:
+        for done in watch_checks(workspace, paths, options, ns.force_exclude):
+            if clear:
+                sys.stdout.write("\x1b[2J\x1b[H")
+            if done.new:
+                sys.stdout.write(render(done.new))
+            if not ns.quiet:
+                for finding in done.gone:
+                    where = printable(f"{finding.path}:{finding.line}:{finding.column}")
+                    print(f"gone: {where}: {finding.code} {finding.rule}")
+                print(_watch_summary(done))
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def _watch_summary(done: WatchRun) -> str:
+    stamp = time.strftime("%H:%M:%S")
+    if done.first:
+        head = f"[{stamp}] {_count(len(done.checked), 'note')} checked"
+    else:
+        changed = ", ".join(printable(p) for p in done.changed[:3])
+        more = f" and {len(done.changed) - 3} more" if len(done.changed) > 3 else ""
+        head = f"[{stamp}] {changed}{more} changed: {_count(len(done.checked), 'note')} checked"
+    return (
+        f"{head}, {len(done.new)} new, {len(done.gone)} gone; "
+        f"{_problems(done.total)} in {_count(done.notes, 'note')}. Watching for changes..."
+    )
+
+
+def _run_stdin(ns: argparse.Namespace) -> int:
+    """``check -``: the text on stdin checked as the note ``--stdin-filename``; with
+    ``--fix`` the fixed text goes to stdout (the findings left to stderr), with
+    ``--diff`` the diff; nothing is written to the vault."""
+    from vaultlint.cache import NoteResult, count
+    from vaultlint.errors import UsageError
+    from vaultlint.fixer import encode, git_diff
+    from vaultlint.pipeline import CheckRun
+    from vaultlint.workspace import RuleSelection, Workspace
+
+    if ns.paths != [Path("-")]:
+        raise UsageError("-: stdin is checked alone, without other paths")
+    if ns.watch:
+        raise UsageError("--watch: not with -")
+    if ns.stdin_filename is None:
+        raise UsageError("-: name the note the text is with --stdin-filename PATH")
+    if ns.output_file is not None and (ns.fix or ns.diff):
+        raise UsageError("-o: with - and --fix or --diff the text goes to stdout")
+    named: Path = ns.stdin_filename
+    workspace = Workspace(_root_for(named), ns.config)
+    path = workspace.vault_path(named)
+    if not path or (ns.force_exclude and workspace.config.is_excluded(path)):
+        data = sys.stdin.buffer.read()
+        if ns.fix:
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    rules = RuleSelection(
+        tuple(ns.select), tuple(ns.extend_select), tuple(ns.ignore), ns.ignore_suppressions
+    )
+    workspace.engine(rules)  # an unknown rule is an error before stdin is read
+    data = sys.stdin.buffer.read()
+    text, bom, findings = workspace.source_findings(path, data)
+    run = CheckRun(root=workspace.root, checked=[path])
+    output = data
+    if text is not None:
+        if ns.fix or ns.diff:
+            fixed = workspace.fix_text(path, text, unsafe=ns.unsafe_fixes, rules=rules)
+            run.found = len(workspace.check_text(path, text, rules))
+            run.fixed.update(fixed.fixed)
+            findings = fixed.remaining
+            if fixed.text != text:
+                output = encode(fixed.text, bom)
+                run.diffs.append(git_diff(path, text, fixed.text, bom=bom))
+                run.written.append(path)
+        else:
+            findings = workspace.check_text(path, text, rules)
+    run.results = [NoteResult(path, None, count(findings), live=findings)]
+    if ns.diff:
+        return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+    if ns.fix:
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
+        with contextlib.redirect_stdout(sys.stderr):
+            return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+    return _finish(ns, run, ns.strict or workspace.config.strict, workspace.root)
+
+
+def _root_for(named: Path) -> Path:
+    """The vault root for a note that may not exist yet: that of its nearest folder."""
+    from vaultlint.vault import find_root
+
+    folder = Path(os.path.abspath(named)).parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return find_root(folder)
 
 
 def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:

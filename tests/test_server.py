@@ -1,0 +1,421 @@
+"""``vaultlint server`` end to end: the real server over stdio, driven by pygls's client.
+
+Every wait is for a message from the server, with a timeout: no sleep stands for a sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
+
+from helpers import write_vault
+from vaultlint.model import Finding, Severity
+from vaultlint.parse import parse_note
+from vaultlint.server import disable_next_line, subpath_line
+
+TIMEOUT = 30.0
+
+FILES = {
+    "Novels/Dune.md": "# Dune 🏜️\n\nBy [[Herbert]].\n\n## Houses\n\nAtreides ^atreides\n",
+    "People/Herbert.md": "# Frank Herbert\n\nWrote [[Dune#Houses]] and [[Dune#^atreides]].\n",
+    "Notes/ทดสอบ ภาษาไทย.md": "# ทดสอบ\n",
+}
+
+
+class Client:
+    """A language client over the real server, recording what it publishes."""
+
+    def __init__(self, root: Path, watch: bool) -> None:
+        self.root = root
+        self.watch = watch
+        self.lsp = LanguageClient("vaultlint-tests", "1")
+        self.diagnostics: dict[str, list[types.Diagnostic]] = {}
+        self.changed = asyncio.Condition()
+        self.registrations: list[types.Registration] = []
+        self.messages: list[str] = []
+        self.versions: dict[str, int] = {}
+
+        @self.lsp.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        async def published(params: types.PublishDiagnosticsParams) -> None:
+            async with self.changed:
+                self.diagnostics[params.uri] = params.diagnostics
+                self.changed.notify_all()
+
+        @self.lsp.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            self.registrations += params.registrations
+
+        @self.lsp.feature(types.WINDOW_SHOW_MESSAGE)
+        def message(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
+
+    async def start(self) -> None:
+        await self.lsp.start_io(sys.executable, "-m", "vaultlint", "server")
+        watched = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=self.watch)
+        capabilities = types.ClientCapabilities(
+            workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watched)
+        )
+        root_uri = from_fs_path(str(self.root))
+        await asyncio.wait_for(
+            self.lsp.initialize_async(
+                types.InitializeParams(
+                    capabilities=capabilities,
+                    root_uri=root_uri,
+                    workspace_folders=[types.WorkspaceFolder(uri=root_uri, name="vault")],
+                )
+            ),
+            TIMEOUT,
+        )
+        self.lsp.initialized(types.InitializedParams())
+
+    async def stop(self) -> None:
+        await asyncio.wait_for(self.lsp.shutdown_async(None), TIMEOUT)
+        self.lsp.exit(None)
+        await asyncio.wait_for(self.lsp.stop(), TIMEOUT)
+
+    def uri(self, path: str) -> str:
+        return from_fs_path(str(self.root / path))
+
+    def open(self, path: str, text: str | None = None) -> str:
+        uri = self.uri(path)
+        if text is None:
+            text = (self.root / path).read_text(encoding="utf-8")
+        self.versions[uri] = 1
+        self.lsp.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="markdown", version=1, text=text
+                )
+            )
+        )
+        return uri
+
+    def change(self, uri: str, text: str) -> None:
+        self.versions[uri] += 1
+        self.lsp.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def notify(self, *events: tuple[str, types.FileChangeType]) -> None:
+        changes = [types.FileEvent(uri=self.uri(p), type=kind) for p, kind in events]
+        self.lsp.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(changes=changes)
+        )
+
+    async def wait(
+        self, uri: str, check: Callable[[list[types.Diagnostic]], bool]
+    ) -> list[types.Diagnostic]:
+        """The diagnostics of ``uri`` once ``check`` holds of them."""
+
+        async def until() -> list[types.Diagnostic]:
+            async with self.changed:
+                await self.changed.wait_for(
+                    lambda: uri in self.diagnostics and check(self.diagnostics[uri])
+                )
+                return self.diagnostics[uri]
+
+        try:
+            return await asyncio.wait_for(until(), TIMEOUT)
+        except TimeoutError:
+            raise AssertionError(
+                f"no such diagnostics for {uri}: {self.diagnostics.get(uri)}"
+            ) from None
+
+
+def drive(root: Path, steps: Callable[[Client], Awaitable[None]], watch: bool = True) -> None:
+    async def main() -> None:
+        client = Client(root, watch)
+        await client.start()
+        try:
+            await steps(client)
+        finally:
+            await client.stop()
+
+    asyncio.run(main())
+
+
+def rules(diagnostics: list[types.Diagnostic]) -> list[str]:
+    return sorted(_rule(d) for d in diagnostics)
+
+
+def _rule(diagnostic: types.Diagnostic) -> str:
+    match = re.search(r"\(([a-z-]+)\)$", diagnostic.message)
+    assert match is not None, diagnostic.message
+    return match.group(1)
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    """``edits`` applied to ``text`` as an editor would (UTF-16 positions)."""
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def offset(position: types.Position) -> int:
+        start = starts[position.line]
+        units = 0
+        i = start
+        while units < position.character:
+            units += 2 if ord(text[i]) > 0xFFFF else 1
+            i += 1
+        return i
+
+    spans = sorted((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits)
+    for start, end, new in reversed(spans):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return write_vault(tmp_path / "vault", FILES)
+
+
+# --- diagnostics ---------------------------------------------------------------------
+
+
+def test_diagnostics_from_the_buffer_follow_edits(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        text = "# 🏜️ Dune  \n\n[[Missing note]] by [[Herbert]]\n"
+        uri = client.open("Novels/Dune.md", text)
+        found = await client.wait(uri, lambda d: len(d) == 2)
+        assert rules(found) == ["broken-link", "trailing-whitespace"]
+        broken = next(d for d in found if _rule(d) == "broken-link")
+        assert broken.severity == types.DiagnosticSeverity.Error
+        assert (broken.code, broken.source) == ("LK01", "vaultlint")
+        assert broken.code_description is not None
+        assert broken.code_description.href.startswith("https://")
+        assert broken.range == types.Range(
+            start=types.Position(line=2, character=0), end=types.Position(line=2, character=16)
+        )
+        trailing = next(d for d in found if _rule(d) == "trailing-whitespace")
+        # "# 🏜️ Dune": the emoji counts two UTF-16 units, the variation selector one
+        assert trailing.range.start == types.Position(line=0, character=10)
+        assert trailing.severity == types.DiagnosticSeverity.Warning
+
+        client.change(uri, "# Dune\n\n[[Herbert]] and [[ทดสอบ ภาษาไทย]]\n")
+        assert await client.wait(uri, lambda d: not d) == ()
+        client.change(uri, "# Dune\n\n%% vaultlint-disable-next-line broken-link %%\ntext\n")
+        found = await client.wait(uri, lambda d: len(d) == 1)
+        assert rules(found) == ["unused-suppression"]
+        assert list(found[0].tags or ()) == [types.DiagnosticTag.Unnecessary]
+
+    drive(vault, steps)
+
+
+def test_a_note_created_on_disk_clears_the_broken_link_in_the_linking_note(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        assert [r.method for r in client.registrations] == []
+        uri = client.open("People/Herbert.md", "[[Chapterhouse]] [[Dune#Houses]]\n")
+        found = await client.wait(uri, lambda d: len(d) == 1)
+        assert rules(found) == ["broken-link"]
+        # the server registered for file events (the client supports it dynamically)
+        assert [r.method for r in client.registrations] == ["workspace/didChangeWatchedFiles"]
+        write_vault(vault, {"Novels/Chapterhouse.md": "# Chapterhouse\n"})
+        client.notify(("Novels/Chapterhouse.md", types.FileChangeType.Created))
+        assert await client.wait(uri, lambda d: not d) == ()
+        # the heading it links to goes away in a rename: the link breaks again
+        (vault / "Novels/Dune.md").rename(vault / "Novels/Dune (novel).md")
+        client.notify(
+            ("Novels/Dune.md", types.FileChangeType.Deleted),
+            ("Novels/Dune (novel).md", types.FileChangeType.Created),
+        )
+        found = await client.wait(uri, lambda d: len(d) == 1)
+        assert rules(found) == ["broken-link"] and "Dune" in found[0].message
+
+    drive(vault, steps)
+
+
+def test_without_client_watching_the_server_watches_the_disk(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        uri = client.open("People/Herbert.md", "[[Chapterhouse]]\n")
+        await client.wait(uri, lambda d: rules(d) == ["broken-link"])
+        assert client.registrations == []
+        write_vault(vault, {"Chapterhouse.md": "# Chapterhouse\n"})  # no notification
+        assert await client.wait(uri, lambda d: not d) == ()
+
+    drive(vault, steps, watch=False)
+
+
+def test_a_configuration_change_reloads_it(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        uri = client.open("People/Herbert.md", "[[Chapterhouse]] text \n")
+        await client.wait(uri, lambda d: len(d) == 2)
+        (vault / ".vaultlint.yaml").write_text("rules:\n  broken-link: off\n")
+        client.notify((".vaultlint.yaml", types.FileChangeType.Created))
+        found = await client.wait(uri, lambda d: len(d) == 1)
+        assert rules(found) == ["trailing-whitespace"]
+        (vault / ".vaultlint.yaml").write_text("rules: [oops\n")
+        client.notify((".vaultlint.yaml", types.FileChangeType.Changed))
+        client.change(uri, "[[Chapterhouse]] text\n")  # the old configuration still holds
+        assert await client.wait(uri, lambda d: not d) == ()
+        assert any(".vaultlint.yaml" in m for m in client.messages)
+
+    drive(vault, steps)
+
+
+# --- code actions --------------------------------------------------------------------
+
+
+def test_code_actions_fix_disable_and_suggest(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        text = "# Dune\r\n\r\n> quoted 🎉 [[Herbrt]] \r\n"
+        uri = client.open("Novels/Dune.md", text)
+        found = await client.wait(uri, lambda d: len(d) == 2)
+        whole = types.Range(
+            start=types.Position(line=0, character=0), end=types.Position(line=3, character=0)
+        )
+        actions = await asyncio.wait_for(
+            client.lsp.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=whole,
+                    context=types.CodeActionContext(diagnostics=found),
+                )
+            ),
+            TIMEOUT,
+        )
+        assert actions is not None
+        by_title: dict[str, Any] = {a.title: a for a in actions}
+        assert sorted(by_title) == [
+            "vaultlint: disable broken-link for this line",
+            "vaultlint: disable trailing-whitespace for this line",
+            "vaultlint: fix all safe fixes",
+            "vaultlint: fix broken-link (unsafe)",
+            "vaultlint: fix trailing-whitespace",
+            "vaultlint: link to People/Herbert.md",
+        ]
+
+        def edited(title: str) -> str:
+            edit = by_title[title].edit
+            return apply(text, edit.changes[uri])
+
+        assert edited("vaultlint: fix trailing-whitespace") == text.replace("]] \r", "]]\r")
+        assert edited("vaultlint: fix all safe fixes") == text.replace("]] \r", "]]\r")
+        assert by_title["vaultlint: fix all safe fixes"].kind == "source.fixAll.vaultlint"
+        assert edited("vaultlint: link to People/Herbert.md") == text.replace("Herbrt", "Herbert")
+        assert edited("vaultlint: fix broken-link (unsafe)") == text.replace("Herbrt", "Herbert")
+        disabled = edited("vaultlint: disable broken-link for this line")
+        assert disabled == (
+            "# Dune\r\n\r\n> %% vaultlint-disable-next-line broken-link %%\r\n"
+            "> quoted 🎉 [[Herbrt]] \r\n"
+        )
+        client.change(uri, disabled)  # the directive silences it, and is used
+        found = await client.wait(uri, lambda d: rules(d) == ["trailing-whitespace"])
+
+        only = await asyncio.wait_for(
+            client.lsp.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=whole,
+                    context=types.CodeActionContext(
+                        diagnostics=[], only=[types.CodeActionKind.SourceFixAll]
+                    ),
+                )
+            ),
+            TIMEOUT,
+        )
+        assert only is not None and [a.title for a in only] == ["vaultlint: fix all safe fixes"]
+
+    drive(vault, steps)
+
+
+# --- hover and definition ----------------------------------------------------------------
+
+
+def test_hover_and_definition_of_links(vault: Path) -> None:
+    async def steps(client: Client) -> None:
+        text = "[[Dune#Houses]] [[Dune#^atreides]] [[Dune#Spice]] [[Herbrt]] [[#Top]]\n# Top\n"
+        uri = client.open("People/Herbert.md", text)
+        await client.wait(uri, lambda d: len(d) == 2)
+
+        async def hover(character: int) -> str:
+            result = await asyncio.wait_for(
+                client.lsp.text_document_hover_async(
+                    types.HoverParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=0, character=character),
+                    )
+                ),
+                TIMEOUT,
+            )
+            assert result is not None
+            assert isinstance(result.contents, types.MarkupContent)
+            return result.contents.value
+
+        async def definition(character: int) -> Any:
+            return await asyncio.wait_for(
+                client.lsp.text_document_definition_async(
+                    types.DefinitionParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=0, character=character),
+                    )
+                ),
+                TIMEOUT,
+            )
+
+        assert "Opens `Novels/Dune.md`" in await hover(3)
+        assert "At line 5." in await hover(3)
+        assert "At line 7." in await hover(20)
+        assert "No heading 'Spice' there." in await hover(40)
+        broken = await hover(55)
+        assert "Not found" in broken and "`People/Herbert.md`" in broken
+        houses = await definition(3)
+        assert houses.uri == client.uri("Novels/Dune.md") and houses.range.start.line == 4
+        block = await definition(20)
+        assert block.range.start.line == 6
+        top = await definition(66)
+        assert top.uri == uri and top.range.start.line == 1
+        assert await definition(59) is None  # the broken link goes nowhere
+
+    drive(vault, steps)
+
+
+# --- the helpers, directly ---------------------------------------------------------------
+
+
+def _finding(line: int, rule: str = "broken-link") -> Finding:
+    return Finding("N.md", line, 1, line, 2, rule, "LK01", Severity.ERROR, "m")
+
+
+def test_disable_next_line_keeps_quotes_and_leaves_tables_and_frontmatter() -> None:
+    note = parse_note("N.md", "---\na: 1\n---\n  > > text\n| a | b |\n")
+    assert disable_next_line(note, _finding(2)) is None
+    edit = disable_next_line(note, _finding(4))
+    assert edit is not None and edit.replacement == (
+        "  > > %% vaultlint-disable-next-line broken-link %%\n"
+    )
+    assert disable_next_line(note, _finding(5)) is None
+
+
+def test_subpath_line() -> None:
+    note = parse_note("N.md", "# A\n## B **c**\ntext ^Id-1\n")
+    assert subpath_line(note, "#B c") == 2
+    assert subpath_line(note, "#A#B c") == 2
+    assert subpath_line(note, "#^id-1") == 3
+    assert subpath_line(note, "#Z") is None
+
+
+def test_check_imports_neither_the_server_nor_the_watcher(vault: Path) -> None:
+    import subprocess
+
+    code = (
+        "import sys; from vaultlint.cli import main; main(['check', sys.argv[1], '-q']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pygls', 'lsprotocol', 'watchfiles', 'cattrs') or m == 'vaultlint.server'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(vault)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

@@ -1,0 +1,103 @@
+"""``vaultlint check --watch``: a real process watching a real vault, read line by line."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from helpers import write_vault
+from vaultlint.cli import main
+
+TIMEOUT = 60.0
+
+FILES = {
+    "Novels/Dune.md": "# Dune\n\nBy [[Herbert]].\n",
+    "People/Herbert.md": "# Frank Herbert\n\n[[Dune]]\n",
+    "Notes/ملاحظة.md": "# ملاحظة\n\n[[Chapterhouse]]\n",
+}
+
+
+class Watcher:
+    def __init__(self, vault: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "vaultlint", "check", "--watch", str(vault)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def until(self, text: str) -> list[str]:
+        """The lines printed up to and including the first one holding ``text``."""
+        seen = []
+        while True:
+            try:
+                line = self.lines.get(timeout=TIMEOUT)
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r} after {seen}") from None
+            seen.append(line)
+            if text in line:
+                return seen
+
+
+def test_watch_prints_what_changed(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", FILES)
+    watcher = Watcher(vault)
+    try:
+        first = "".join(watcher.until("Watching for changes"))
+        assert "Chapterhouse" in first and "3 notes checked, 1 new, 0 gone" in first
+        # a new note: the broken link in its dependent goes away
+        (vault / "Chapterhouse.md").write_text("# Chapterhouse\n\n[[Missing]]\n")
+        lines = watcher.until("Watching for changes")
+        text = "".join(lines)
+        assert "Chapterhouse.md changed: 2 notes checked" in text
+        assert "gone: Notes/ملاحظة.md:3:1: LK01 broken-link" in text
+        assert "Missing" in text  # the new note's own finding
+        assert "1 problem in 4 notes" in text
+        assert "Herbert" not in text  # what did not change is not printed again
+        # an edit that breaks a link: the note and the one linking to it re-checked
+        (vault / "People/Herbert.md").write_text("# Frank Herbert\n\n[[Dune Messiah]]\n")
+        text = "".join(watcher.until("Watching for changes"))
+        assert "People/Herbert.md changed: 2 notes checked, 1 new, 0 gone" in text
+        assert "Dune Messiah" in text
+    finally:
+        watcher.process.send_signal(signal.SIGINT)
+        code = watcher.process.wait(timeout=TIMEOUT)
+    assert code == 0
+    assert watcher.process.stderr is not None
+    assert "Traceback" not in watcher.process.stderr.read()
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [("--fix", "not with --fix"), ("--statistics", "not with --statistics")],
+)
+def test_watch_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, message: str
+) -> None:
+    vault = write_vault(tmp_path / "vault", FILES)
+    assert main(["check", "--watch", flag, str(vault)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_watch_refuses_a_format_it_cannot_print_in_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = write_vault(tmp_path / "vault", FILES)
+    assert main(["check", "--watch", "--output-format", "json", str(vault)]) == 2
+    assert "full or concise" in capsys.readouterr().err
