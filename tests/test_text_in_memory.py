@@ -77,7 +77,7 @@ def test_fix_text_unsafe_fixes_only_when_asked(vault: Path) -> None:
     safe = workspace.fix_text("Novels/Dune.md", text)
     assert safe.text == text and _codes(safe.remaining) == [(1, "broken-link")]
     unsafe = workspace.fix_text("Novels/Dune.md", text, unsafe=True)
-    assert unsafe.text == "See [[Herbert]].\n" and unsafe.remaining == []
+    assert unsafe.text == "See [[Herbert|Herbrt]].\n" and unsafe.remaining == []
 
 
 # --- dependents -----------------------------------------------------------------------
