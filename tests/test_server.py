@@ -305,7 +305,9 @@ def test_code_actions_fix_disable_and_suggest(vault: Path) -> None:
         assert edited("vaultlint: fix all safe fixes") == text.replace("]] \r", "]]\r")
         assert by_title["vaultlint: fix all safe fixes"].kind == "source.fixAll.vaultlint"
         assert edited("vaultlint: link to People/Herbert.md") == text.replace("Herbrt", "Herbert")
-        assert edited("vaultlint: fix broken-link (unsafe)") == text.replace("Herbrt", "Herbert|Herbrt")
+        assert edited("vaultlint: fix broken-link (unsafe)") == text.replace(
+            "Herbrt", "Herbert|Herbrt"
+        )
         disabled = edited("vaultlint: disable broken-link for this line")
         assert disabled == (
             "# Dune\r\n\r\n> %% vaultlint-disable-next-line broken-link %%\r\n"
