@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("vaultlint: terminated", file=sys.stderr)
         return EXIT_TERMINATED
     except BrokenPipeError:  # the reader went away (``vaultlint | head``)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return EXIT_FINDINGS
     except OSError as exc:
         if exc.errno not in _WRITE_ERRORS:

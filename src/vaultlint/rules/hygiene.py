@@ -211,7 +211,7 @@ class FileName(Rule):
             problems.append("the name is not in Unicode NFC form (links typed elsewhere miss it)")
         same = [
             p
-            for p in ctx.index.by_name.get(name.lower(), [])
+            for p in ctx.index.case_twins.get(note.path.lower(), [])
             if p != note.path and p.rpartition("/")[0] == folder
         ]
         if same:
