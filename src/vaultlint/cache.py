@@ -261,6 +261,46 @@ def unpack_findings(path: str, rows: bytes) -> list[Finding]:
     return [finding_from_row(path, row) for row in unpack(rows)]
 
 
+# What a finding shown but never fixed carries for its fix: whether it is safe.
+_SHOWN_FIX = {True: Fix((), True), False: Fix((), False)}
+
+
+def display_findings(path: str, rows: bytes) -> list[Finding]:
+    """The findings of ``rows`` to render only: their fixes hold no edits (quicker to
+    unpack; never give them to the fixer)."""
+    shown = _SHOWN_FIX
+    severities = _SEVERITIES
+    return [
+        Finding(
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            rule,
+            code,
+            severities[severity],
+            message,
+            None if fix is None else shown[fix[0]],
+            start,
+            end,
+        )
+        for (
+            line,
+            column,
+            end_line,
+            end_column,
+            rule,
+            code,
+            severity,
+            message,
+            fix,
+            start,
+            end,
+        ) in unpack(rows)
+    ]
+
+
 class _PlainUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")

@@ -30,6 +30,7 @@ from vaultlint.cache import (
     NoteResult,
     content_hash,
     count,
+    display_findings,
     names_hash,
     pack,
 )
@@ -137,13 +138,22 @@ class Checker:
             return None
         result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key, facts=facts)
         text_usable = result.text is not None and result.text_key == self.text_key
-        if with_findings or (self.wants_findings and not text_usable):
-            try:
+        # Unpacked now (so checked) when the run will want them; a baseline that
+        # filters them unpacks them itself, from the rows.
+        needs_findings = with_findings or (
+            not text_usable and self.wants_findings and self.render is None
+        )
+        try:
+            if needs_findings:
                 findings = result.findings()
-            except Exception:  # an entry of the right shape but wrong contents
-                return None
-            if not text_usable:
-                result = self._rendered(result, findings)
+                if not text_usable:
+                    result = self._rendered(result, findings)
+            elif not text_usable and self.render is not None:
+                # Only the text is wanted: rendered from findings without their edits.
+                shown = display_findings(path, entry.rows)
+                result.text, result.text_key = self.render(shown).encode(), self.text_key
+        except Exception:  # an entry of the right shape but wrong contents
+            return None
         self.hashes[path] = entry.hash
         if entry.targets is not None:
             self.index.packed_targets[path] = entry.targets

@@ -414,18 +414,17 @@ def _root_for(named: Path) -> Path:
 
 
 def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
-    """How to render one note's findings in the run's text format (None for the
-    other formats), paths from the current folder."""
-    from vaultlint.output.text import color_wanted, path_display, text_renderer
+    """How to render one note's findings in the run's format, when it renders notes
+    one by one (paths from the current folder)."""
+    from vaultlint.output import note_renderer
+    from vaultlint.output.text import color_wanted
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
-    where, show = path_display(root)
-    render = text_renderer(fmt, color, show)
-    key = f"{fmt}{'+color' if color else ''}" + (f"@{where}" if where else "")
-    return None if render is None else TextFormat(render, key)
+    chosen = note_renderer(fmt, color, root)
+    return None if chosen is None else TextFormat(chosen.render, chosen.key)
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
@@ -456,15 +455,14 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
 
 
 def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> None:
-    from vaultlint.output import OutputContext, renderer
-    from vaultlint.output.text import write_texts
+    from vaultlint.output import OutputContext, renderer, write_notes
 
     fmt = ns.output_format or default_format()
     with output_to(ns.output_file, root, ns.cache_dir) as out:
         if ns.statistics:
             _statistics(run.findings(), out, as_json=fmt == "json")
         elif run.text_format is not None:  # each result holds its text
-            write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
+            write_notes(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
             renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked, strict))
     if not ns.quiet and fmt in ("full", "concise"):
