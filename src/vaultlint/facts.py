@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vaultlint.links import LinkResolver
-from vaultlint.model import Finding, Note
+from vaultlint.model import Finding, Link, Note
 from vaultlint.schema import HasSchemas, NoteTypeState, states_for
 
 BROKEN_LINK = "LK01"
@@ -61,9 +61,9 @@ def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for link in note.links:
         if link.path:
-            target = resolver.resolve(link.path, note.path)
-            if target is not None and target != note.path:
-                found[target] = None
+            for target in _maybe_targets(link, note.path, resolver):
+                if target != note.path:
+                    found[target] = None
     text = note.text
     if "=" in text and ("src" in text or "href" in text or "data" in text):
         for m in _HTML_REFERENCE.finditer(text):
@@ -72,6 +72,20 @@ def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
                 if path != note.path:
                     found[path] = None  # any file of that name: a use is never invented
     return tuple(found)
+
+
+def _maybe_targets(link: Link, source: str, resolver: LinkResolver) -> tuple[str, ...]:
+    """The files ``link`` opens, or may open: a note such a link may point to is no
+    orphan. An unresolved link may mean a name in another Unicode form (OQ6), and
+    an uncertain one its name without the spaces around it (OQ1)."""
+    target = resolver.resolve(link.path, source)
+    if target is not None:
+        return (target,)
+    if link.uncertain and link.path.strip() != link.path and link.path.strip():
+        target = resolver.resolve(link.path.strip(), source)
+        if target is not None:
+            return (target,)
+    return resolver.unicode_twins(link.path)
 
 
 # An HTML attribute naming a file: <img src="...">, <a href="...">, <object data="...">.

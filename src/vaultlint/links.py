@@ -253,8 +253,13 @@ class LinkResolver:
         A name that exists in the form the link writes is no ambiguity: a
         folder-qualified link to it that does not resolve is broken (R34).
         """
+        return bool(self.unicode_twins(link_path))
+
+    def unicode_twins(self, link_path: str) -> tuple[str, ...]:
+        """The files whose name is the link's in another Unicode normalisation form
+        (OQ6): Obsidian may open one of them; none when the link's own form exists."""
         if link_path.isascii():
-            return False
+            return ()
         if self._nfc_names is None:
             forms: dict[str, set[str]] = {}
             for name in self.index.by_name:
@@ -264,8 +269,8 @@ class LinkResolver:
         for written in (name, name + ".md"):
             others = self._nfc_names.get(unicodedata.normalize("NFC", written), set())
             if others - {written}:
-                return True
-        return False
+                return tuple(p for other in sorted(others) for p in self.index.by_name[other])
+        return ()
 
     # --- headings and blocks ------------------------------------------------------
 
