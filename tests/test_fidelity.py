@@ -156,7 +156,7 @@ Idées : [[Brouillon/Idées]]
 def test_notes_an_uncertain_link_may_open_are_no_orphans(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Item 8: a frontmatter value holding a wikilink among other text (OQ7), a link
+    """A frontmatter value holding a wikilink among other text (OQ7), a link
     in an HTML block (OQ4), in a multi-line comment (OQ2), with spaces around its
     target (OQ1), or naming a note whose name is in another Unicode form (OQ6):
     Obsidian may count it, so the note it names is not listed as an orphan; nor is
@@ -180,3 +180,20 @@ def test_notes_an_uncertain_link_may_open_are_no_orphans(
     data = json.loads(capsys.readouterr().out)
     assert data["links"]["orphans"] == ["Seule.md"]
     assert data["links"]["broken"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Schéma : ![[Figure 1]]\n", "![[Figure 1|300]]\n", "Voir ![[Figure 1#Légende]]\n"],
+)
+def test_an_embed_without_extension_is_never_fixed_to_an_image(text: str) -> None:
+    """An embed without an extension means a note (R30): the image of that
+    name is named in the message as a suggestion, never written by a fix."""
+    from vaultlint.rules.links import BrokenEmbed
+
+    files = {"Pièces jointes/Figure 1.png": ""}
+    [finding] = check_text(BrokenEmbed, text, files=files)
+    assert finding.fix is None
+    assert "did you mean ![[Figure 1.png" in finding.message
+    assert "files other than notes need their extension" in finding.message
+    assert fix_text(BrokenEmbed, text, files=files, unsafe=True).note.text == text

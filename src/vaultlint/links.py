@@ -424,14 +424,15 @@ class LinkResolver:
     def intended(self, link: Link, target: str, note: Note) -> bool:
         """Whether rewriting ``link`` to ``target`` is clearly what its author meant.
 
-        A link with a ``#heading``, or a link (not an embed) without an
-        extension, means a note; the folders the link writes must end the
-        target's folder; and a heading or block it names must be in the target.
+        A link or embed with a ``#heading``, or without an extension, means a
+        note (``![[Figure 1]]`` embeds ``Figure 1.md``, never ``Figure 1.png``);
+        the folders the link writes must end the target's folder; and a heading
+        or block it names must be in the target.
         """
         is_note = target.lower().endswith(".md")
         name = link.path.rpartition("/")[2]
         heading = link.subpath.startswith("#") and not link.subpath.startswith("#^")
-        if not is_note and (heading or (not link.is_embed and not _EXTENSION.search(name))):
+        if not is_note and (heading or not _EXTENSION.search(name)):
             return False
         if "/" in link.path:
             written = [s for s in link.path.lower().split("/")[:-1] if s not in ("", ".", "..")]

@@ -165,9 +165,10 @@ class BrokenEmbed(_FileRule):
 
     Embeds resolve exactly like links (see ``broken-link``); a missing image
     is an empty frame in reading view. Files other than notes must be named
-    with their extension. When exactly one existing file is clearly meant, an
-    unsafe fix rewrites the embed's file part to it and keeps its size or
-    display text.
+    with their extension: an embed without one means a note, so an image of
+    that name is suggested in the message, never fixed to. When exactly one
+    existing file is clearly meant, an unsafe fix rewrites the embed's file
+    part to it and keeps its size or display text.
     """
 
     name = "broken-embed"
@@ -178,9 +179,15 @@ class BrokenEmbed(_FileRule):
     embeds = True
     examples = (
         Example(
-            title="an image named without its extension",
+            title="an image named without its extension (a note is meant: no fix)",
             bad="![[Figure 1|300]]\n",
             good="![[Figure 1.png|300]] ![[figure 1.PNG]]\n",
+            files={"Attachments/Figure 1.png": ""},
+        ),
+        Example(
+            title="a misspelt image name",
+            bad="![[Figure 1.pgn|300]]\n",
+            good="![[Figure 1.png|300]]\n",
             fixed="![[Figure 1.png|300]]\n",
             unsafe=True,
             files={"Attachments/Figure 1.png": ""},
