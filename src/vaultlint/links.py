@@ -477,6 +477,12 @@ class LinkResolver:
         return new
 
 
+def target_key(path: str) -> str:
+    """Links to one missing note, however written: case and ``.md`` do not matter."""
+    key = path.strip().casefold()
+    return key[:-3] if key.endswith(".md") else key
+
+
 def encode_destination(path: str) -> str:
     """``path`` as a Markdown link destination, percent-encoded as ``encodeURI`` does.
 
