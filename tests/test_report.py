@@ -96,7 +96,9 @@ def test_json_has_exactly_the_keys_of_the_contract(
         assert set(counts) == {"filled", "empty", "missing"}
     assert t["incomplete"] and all(set(i) == {"path", "missing", "empty"} for i in t["incomplete"])
     assert set(data["links"]) == {"broken", "by_target", "orphans"}
-    assert all(set(b) == {"target", "count", "sources"} for b in data["links"]["by_target"])
+    assert all(
+        set(b) == {"target", "count", "planned", "sources"} for b in data["links"]["by_target"]
+    )
     assert all(isinstance(v, int) for v in data["rules"].values())
 
 
@@ -145,7 +147,7 @@ def test_broken_links_are_grouped_by_missing_note_and_orphans_listed(
     # [[Nowhere.md]], [[Nowhere]] and [[nowhere]] ask for one note; the embed is LK02.
     assert links["broken"] == 3
     assert links["by_target"] == [
-        {"target": "Nowhere.md", "count": 3, "sources": ["Books/Bare.md", "Hub.md"]}
+        {"target": "Nowhere.md", "count": 3, "planned": 0, "sources": ["Books/Bare.md", "Hub.md"]}
     ]
     # Hub links to itself only; the template's [[Half]] does not count.
     assert links["orphans"] == ["Books/Bare.md", "Books/Half.md", "Hub.md"]

@@ -9,9 +9,10 @@ from operator import attrgetter
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
 from vaultlint.fixer import drop_locked_fixes
-from vaultlint.model import Finding, Note, Severity
+from vaultlint.model import Finding, Link, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
 from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
+from vaultlint.rules.links import BrokenLink
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.suppress import (
     filter_findings,
@@ -135,6 +136,19 @@ class Engine:
         drop_locked_fixes(note, findings)
         findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
+
+    def planned_links(self, note: Note) -> list[Link]:
+        """The unresolved links of ``note`` that ``broken-link``, as configured for
+        its path, takes for notes not written yet on purpose (not reported)."""
+        rule = next((r for r in self.plan_for(note.path).rules if r.name == BrokenLink.name), None)
+        if not isinstance(rule, BrokenLink) or note.kind not in rule.kinds:
+            return []
+        statuses = self.ctx.index.resolver.statuses(note)
+        return [
+            s.link
+            for s in statuses
+            if s.target is None and not s.link.is_embed and rule.planned(s.link, self.ctx)
+        ]
 
     def _suppress(self, note: Note, plan: _Plan, findings: list[Finding]) -> list[Finding]:
         suppressions = find_suppressions(note)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from vaultlint.links import LinkResolver
-from vaultlint.model import Finding, Note
+from vaultlint.links import LinkResolver, target_key
+from vaultlint.model import Finding, Link, Note
 from vaultlint.schema import HasSchemas, NoteTypeState, states_for
 
 BROKEN_LINK = "LK01"
@@ -24,9 +24,10 @@ BROKEN_LINK = "LK01"
 Part = tuple[str, str, bool]
 # (schema name, complete, fields, sections) for each note type the note has.
 TypeFacts = tuple[str, bool, tuple[Part, ...], tuple[Part, ...]]
-# (key, the target as written) of each broken link (LK01): links to one missing
-# note, however written, share the key.
-Broken = tuple[str, str]
+# (key, the target as written, planned) of each broken link (LK01), and of each
+# unresolved link the configuration declares planned (not reported): links to one
+# missing note, however written, share the key.
+Broken = tuple[str, str, bool]
 # (code, rule name, findings) for each rule with findings.
 Codes = tuple[str, str, int]
 # The note types are None for a file that could not be read as a note.
@@ -40,9 +41,11 @@ def note_facts(
     findings: Sequence[Finding],
     ctx: HasSchemas,
     resolver: LinkResolver,
+    planned: Sequence[Link] = (),
 ) -> NoteFacts:
     """The facts of a checked note (``note`` None: a file that could not be read),
-    with the schemas of the rule context ``ctx``.
+    with the schemas of the rule context ``ctx``; ``planned`` are its unresolved
+    links to notes not written yet on purpose (``broken-link``'s options).
 
     After the engine checked ``note`` its schema states are cached: no recount.
     """
@@ -50,9 +53,9 @@ def note_facts(
     if note is None:
         return None, (), (), codes
     if note.kind != "note":  # a canvas or base has no note types
-        return (), _broken(note, findings), linked(note, resolver), codes
+        return (), _broken(note, findings, planned), linked(note, resolver), codes
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
-    return types, _broken(note, findings), linked(note, resolver), codes
+    return types, _broken(note, findings, planned), linked(note, resolver), codes
 
 
 def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
@@ -61,9 +64,9 @@ def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for link in note.links:
         if link.path:
-            target = resolver.resolve(link.path, note.path)
-            if target is not None and target != note.path:
-                found[target] = None
+            for target in _maybe_targets(link, note.path, resolver):
+                if target != note.path:
+                    found[target] = None
     text = note.text
     if "=" in text and ("src" in text or "href" in text or "data" in text):
         for m in _HTML_REFERENCE.finditer(text):
@@ -72,6 +75,20 @@ def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
                 if path != note.path:
                     found[path] = None  # any file of that name: a use is never invented
     return tuple(found)
+
+
+def _maybe_targets(link: Link, source: str, resolver: LinkResolver) -> tuple[str, ...]:
+    """The files ``link`` opens, or may open: a note such a link may point to is no
+    orphan. An unresolved link may mean a name in another Unicode form (OQ6), and
+    an uncertain one its name without the spaces around it (OQ1)."""
+    target = resolver.resolve(link.path, source)
+    if target is not None:
+        return (target,)
+    if link.uncertain and link.path.strip() != link.path and link.path.strip():
+        target = resolver.resolve(link.path.strip(), source)
+        if target is not None:
+            return (target,)
+    return resolver.unicode_twins(link.path)
 
 
 # An HTML attribute naming a file: <img src="...">, <a href="...">, <object data="...">.
@@ -92,23 +109,17 @@ def _type_facts(state: NoteTypeState) -> TypeFacts:
     )
 
 
-def _broken(note: Note, findings: Sequence[Finding]) -> tuple[Broken, ...]:
-    """The note's broken links (LK01), keyed by the note they ask for."""
+def _broken(note: Note, findings: Sequence[Finding], planned: Sequence[Link]) -> tuple[Broken, ...]:
+    """The note's broken links (LK01) and planned ones, keyed by the note they ask for."""
+    found: list[Broken] = [(target_key(link.path), link.path, True) for link in planned]
     if not any(f.code == BROKEN_LINK for f in findings):
-        return ()
+        return tuple(found)
     by_start = {link.start: link for link in note.links}
-    found = []
     for finding in findings:
         link = by_start.get(finding.start) if finding.code == BROKEN_LINK else None
         if link is not None:
-            found.append((target_key(link.path), link.path))
+            found.append((target_key(link.path), link.path, False))
     return tuple(found)
-
-
-def target_key(path: str) -> str:
-    """Links to one missing note, however written: case and ``.md`` do not matter."""
-    key = path.strip().casefold()
-    return key[:-3] if key.endswith(".md") else key
 
 
 def valid_facts(data: Any) -> bool:
@@ -123,7 +134,7 @@ def valid_facts(data: Any) -> bool:
         return False
     return (
         type(broken) is tuple
-        and all(_is_strings(item, 2) for item in broken)
+        and all(map(_valid_broken, broken))
         and type(links) is tuple
         and all(type(path) is str for path in links)
         and type(codes) is tuple
@@ -134,8 +145,14 @@ def valid_facts(data: Any) -> bool:
 _STATES = frozenset(("filled", "empty", "missing"))
 
 
-def _is_strings(item: Any, n: int) -> bool:
-    return type(item) is tuple and len(item) == n and all(type(s) is str for s in item)
+def _valid_broken(item: Any) -> bool:
+    return (
+        type(item) is tuple
+        and len(item) == 3
+        and type(item[0]) is str
+        and type(item[1]) is str
+        and type(item[2]) is bool
+    )
 
 
 def _valid_type(item: Any) -> bool:

@@ -253,8 +253,13 @@ class LinkResolver:
         A name that exists in the form the link writes is no ambiguity: a
         folder-qualified link to it that does not resolve is broken (R34).
         """
+        return bool(self.unicode_twins(link_path))
+
+    def unicode_twins(self, link_path: str) -> tuple[str, ...]:
+        """The files whose name is the link's in another Unicode normalisation form
+        (OQ6): Obsidian may open one of them; none when the link's own form exists."""
         if link_path.isascii():
-            return False
+            return ()
         if self._nfc_names is None:
             forms: dict[str, set[str]] = {}
             for name in self.index.by_name:
@@ -264,8 +269,8 @@ class LinkResolver:
         for written in (name, name + ".md"):
             others = self._nfc_names.get(unicodedata.normalize("NFC", written), set())
             if others - {written}:
-                return True
-        return False
+                return tuple(p for other in sorted(others) for p in self.index.by_name[other])
+        return ()
 
     # --- headings and blocks ------------------------------------------------------
 
@@ -419,14 +424,15 @@ class LinkResolver:
     def intended(self, link: Link, target: str, note: Note) -> bool:
         """Whether rewriting ``link`` to ``target`` is clearly what its author meant.
 
-        A link with a ``#heading``, or a link (not an embed) without an
-        extension, means a note; the folders the link writes must end the
-        target's folder; and a heading or block it names must be in the target.
+        A link or embed with a ``#heading``, or without an extension, means a
+        note (``![[Figure 1]]`` embeds ``Figure 1.md``, never ``Figure 1.png``);
+        the folders the link writes must end the target's folder; and a heading
+        or block it names must be in the target.
         """
         is_note = target.lower().endswith(".md")
         name = link.path.rpartition("/")[2]
         heading = link.subpath.startswith("#") and not link.subpath.startswith("#^")
-        if not is_note and (heading or (not link.is_embed and not _EXTENSION.search(name))):
+        if not is_note and (heading or not _EXTENSION.search(name)):
             return False
         if "/" in link.path:
             written = [s for s in link.path.lower().split("/")[:-1] if s not in ("", ".", "..")]
@@ -469,6 +475,12 @@ class LinkResolver:
         if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
             return None  # would need YAML escaping inside the quoted value
         return new
+
+
+def target_key(path: str) -> str:
+    """Links to one missing note, however written: case and ``.md`` do not matter."""
+    key = path.strip().casefold()
+    return key[:-3] if key.endswith(".md") else key
 
 
 def encode_destination(path: str) -> str:

@@ -204,7 +204,8 @@ class Checker:
         """The result of checking ``path`` (``note`` None: a file that could not be read)."""
         facts = None
         if self.facts:
-            facts = note_facts(note, findings, self.engine.ctx, self.index.resolver)
+            planned = self.engine.planned_links(note) if note is not None else ()
+            facts = note_facts(note, findings, self.engine.ctx, self.index.resolver, planned)
         return self._rendered(NoteResult(path, None, count(findings), facts=facts), findings)
 
     def _rendered(self, result: NoteResult, findings: list[Finding]) -> NoteResult:

@@ -69,8 +69,18 @@ class BrokenTarget:
     """A note that broken links ask for: the most-wanted notes that do not exist yet."""
 
     target: str  # as the first link to it wrote it
-    count: int = 0  # broken links to it
+    count: int = 0  # unresolved links to it, planned ones included
     sources: list[str] = field(default_factory=list)  # the notes holding them, sorted
+    planned: int = 0  # of them, links the configuration declares planned (not reported)
+
+    @property
+    def label(self) -> str:
+        """The target as shown in a report: marked when its links are planned."""
+        if not self.planned:
+            return self.target
+        if self.planned == self.count:
+            return f"{self.target} (planned)"
+        return f"{self.target} ({self.planned} planned)"
 
 
 @dataclass
@@ -244,12 +254,13 @@ def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
         tally.rule_names[code] = rule
         if code == EMPTY_NOTE:
             tally.empty.append(path)
-    for key, written in broken:
+    for key, written, planned in broken:
         target = tally.broken.get(key)
         if target is None:
             target = tally.broken[key] = BrokenTarget(written)
             tally.broken_sources[key] = set()
         target.count += 1
+        target.planned += planned
         tally.broken_sources[key].add(path)
     if types is None:  # not readable as a note
         return
@@ -304,7 +315,7 @@ def _links(tally: _Tally, targets: Sequence[str], config: Config) -> LinkReport:
         and config.obsidian.templates_folder_for(path) is None
     ]
     return LinkReport(
-        broken=sum(t.count for _, t in by_target),
+        broken=sum(t.count - t.planned for _, t in by_target),
         by_target=[t for _, t in by_target],
         orphans=sorted(orphans),
     )

@@ -304,14 +304,14 @@ def _links(report: Report, limit: int) -> list[str]:
     if shown:
         most = shown[0].count
         rows = [
-            BarRow(b.target, (Segment(b.count, LINKS, "broken links"),), most, str(b.count))
+            BarRow(b.label, (Segment(b.count, LINKS, "broken links"),), most, str(b.count))
             for b in shown
         ]
         out += ["<h3>Most-wanted missing notes</h3>", bar_chart(rows, "broken links per target")]
         out.append(
             _table(
                 ["missing note", "linked from", "links"],
-                [[b.target, _some(b.sources), str(b.count)] for b in shown],
+                [[b.label, _some(b.sources), str(b.count)] for b in shown],
                 1,
             )
         )

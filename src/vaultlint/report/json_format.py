@@ -26,7 +26,12 @@ def to_data(report: Report) -> dict[str, Any]:
         "links": {
             "broken": report.links.broken,
             "by_target": [
-                {"target": b.target, "count": b.count, "sources": b.sources}
+                {
+                    "target": b.target,
+                    "count": b.count,
+                    "planned": b.planned,
+                    "sources": b.sources,
+                }
                 for b in report.links.by_target
             ],
             "orphans": report.links.orphans,

@@ -109,7 +109,7 @@ def _links(report: Report, limit: int) -> list[str]:
     if shown:
         rows = [
             [
-                escape(b.target),
+                escape(b.label),
                 ", ".join(map(escape, b.sources[:3])) + _and_more(b.sources, 3),
                 str(b.count),
             ]

@@ -137,7 +137,7 @@ def _links(console: Any, report: Report, limit: int) -> None:
         most = shown[0].count
         table = _table("Most-wanted missing notes", "missing note", "", "links", numeric=1)
         for b in shown:
-            table.add_row(_plain(b.target), bar([(b.count, ("█", "blue"))], most, 12), str(b.count))
+            table.add_row(_plain(b.label), bar([(b.count, ("█", "blue"))], most, 12), str(b.count))
         console.print(table)
     _more(console, len(shown), len(links.by_target))
     orphans = links.orphans[:limit]
