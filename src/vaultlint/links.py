@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 from urllib.parse import quote
 
-from vaultlint.model import Link, Note
+from vaultlint.model import Edit, Link, Note
 
 # R40: these characters and line breaks count as spaces when headings are compared.
 # Runs of punctuation, line breaks and spaces: each becomes one space (R40).
@@ -469,6 +469,34 @@ class LinkResolver:
         if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
             return None  # would need YAML escaping inside the quoted value
         return new
+
+    def retarget_edit(self, link: Link, target: str, note: Note) -> Edit | None:
+        """The edit of ``link`` in ``note`` that makes it open ``target``, keeping what
+        the reader sees: a wikilink without display text gets the old path as its
+        display (``[[Herbrt]]`` -> ``[[Herbert|Herbrt]]``); None where that is unsafe.
+        What the unsafe broken-link fix and the server's suggestions both write."""
+        new = self.retarget(link, target, note.path, note.text)
+        if new is None:
+            return None
+        end = link.path_end
+        if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
+            end += len(link.subpath)
+            if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
+                return None
+            if "]" in link.path or "|" in link.path:
+                return None
+            parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
+            new = f"{new}{link.subpath}|{' > '.join(parts)}"
+        return Edit(link.path_start, end, new)
+
+
+def _in_table(note: Note, link: Link) -> bool:
+    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
+    text = note.text
+    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
+    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
+    end = min(ends) if ends else len(text)
+    return "|" in text[start : link.start] or "|" in text[link.end : end]
 
 
 def encode_destination(path: str) -> str:

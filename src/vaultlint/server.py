@@ -259,10 +259,9 @@ class VaultlintServer(LanguageServer):
         resolver = open_note.workspace.index.resolver
         actions = []
         for target in resolver.suggest(link, note.path).paths:
-            new = resolver.retarget(link, target, note.path, note.text)
-            if new is None:
+            edit = resolver.retarget_edit(link, target, note)  # as the unsafe fix writes it
+            if edit is None:
                 continue
-            edit = Edit(link.path_start, link.path_end, new)
             actions.append(
                 types.CodeAction(
                     title=f"vaultlint: link to {target}",
