@@ -384,6 +384,82 @@ def test_hover_and_definition_of_links(vault: Path) -> None:
     drive(vault, steps)
 
 
+# --- completion ----------------------------------------------------------------------
+
+
+def test_completion_of_names_headings_and_block_ids(vault: Path) -> None:
+    write_vault(
+        vault,
+        {
+            "Archive/Herbert.md": "# Old\n",  # a second Herbert: the other needs its folder
+            "Novels/Dune Messiah.md": "# Paul: the *emperor* | year 12 ^x\n\n## A [b]\n",
+            "Images/sandworm map.png": "",
+            "Notes/C# notes.md": "",  # a name a wikilink cannot hold
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        text = "x\n"
+        uri = client.open("Novels/Notes.md", text)
+        await client.wait(uri, lambda d: True)
+
+        async def complete(typed: str) -> tuple[list[types.CompletionItem], bool]:
+            nonlocal text
+            text = f"# Notes\n\nSee {typed}"
+            client.change(uri, text)
+            lines = text.split("\n")
+            result = await asyncio.wait_for(
+                client.lsp.text_document_completion_async(
+                    types.CompletionParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=len(lines) - 1, character=len(lines[-1])),
+                    )
+                ),
+                TIMEOUT,
+            )
+            if result is None:
+                return [], True
+            assert isinstance(result, types.CompletionList)
+            return list(result.items), not result.is_incomplete
+
+        def chosen(item: types.CompletionItem) -> str:
+            assert isinstance(item.text_edit, types.TextEdit)
+            return apply(text, [item.text_edit])
+
+        items, done = await complete("[[")
+        by_label = {i.label: i for i in items}
+        assert done and "Notes" not in by_label  # not the note itself
+        assert {"Dune", "Dune Messiah", "ทดสอบ ภาษาไทย", "sandworm map.png"} <= set(by_label)
+        # two notes named Herbert: each in the shortest form that opens it from Novels/
+        # (a bare name opens the shorter path, R35)
+        assert by_label["Herbert"].detail == "People/Herbert.md"
+        assert by_label["Archive/Herbert"].detail == "Archive/Herbert.md"
+        assert not any("C#" in label for label in by_label)
+
+        items, _ = await complete("[[dune m")
+        assert [i.label for i in items] == ["Dune Messiah"]
+        assert chosen(items[0]).endswith("See [[Dune Messiah")
+        items, _ = await complete("![[ทด")
+        assert [chosen(i).rpartition("[[")[2] for i in items] == ["ทดสอบ ภาษาไทย"]
+
+        items, _ = await complete("[[Dune Messiah#")
+        # as Obsidian writes heading links (R41), the closing ] dropped
+        assert [(i.label, chosen(i).rpartition("#")[2]) for i in items] == [
+            ("Paul: the *emperor* | year 12 ^x", "Paul the *emperor* year 12 x"),
+            ("A [b]", "A [b"),
+        ]
+        items, _ = await complete("[[Dune#Houses#")  # a chain: the last part is completed
+        assert chosen(items[1]).endswith("[[Dune#Houses#Houses")
+        items, _ = await complete("[[Dune#^")
+        assert [chosen(i).rpartition("[[")[2] for i in items] == ["Dune#^atreides"]
+        items, _ = await complete("[[#")  # the note's own headings, from its buffer
+        assert [i.label for i in items] == ["Notes"]
+        for past in ("[[Dune|Du", "[[Dune]] and more", "no link", "[[Nowhere#"):
+            assert (await complete(past))[0] == []
+
+    drive(vault, steps)
+
+
 # --- the helpers, directly ---------------------------------------------------------------
 
 

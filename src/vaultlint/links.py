@@ -50,6 +50,17 @@ def normalize_heading(text: str) -> str:
     return _BREAKS.sub(" ", text).strip().lower()
 
 
+# R41: what Obsidian writes as a space when it links to a heading.
+_HEADING_LINK_BREAKS = re.compile(r"[:#|^\\]|%%|\[\[|\]\]")
+
+
+def heading_link_text(text: str) -> str:
+    """A heading as Obsidian writes it in a ``#heading`` link (R41): ``: # | ^ \\``,
+    ``%%``, ``[[`` and ``]]`` as spaces (runs of them one space); R40 matches it.
+    A ``]`` at the end goes too: before the link's ``]]`` it would close the link."""
+    return " ".join(_HEADING_LINK_BREAKS.sub(" ", text).split()).rstrip("] ")
+
+
 TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
 
 
@@ -497,6 +508,20 @@ def _in_table(note: Note, link: Link) -> bool:
     ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
     end = min(ends) if ends else len(text)
     return "|" in text[start : link.start] or "|" in text[link.end : end]
+
+
+def link_name(path: str) -> str | None:
+    """The name a bare link to the file at ``path`` writes (a note without ``.md``);
+    None when a wikilink cannot hold it (R27)."""
+    name = path.rpartition("/")[2]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    return name if name and linkable(name) else None
+
+
+def linkable(text: str) -> bool:
+    """Whether a wikilink's path can hold ``text`` (R27: no ``# | ^ [ ]`` nor ``%%``)."""
+    return _UNLINKABLE.search(text) is None
 
 
 def encode_destination(path: str) -> str:

@@ -24,7 +24,14 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from vaultlint.errors import VaultlintError
 from vaultlint.fixer import applicable
-from vaultlint.links import LinkStatus, normalize_heading, show_link
+from vaultlint.links import (
+    LinkStatus,
+    heading_link_text,
+    link_name,
+    linkable,
+    normalize_heading,
+    show_link,
+)
 from vaultlint.model import Edit, Finding, Link, Note, Severity
 from vaultlint.suppress import UNUSED
 from vaultlint.vault import CONFIG_NAMES, find_root
@@ -34,6 +41,9 @@ from vaultlint.workspace import Workspace
 FIX_ALL = "source.fixAll.vaultlint"
 DOCS_URL = "https://github.com/vaultlint/vaultlint#rules"
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
+MAX_NAMES = 200  # note names sent at most: the client asks again as more is typed
+_Item = tuple[str, str, str, str]  # a completion: label, detail, text inserted, filter text
+_Name = tuple[str, str | None, str]  # a file, its link text if one for all notes, lower-cased
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -60,6 +70,8 @@ class VaultlintServer(LanguageServer):
         self.watching: set[Path] = set()  # roots our own watcher follows
         self.client_watches = False
         self.watch_tasks: list[asyncio.Task[None]] = []
+        # Per vault, its file list (while it is the index's) and the names links use.
+        self.names: dict[Workspace, tuple[list[str], list[_Name]]] = {}
 
     # --- vaults and notes ------------------------------------------------------------
 
@@ -346,6 +358,103 @@ class VaultlintServer(LanguageServer):
         uri = open_note.uri if target == note.path else from_fs_path(str(workspace.root / target))
         return types.Location(uri=uri, range=types.Range(start=position, end=position))
 
+    # --- completion inside [[...]] ----------------------------------------------------
+
+    def complete(self, params: types.CompletionParams) -> types.CompletionList | None:
+        """Note names after ``[[``, then headings after ``#``, block ids after ``#^``:
+        from the index's names and the one target note, never a parse of the vault."""
+        open_note = self.notes.get(params.text_document.uri)
+        if open_note is None:
+            return None
+        note = open_note.note
+        offset = self.offset(note, params.position)
+        line_start = note.line_starts[min(params.position.line, len(note.line_starts) - 1)]
+        before = note.text[line_start:offset]
+        opening = before.rfind("[[")
+        if opening == -1:
+            return None
+        typed = before[opening + 2 :]
+        if "]]" in typed or "|" in typed:
+            return None  # past the link, or in its display text
+        start = line_start + opening + 2
+        if "#" not in typed:
+            items, complete = self.name_items(open_note, typed)
+            return self.completion_list(note, start, offset, items, complete)
+        path, _, subpath = typed.partition("#")
+        workspace = open_note.workspace
+        target = workspace.index.resolver.resolve(path, note.path)
+        target_note = None
+        if target is not None and target.lower().endswith(".md"):
+            target_note = note if target == note.path else self.target_note(workspace, target)
+        if target_note is None:
+            return None
+        if subpath.startswith("^"):
+            start += len(path) + 2
+            items = [(b.id, f"line {b.line}", b.id, b.id) for b in target_note.block_ids]
+            kind = types.CompletionItemKind.Reference
+        else:
+            start += len(path) + 1 + len(subpath) - len(subpath.rpartition("#")[2])
+            headings = sorted(
+                target_note.headings + target_note.uncertain_headings, key=lambda h: h.start
+            )
+            items = [
+                (h.text, f"{'#' * h.level} line {h.line}", written, written)
+                for h in headings
+                if (written := heading_link_text(h.text))
+            ]
+            kind = types.CompletionItemKind.Text
+        return self.completion_list(note, start, offset, items, True, kind)
+
+    def name_items(self, open_note: OpenNote, typed: str) -> tuple[list[_Item], bool]:
+        """The files whose link text or path hold every word typed, in the shortest
+        form a link opens them with (Obsidian's): at most ``MAX_NAMES`` of them."""
+        workspace, source = open_note.workspace, open_note.note.path
+        index = workspace.index
+        names = self.names.get(workspace)
+        if names is None or names[0] is not index.files:
+            names = (index.files, _link_names(index.files, index.by_name))
+            self.names[workspace] = names
+        words = typed.lower().split()
+        resolver = index.resolver
+        items: list[_Item] = []
+        for path, short, haystack in names[1]:
+            if path == source or not all(w in haystack for w in words):
+                continue
+            text = short if short is not None else resolver.link_text(path, source)
+            if short is None and not linkable(text):
+                continue
+            # a folder typed: the client filters on the path, which holds what was typed
+            shown = path[:-3] if "/" in typed and path.lower().endswith(".md") else path
+            items.append((text, path, text, shown if "/" in typed else text))
+            if len(items) == MAX_NAMES:
+                return items, False
+        return items, True
+
+    def completion_list(
+        self,
+        note: Note,
+        start: int,
+        end: int,
+        items: Sequence[_Item],
+        complete: bool,
+        kind: types.CompletionItemKind = types.CompletionItemKind.File,
+    ) -> types.CompletionList:
+        where = self.range(note, start, end)
+        return types.CompletionList(
+            is_incomplete=not complete,
+            items=[
+                types.CompletionItem(
+                    label=label,
+                    kind=kind,
+                    detail=detail,
+                    sort_text=f"{n:05d}",
+                    filter_text=seen,
+                    text_edit=types.TextEdit(range=where, new_text=new),
+                )
+                for n, (label, detail, new, seen) in enumerate(items)
+            ],
+        )
+
     # --- watching the disk -------------------------------------------------------------
 
     def watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
@@ -446,6 +555,15 @@ def make_server() -> VaultlintServer:
     def code_action(ls: VaultlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)
 
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=["[", "#", "^"]),
+    )
+    def completion(
+        ls: VaultlintServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        return ls.complete(params)
+
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: VaultlintServer, params: types.HoverParams) -> types.Hover | None:
         return ls.hover(params)
@@ -497,6 +615,20 @@ def subpath_line(note: Note, subpath: str) -> int | None:
     last = normalize_heading(body.split("#")[-1])
     headings = sorted(note.headings + note.uncertain_headings, key=lambda h: h.start)
     return next((h.line for h in headings if normalize_heading(h.text) == last), None)
+
+
+def _link_names(files: Sequence[str], by_name: dict[str, list[str]]) -> list[_Name]:
+    """Each linkable file with its link text when that is the same from every note
+    (its name is unique: the name alone), and what a search looks in."""
+    names = []
+    for path in files:
+        short = link_name(path)
+        if short is None:
+            continue
+        unique = len(by_name.get(path.rpartition("/")[2].lower(), ())) == 1
+        written = path[:-3] if path.lower().endswith(".md") else path
+        names.append((path, short if unique else None, written.lower()))
+    return names
 
 
 def _offset_of(note: Note, line: int, column: int) -> int:
