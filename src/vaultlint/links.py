@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 from urllib.parse import quote
 
-from vaultlint.model import Link, Note
+from vaultlint.model import Edit, Link, Note
 
 # R40: these characters and line breaks count as spaces when headings are compared.
 # Runs of punctuation, line breaks and spaces: each becomes one space (R40).
@@ -48,6 +48,17 @@ def normalize_heading(text: str) -> str:
     Cached: the same headings (``**Notes**``) recur across a vault's notes.
     """
     return _BREAKS.sub(" ", text).strip().lower()
+
+
+# R41: what Obsidian writes as a space when it links to a heading.
+_HEADING_LINK_BREAKS = re.compile(r"[:#|^\\]|%%|\[\[|\]\]")
+
+
+def heading_link_text(text: str) -> str:
+    """A heading as Obsidian writes it in a ``#heading`` link (R41): ``: # | ^ \\``,
+    ``%%``, ``[[`` and ``]]`` as spaces (runs of them one space); R40 matches it.
+    A ``]`` at the end goes too: before the link's ``]]`` it would close the link."""
+    return " ".join(_HEADING_LINK_BREAKS.sub(" ", text).split()).rstrip("] ")
 
 
 TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
@@ -475,6 +486,48 @@ class LinkResolver:
         if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
             return None  # would need YAML escaping inside the quoted value
         return new
+
+    def retarget_edit(self, link: Link, target: str, note: Note) -> Edit | None:
+        """The edit of ``link`` in ``note`` that makes it open ``target``, keeping what
+        the reader sees: a wikilink without display text gets the old path as its
+        display (``[[Herbrt]]`` -> ``[[Herbert|Herbrt]]``); None where that is unsafe.
+        What the unsafe broken-link fix and the server's suggestions both write."""
+        new = self.retarget(link, target, note.path, note.text)
+        if new is None:
+            return None
+        end = link.path_end
+        if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
+            end += len(link.subpath)
+            if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
+                return None
+            if "]" in link.path or "|" in link.path:
+                return None
+            parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
+            new = f"{new}{link.subpath}|{' > '.join(parts)}"
+        return Edit(link.path_start, end, new)
+
+
+def _in_table(note: Note, link: Link) -> bool:
+    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
+    text = note.text
+    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
+    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
+    end = min(ends) if ends else len(text)
+    return "|" in text[start : link.start] or "|" in text[link.end : end]
+
+
+def link_name(path: str) -> str | None:
+    """The name a bare link to the file at ``path`` writes (a note without ``.md``);
+    None when a wikilink cannot hold it (R27)."""
+    name = path.rpartition("/")[2]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    return name if name and linkable(name) else None
+
+
+def linkable(text: str) -> bool:
+    """Whether a wikilink's path can hold ``text`` (R27: no ``# | ^ [ ]`` nor ``%%``)."""
+    return _UNLINKABLE.search(text) is None
 
 
 def target_key(path: str) -> str:

@@ -21,7 +21,7 @@ from vaultlint.links import (
     show_link,
     target_key,
 )
-from vaultlint.model import Edit, FileKind, Finding, Fix, Link, Note, Severity
+from vaultlint.model import FileKind, Finding, Fix, Link, Note, Severity
 from vaultlint.rules.base import Context, Example, Rule
 
 _EMBEDS = ("embed", "markdown-embed")
@@ -91,29 +91,8 @@ def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> F
     target = suggestion.paths[0]
     if not resolver.intended(link, target, note):
         return None
-    new = resolver.retarget(link, target, note.path, note.text)
-    if new is None:
-        return None
-    end = link.path_end
-    if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
-        # What the reader sees stays as written: [[Jane Roe]] -> [[jroe|Jane Roe]].
-        end += len(link.subpath)
-        if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
-            return None
-        if "]" in link.path or "|" in link.path:
-            return None
-        parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
-        new = f"{new}{link.subpath}|{' > '.join(parts)}"
-    return Fix((Edit(link.path_start, end, new),), safe=False)
-
-
-def _in_table(note: Note, link: Link) -> bool:
-    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
-    text = note.text
-    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
-    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
-    end = min(ends) if ends else len(text)
-    return "|" in text[start : link.start] or "|" in text[link.end : end]
+    edit = resolver.retarget_edit(link, target, note)
+    return None if edit is None else Fix((edit,), safe=False)
 
 
 class BrokenLink(_FileRule):
