@@ -153,6 +153,9 @@ class Checker:
     wants_findings: bool = True
     # Whether it wants them even when the run prints text (a baseline filters them).
     keeps_findings: bool = False
+    # Whether workers send their findings back packed all the same (a report that lists
+    # each note's findings reads the packed rows).
+    ships_rows: bool = False
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
 
@@ -405,7 +408,9 @@ def _work(
             if checker.cache is not None and _cacheable(source):
                 entry = checker._entry(source, note, result)
             # Without a text to print, the main process may want the findings themselves.
-            wanted = checker.wants_findings and (checker.render is None or checker.keeps_findings)
+            wanted = checker.ships_rows or (
+                checker.wants_findings and (checker.render is None or checker.keeps_findings)
+            )
             results.append((result.shipped(with_findings=wanted), entry))
         conn.send(results)
     except (_Orphaned, EOFError, BrokenPipeError):

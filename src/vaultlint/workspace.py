@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.cache import Cache, NoteResult, cache_folder, cache_secret, claim, settings_key
+from vaultlint.cache import (
+    Cache,
+    NoteResult,
+    cache_folder,
+    cache_secret,
+    claim,
+    settings_key,
+    unpack,
+)
 from vaultlint.config import Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
@@ -37,7 +45,7 @@ from vaultlint.vault import VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
-    from vaultlint.report.collect import Report
+    from vaultlint.report.collect import FindingKey, Report
 
 
 @dataclass(frozen=True)
@@ -320,23 +328,48 @@ class Workspace:
         cache: bool = True,
         cache_dir: Path | None = None,
         jobs: int = 0,
+        details: bool = False,
     ) -> Report:
-        """Completeness of typed notes, broken links, orphans and findings per rule, on
-        the notes ``paths`` name (default: the whole vault); lists keep ``top`` items."""
-        from vaultlint.report.collect import collect
+        """Completeness of typed notes, broken links, orphans and findings per rule and
+        per severity, on the notes ``paths`` name (default: the whole vault); lists keep
+        ``top`` items. ``details`` adds each note's findings grouped by rule, and keeps
+        every incomplete note (as the HTML report lists them)."""
+        from vaultlint.report.collect import Header, collect, group_findings
+        from vaultlint.report.history import head_commit
+        from vaultlint.version import __version__
 
         targets = self.targets(self._paths(paths))
         store = self._cache(RuleSelection(), cache_dir, len(targets)) if cache else None
         checker = self._checker(self.engine(), store, jobs, report=True)
+        checker.ships_rows = details
         facts = {}
+        total = errors = warnings = 0
+        grouped = {}
         for result in checker.check(targets):
             found = _facts(result.facts)
             if found is None:  # an entry whose facts are damaged: check the note again
-                found = _facts(checker._check_serial(result.path).facts)
+                result = checker._check_serial(result.path)
+                found = _facts(result.facts)
             assert found is not None
             facts[result.path] = found
+            total, errors, warnings = (
+                total + result.counts[0],
+                errors + result.counts[3],
+                warnings + result.counts[4],
+            )
+            if details and result.counts[0]:
+                grouped[result.path] = group_findings(_finding_keys(result))
         self._save(store)
-        return collect(self.index, self.config, self.schemas, facts, targets, top)
+        report = collect(self.index, self.config, self.schemas, facts, targets, top, details)
+        report.severities = {
+            "error": errors,
+            "warning": warnings,
+            "info": total - errors - warnings,
+        }
+        report.findings = grouped
+        date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        report.header = Header(self.root.name, date, head_commit(self.root), __version__)
+        return report
 
     def move(
         self,
@@ -649,6 +682,17 @@ def _existing(paths: Sequence[Path | str]) -> list[Path]:
 
 def _result_path(result: NoteResult) -> str:
     return result.path
+
+
+def _finding_keys(result: NoteResult) -> list[FindingKey]:
+    """(line, code, rule, severity, message) of each of a result's findings, read from
+    its packed rows (``cache.finding_row``) without making ``Finding``s of them."""
+    if result.live is not None or result.rows is None:
+        return [(f.line, f.code, f.rule, f.severity.value, f.message) for f in result.findings()]
+    try:
+        return [(r[0], r[5], r[4], r[6], r[7]) for r in unpack(result.rows)]
+    except Exception:  # an entry of the right shape but wrong contents
+        return []
 
 
 def _facts(data: Any) -> NoteFacts | None:

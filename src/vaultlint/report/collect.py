@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,8 @@ class TypeReport:
     fields: dict[str, Counts] = field(default_factory=dict)
     sections: dict[str, Counts] = field(default_factory=dict)
     incomplete: list[Incomplete] = field(default_factory=list)  # the least complete first
+    # The incomplete notes past ``top``, kept only for a report that lists them all (HTML).
+    rest: list[Incomplete] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -133,6 +135,60 @@ class HistoryPoint:
     types: dict[str, TypeCount]
 
 
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one rule on one note: how many, and the first one's message."""
+
+    code: str
+    rule: str
+    severity: str  # the first finding's: error, warning or info
+    count: int
+    message: str  # the first finding's
+    lines: tuple[int, ...]  # the lines of the first ``GROUP_LINES`` findings, in order
+    messages: int  # different messages among them
+
+
+GROUP_LINES = 3
+SEVERITIES = ("error", "warning", "info")
+_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# (line, code, rule, severity, message) of one finding, as ``group_findings`` takes it.
+FindingKey = tuple[int, str, str, str, str]
+
+
+def group_findings(findings: Iterable[FindingKey]) -> tuple[FindingGroup, ...]:
+    """One note's findings grouped by rule, the most severe rule first (then by code)."""
+    groups: dict[str, list[FindingKey]] = {}
+    for finding in findings:
+        groups.setdefault(finding[1], []).append(finding)
+    out = []
+    for items in groups.values():
+        items.sort()
+        _, code, rule, severity, message = items[0]
+        out.append(
+            FindingGroup(
+                code,
+                rule,
+                severity,
+                len(items),
+                message,
+                tuple(item[0] for item in items[:GROUP_LINES]),
+                len({item[4] for item in items}),
+            )
+        )
+    out.sort(key=lambda g: (_RANK.get(g.severity, len(SEVERITIES)), g.code))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the report is of: the vault's name, when, at which commit, by which version."""
+
+    vault: str
+    date: str  # when the report was made, UTC: YYYY-MM-DD HH:MM
+    commit: str | None  # the vault's git HEAD, when it is in a work tree with commits
+    version: str
+
+
 @dataclass
 class Report:
     notes: int  # notes reported on
@@ -143,6 +199,10 @@ class Report:
     history: list[HistoryPoint] | None = None  # oldest first
     note_types: dict[str, NoteTypes] = field(default_factory=dict, repr=False)
     hygiene: HygieneReport = field(default_factory=HygieneReport)
+    header: Header | None = None
+    severities: dict[str, int] = field(default_factory=dict)  # error, warning, info -> findings
+    # Per note with findings, grouped by rule (``group_findings``): only when asked for.
+    findings: dict[str, tuple[FindingGroup, ...]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -168,6 +228,7 @@ def collect(
     facts: dict[str, NoteFacts],
     targets: Sequence[str],
     top: int,
+    keep_all: bool = False,
 ) -> Report:
     """The report on ``targets`` (vault paths of notes) from their ``facts``.
 
@@ -191,6 +252,8 @@ def collect(
                 tally.dead_ends.append(path)
     for report in tally.types.values():
         report.incomplete.sort(key=lambda i: (-i.lacking, -len(i.missing), i.path))
+        if keep_all:
+            report.rest = report.incomplete[top:]
         del report.incomplete[top:]
     return Report(
         notes=sum(map(_is_note, targets)),

@@ -103,6 +103,17 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names in the git work tree holding ``root`` (one ``git rev-parse``);
+    None outside a work tree, before the first commit, or without git."""
+    try:
+        out = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:
+        return None
+    commit = out.decode("ascii", "replace").strip()
+    return commit if commit and all(c in "0123456789abcdef" for c in commit) else None
+
+
 def _commits(root: Path, count: int) -> list[tuple[str, str, str]]:
     """(sha, date, subject) of the last ``count`` commits of HEAD, newest first."""
     try:
