@@ -107,7 +107,13 @@ def fix_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    return fix_note(note, rule_engine(rule, index, options).check, unsafe=unsafe)
+    engine = rule_engine(rule, index, options)
+    table = engine.tag_table()  # tag-case's findings need the vault's tags
+    if table is None:
+        return fix_note(note, engine.check, unsafe=unsafe)
+    return fix_note(
+        note, lambda n: [*engine.check(n), *engine.tag_findings(n, table)], unsafe=unsafe
+    )
 
 
 def write_vault(root: Path, files: Mapping[str, str | bytes], obsidian: bool = True) -> Path:

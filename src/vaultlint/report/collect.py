@@ -238,7 +238,7 @@ def _empty_type(schema: Schema) -> TypeReport:
 
 
 def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
-    types, broken, _, codes = facts
+    types, broken, _, codes = facts[:4]
     for code, rule, n in codes:
         tally.rules[code] += n
         tally.rule_names[code] = rule
