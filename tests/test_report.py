@@ -79,7 +79,10 @@ def test_json_has_exactly_the_keys_of_the_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = report_json(capsys, str(small_vault(tmp_path)))
-    assert set(data) == {"types", "links", "rules", "hygiene"}
+    assert set(data) == {"types", "links", "rules", "hygiene", "properties"}
+    assert set(data["properties"]) == {"properties", "tags", "near_duplicate_tags"}
+    for use in data["properties"]["properties"]:
+        assert set(use) == {"name", "type", "declared", "notes", "breaking"}
     assert set(data["hygiene"]) == {
         "canvases",
         "bases",

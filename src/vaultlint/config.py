@@ -444,7 +444,7 @@ def _check_option_type(default: Any, value: Any, at: str) -> Any:
         raise ConfigError(
             f"{at}: expected {_type_name(default)}, got {type(value).__name__} {value!r}"
         )
-    if isinstance(default, (list, tuple)) and not all(isinstance(v, str) for v in value):
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{at}: expected a list of strings, got {value!r}")
     return value
 

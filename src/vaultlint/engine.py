@@ -14,6 +14,7 @@ from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
 from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
 from vaultlint.rules.links import BrokenLink
 from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.rules.tagcase import TagCase, TagTable, tag_table
 from vaultlint.suppress import (
     filter_findings,
     find_suppressions,
@@ -76,6 +77,7 @@ class Engine:
         self.severity: dict[str, Severity] = base.severity
         self.rules: list[Rule] = base.rules
         self.ctx = Context(index=index, schemas=list(schemas))
+        self.last_tag_table: TagTable | None = None  # the vault's tags at the last vault check
         # Whether a rule that runs reads other files' names (duplicate-name, file-name):
         # then every result depends on the names, as a note's links make it.
         # (An override may turn one on for some paths: then assume it does.)
@@ -158,7 +160,10 @@ class Engine:
         reporter = next((r for r in plan.rules if r.name == UnusedSuppression.name), None)
         if reporter is None:
             return kept
-        for directive, message, fix in unused_directives(note, suppressions, plan.severity):
+        # A vault-wide rule's findings come after this check: its directives are not
+        # judged here (``tag_findings`` applies them).
+        enabled = [name for name in plan.severity if name != TagCase.name]
+        for directive, message, fix in unused_directives(note, suppressions, enabled):
             finding = reporter.finding(note, directive.start, directive.end, message, fix)
             if not silences_unused(suppressions, finding):
                 finding.severity = plan.severity[reporter.name]
@@ -168,16 +173,52 @@ class Engine:
     def has_vault_rules(self) -> bool:
         """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
         severity = self._plan(()).severity
-        vault_wide = UnusedAttachment.name in severity or EmptyNote.name in severity
+        vault_wide = any(r.name in severity for r in (UnusedAttachment, EmptyNote, TagCase))
         return vault_wide or bool(self.config.overrides)
 
-    def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
-        """The findings of the vault-wide rules (unused-attachment), given the files
-        each note, canvas and base links to (``linked_of`` its vault path): each file
-        of the vault asked once, so the cost grows with the vault."""
+    def tag_table(self, tags_of: Callable[[str], Iterable[str]] | None = None) -> TagTable | None:
+        """The vault's tags (``tags_of`` a note's vault path: its spellings, as
+        ``facts.tag_spellings``; by default read from the notes), when tag-case
+        may run; each note asked once."""
+        if TagCase.name not in self._plan(()).severity and not self.config.overrides:
+            return None
+        index = self.ctx.index
+        if tags_of is None:
+            from vaultlint.facts import tag_spellings
+
+            def tags_of(path: str) -> tuple[str, ...]:
+                note = index.note(path)
+                return () if note is None else tag_spellings(note)
+
+        return tag_table(map(tags_of, index.notes))
+
+    def tag_findings(self, note: Note, table: TagTable) -> list[Finding]:
+        """tag-case's findings on ``note`` given the vault's tags, as configured for its
+        path and minus what its suppressions silence."""
+        severity = self.plan_for(note.path).severity.get(TagCase.name)
+        if severity is None or self.config.is_excluded(note.path):
+            return []
+        rule = TagCase(self.config.rules[TagCase.name].options)
+        found = list(rule.note_findings(note, table))
+        for finding in found:
+            finding.severity = severity
+        if found and not self.ignore_suppressions:
+            found = filter_findings(find_suppressions(note), found)
+        return found
+
+    def vault_findings(
+        self,
+        linked_of: Callable[[str], Iterable[str]],
+        tags_of: Callable[[str], Iterable[str]] | None = None,
+    ) -> list[Finding]:
+        """The findings of the vault-wide rules (unused-attachment, empty-note's stubs,
+        tag-case), given the files each note, canvas and base links to (``linked_of``
+        its vault path) and the tags of each note (``tags_of``, see ``tag_table``):
+        each file of the vault asked once, so the cost grows with the vault."""
         index = self.ctx.index
         if not self.has_vault_rules():
             return []
+        tagged = self._tag_case_findings(tags_of)
         used: set[str] = set()
         for path in index.checked:
             used.update(linked_of(path))
@@ -194,6 +235,26 @@ class Engine:
             if severity is not None and not is_excluded(finding.path):
                 finding.severity = severity
                 found.append(finding)
+        return found + tagged
+
+    def _tag_case_findings(self, tags_of: Callable[[str], Iterable[str]] | None) -> list[Finding]:
+        """tag-case's findings: only the notes holding a spelling to report are read."""
+        index = self.ctx.index
+        if tags_of is not None:
+            spellings = {path: tuple(tags_of(path)) for path in index.notes}
+            table = self.tag_table(spellings.__getitem__)
+        else:
+            table = self.tag_table()
+        self.last_tag_table = table
+        if table is None:
+            return []
+        found = []
+        for path in index.notes:
+            if tags_of is not None and not any(map(table.canonical, spellings[path])):
+                continue
+            note = index.note(path)
+            if note is not None:
+                found += self.tag_findings(note, table)
         return found
 
     def source_findings(self, source: Source) -> list[Finding]:

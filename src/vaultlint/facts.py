@@ -8,6 +8,7 @@ booleans only: the cache unpickles them without any class.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from urllib.parse import unquote
 
 from vaultlint.links import LinkResolver, target_key
 from vaultlint.model import Finding, Link, Note
+from vaultlint.parse import TAG_NAME
 from vaultlint.schema import HasSchemas, NoteTypeState, states_for
 
 BROKEN_LINK = "LK01"
@@ -30,9 +32,19 @@ TypeFacts = tuple[str, bool, tuple[Part, ...], tuple[Part, ...]]
 Broken = tuple[str, str, bool]
 # (code, rule name, findings) for each rule with findings.
 Codes = tuple[str, str, int]
-# The note types are None for a file that could not be read as a note.
+# (property name as written, the shape of its value: ``value_shape``) for each
+# frontmatter property.
+Prop = tuple[str, str]
+# The note types are None for a file that could not be read as a note. Then the
+# links, findings per rule, tags (each spelling once: body and frontmatter) and
+# properties.
 NoteFacts = tuple[
-    tuple[TypeFacts, ...] | None, tuple[Broken, ...], tuple[str, ...], tuple[Codes, ...]
+    tuple[TypeFacts, ...] | None,
+    tuple[Broken, ...],
+    tuple[str, ...],
+    tuple[Codes, ...],
+    tuple[str, ...],
+    tuple[Prop, ...],
 ]
 
 
@@ -51,11 +63,55 @@ def note_facts(
     """
     codes = _codes(findings)
     if note is None:
-        return None, (), (), codes
+        return None, (), (), codes, (), ()
     if note.kind != "note":  # a canvas or base has no note types
-        return (), _broken(note, findings, planned), linked(note, resolver), codes
+        return (), _broken(note, findings, planned), linked(note, resolver), codes, (), ()
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
-    return types, _broken(note, findings, planned), linked(note, resolver), codes
+    return (
+        types,
+        _broken(note, findings, planned),
+        linked(note, resolver),
+        codes,
+        tag_spellings(note),
+        _properties(note),
+    )
+
+
+def tag_spellings(note: Note) -> tuple[str, ...]:
+    """The tags of ``note`` as spelled (each spelling once, in order), body and
+    frontmatter; frontmatter items that are no tag name (``a, b``) left out."""
+    found: dict[str, None] = {}
+    for tag in note.tags:
+        if TAG_NAME.fullmatch(tag.name):
+            found[tag.name] = None
+    return tuple(found)
+
+
+def _properties(note: Note) -> tuple[Prop, ...]:
+    fm = note.frontmatter
+    if fm is None or not isinstance(fm.data, dict):
+        return ()
+    return tuple((str(key), value_shape(value)) for key, value in fm.data.items())
+
+
+def value_shape(value: Any) -> str:
+    """What a property's YAML value is: ``empty``, ``checkbox``, ``number``,
+    ``date``, ``datetime``, ``text``, ``list`` or ``mapping``."""
+    if value is None or value == "" or value == []:
+        return "empty"
+    if isinstance(value, bool):
+        return "checkbox"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, datetime.datetime):
+        return "datetime"
+    if isinstance(value, datetime.date):
+        return "date"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return "text"
 
 
 def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
@@ -127,9 +183,9 @@ def valid_facts(data: Any) -> bool:
 
     Written as plain loops: a warm report checks the facts of every note.
     """
-    if type(data) is not tuple or len(data) != 4:
+    if type(data) is not tuple or len(data) != 6:
         return False
-    types, broken, links, codes = data
+    types, broken, links, codes, tags, props = data
     if types is not None and not (type(types) is tuple and all(map(_valid_type, types))):
         return False
     return (
@@ -139,7 +195,15 @@ def valid_facts(data: Any) -> bool:
         and all(type(path) is str for path in links)
         and type(codes) is tuple
         and all(map(_valid_codes, codes))
+        and type(tags) is tuple
+        and all(type(tag) is str for tag in tags)
+        and type(props) is tuple
+        and all(_is_strings(item, 2) for item in props)
     )
+
+
+def _is_strings(item: Any, n: int) -> bool:
+    return type(item) is tuple and len(item) == n and all(type(s) is str for s in item)
 
 
 _STATES = frozenset(("filled", "empty", "missing"))

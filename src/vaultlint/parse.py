@@ -1155,6 +1155,8 @@ def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterato
 
 _TAG_CHAR = r"(?:[\w\-/]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\ufeff])"
 _TAG = re.compile(r"#(?P<name>" + _TAG_CHAR + r"+)")
+# A whole tag name (without ``#``), as a body tag is read.
+TAG_NAME = re.compile(_TAG_CHAR + r"+")
 _NOT_BEFORE_TAG = re.compile(r"[\w#&/\\]")
 _BLOCK_ID = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
 _NO_TAGS_IN = frozenset(

@@ -254,7 +254,8 @@ class Workspace:
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
         if vault_wide:
-            checker.facts = True  # each result's links, for the vault-wide rules
+            checker.facts = True  # each result's links and tags, for the vault-wide rules
+            checker.needs_facts = cache is not None  # a warm run reads them from the cache
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         use_baseline = options.baseline != "off" and not options.diff
@@ -509,8 +510,8 @@ class Workspace:
                 if found is None:
                     found = _facts(checker._check_serial(result.path).facts)
                 assert found is not None
-                _, broken, linked, codes = found
-                keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw in broken]
+                _, broken, linked, codes = found[:4]
+                keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw, _ in broken]
                 if any(rule == BROKEN_EMBED for _, rule, _ in codes):  # not in the facts
                     note = self.index.note(result.path)
                     keys += link_keys(note) if note is not None else ()
@@ -552,21 +553,34 @@ class Workspace:
     def _vault_findings(self, checker: Checker, run: CheckRun, options: CheckOptions) -> None:
         """Add the vault-wide rules' findings to ``run``; with ``--fix --unsafe-fixes``
         move the unused attachments to ``.trash/`` instead (``fixer.trash_file``)."""
-        from vaultlint.facts import linked
+        from vaultlint.facts import linked, tag_spellings
 
         results = {r.path: r for r in run.results}
         position = {r.path: i for i, r in enumerate(run.results)}
         index = self.index
 
-        def linked_of(path: str) -> tuple[str, ...]:
+        def facts_of(path: str) -> NoteFacts | None:
             result = results.get(path)
-            facts = None if result is None else _facts(result.facts)
+            return None if result is None else _facts(result.facts)
+
+        def linked_of(path: str) -> tuple[str, ...]:
+            facts = facts_of(path)
             if facts is not None:
                 return facts[2]
             note = index.note(path)  # excluded files and templates: read for links alone
             return () if note is None else linked(note, index.resolver)
 
-        found = checker.engine.vault_findings(linked_of)
+        def tags_of(path: str) -> tuple[str, ...]:
+            facts = facts_of(path)
+            if facts is not None:
+                return facts[4]
+            note = index.note(path)  # excluded files and templates: their tags count too
+            return () if note is None else tag_spellings(note)
+
+        found = checker.engine.vault_findings(linked_of, tags_of)
+        if options.fix or options.diff:
+            found = self._fix_tags(checker, run, found, options)
+            results = {r.path: r for r in run.results}
         if options.fix and options.unsafe and not options.diff:
             from vaultlint.fixer import FileMoveError, trash_file
 
@@ -600,6 +614,32 @@ class Workspace:
             merged = sorted([*previous, *findings], key=Finding.sort_key)
             new = checker.result(path, merged, index.note(path))
             run.results[position[path]] = new
+
+    def _fix_tags(
+        self, checker: Checker, run: CheckRun, found: list[Finding], options: CheckOptions
+    ) -> list[Finding]:
+        """With ``--fix --unsafe-fixes`` (or ``--diff``), fix the notes tag-case reports
+        (``fixing.fix_with``); the findings left to add to the run are returned."""
+        from vaultlint.fixer import applicable
+        from vaultlint.fixing import fix_with
+
+        table = checker.engine.last_tag_table
+        paths = {f.path for f in found if f.rule == "tag-case" and applicable(f, options.unsafe)}
+        if table is None or not paths:
+            return found
+
+        engine = checker.engine
+        fixed = fix_with(
+            checker,
+            sorted(paths),
+            run,
+            lambda note: [*engine.check(note), *engine.tag_findings(note, table)],
+            unsafe=options.unsafe,
+            diff=options.diff,
+        )
+        done = [f for f in found if f.path in fixed and f.rule == "tag-case"]
+        run.found += len(done)
+        return [f for f in found if not (f.path in fixed and f.rule == "tag-case")]
 
     def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
         return None if paths is None else _existing(paths)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -116,6 +116,33 @@ class HygieneReport:
 
 
 @dataclass
+class PropertyUse:
+    """One property name across the notes (names compared ignoring case)."""
+
+    name: str  # as most notes spell it
+    type: str  # Obsidian's (types.json), else inferred: the kind most values have
+    declared: bool  # whether the type is types.json's
+    notes: int = 0
+    breaking: int = 0  # values whose kind is not the type's (empty ones never are)
+
+
+@dataclass
+class TagUse:
+    tag: str  # as written, without ``#``
+    notes: int
+
+
+@dataclass
+class PropertiesReport:
+    """The frontmatter properties in use, and the tags (every list complete)."""
+
+    properties: list[PropertyUse] = field(default_factory=list)  # most notes first
+    tags: list[TagUse] = field(default_factory=list)  # most notes first
+    # Spellings of one tag (``tag-case``'s groups, nested tags' parents too), most used first.
+    near_duplicates: list[list[TagUse]] = field(default_factory=list)
+
+
+@dataclass
 class TypeCount:
     notes: int = 0
     complete: int = 0
@@ -203,6 +230,7 @@ class Report:
     severities: dict[str, int] = field(default_factory=dict)  # error, warning, info -> findings
     # Per note with findings, grouped by rule (``group_findings``): only when asked for.
     findings: dict[str, tuple[FindingGroup, ...]] = field(default_factory=dict, repr=False)
+    properties: PropertiesReport = field(default_factory=PropertiesReport)
 
 
 @dataclass
@@ -219,6 +247,10 @@ class _Tally:
     note_types: dict[str, NoteTypes] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)
     dead_ends: list[str] = field(default_factory=list)
+    # property key (case folded) -> spelling -> notes; -> value kind -> values
+    property_names: dict[str, Counter[str]] = field(default_factory=dict)
+    property_kinds: dict[str, Counter[str]] = field(default_factory=dict)
+    tags: list[tuple[str, ...]] = field(default_factory=list)  # each note's spellings
 
 
 def collect(
@@ -229,8 +261,10 @@ def collect(
     targets: Sequence[str],
     top: int,
     keep_all: bool = False,
+    types: Mapping[str, str] | None = None,
 ) -> Report:
-    """The report on ``targets`` (vault paths of notes) from their ``facts``.
+    """The report on ``targets`` (vault paths of notes) from their ``facts``;
+    ``types`` are Obsidian's property types (``.obsidian/types.json``).
 
     The links of every note of the vault count, so that a note linked only
     from outside ``targets`` is no orphan: the other notes are parsed for their
@@ -263,7 +297,62 @@ def collect(
         rule_names=tally.rule_names,
         note_types=tally.note_types,
         hygiene=_hygiene(index, config, tally, targets),
+        properties=_properties(tally, types or {}),
     )
+
+
+# Obsidian's types by the value kinds (``facts.value_shape``) they hold; text holds
+# any single value. An empty value fits every type (a checkbox's is indeterminate).
+_FITS = {
+    "text": frozenset(("text", "number", "checkbox", "date", "datetime")),
+    "multitext": frozenset(("list",)),
+    "tags": frozenset(("list",)),
+    "aliases": frozenset(("list",)),
+    "number": frozenset(("number",)),
+    "checkbox": frozenset(("checkbox",)),
+    "date": frozenset(("date",)),
+    "datetime": frozenset(("datetime",)),
+}
+# The type a kind of value suggests, for a name types.json does not list.
+_INFERRED = {"list": "multitext"}
+# Obsidian's default properties, typed even without a types.json.
+DEFAULT_TYPES = {"tags": "tags", "aliases": "aliases", "cssclasses": "multitext"}
+
+
+def _properties(tally: _Tally, types: Mapping[str, str]) -> PropertiesReport:
+    from vaultlint.rules.tagcase import tag_table
+
+    declared = {**DEFAULT_TYPES, **{str(k).casefold(): v for k, v in types.items()}}
+    report = PropertiesReport()
+    for key, names in tally.property_names.items():
+        kinds = tally.property_kinds[key]
+        kind = declared.get(key)
+        if kind is None:
+            filled = [(n, k) for k, n in kinds.items() if k != "empty"]
+            best = max(filled, default=(0, "empty"), key=lambda item: (item[0], item[1]))[1]
+            inferred = _INFERRED.get(best, best)
+        fits = _FITS.get(kind if kind is not None else inferred)
+        breaking = 0
+        if fits is not None:
+            breaking = sum(n for k, n in kinds.items() if k != "empty" and k not in fits)
+        report.properties.append(
+            PropertyUse(
+                name=max(names.items(), key=lambda item: (item[1], item[0]))[0],
+                type=kind if kind is not None else inferred,
+                declared=kind is not None,
+                notes=sum(names.values()),
+                breaking=breaking,
+            )
+        )
+    report.properties.sort(key=lambda p: (-p.notes, p.name.casefold(), p.name))
+    used: Counter[str] = Counter()
+    for spellings in tally.tags:
+        used.update(spellings)
+    report.tags = [TagUse(t, n) for t, n in sorted(used.items(), key=lambda i: (-i[1], i[0]))]
+    report.near_duplicates = [
+        [TagUse(t, n) for t, n in spellings] for _, spellings in tag_table(tally.tags).groups()
+    ]
+    return report
 
 
 def _is_note(path: str) -> bool:
@@ -311,7 +400,17 @@ def _empty_type(schema: Schema) -> TypeReport:
 
 
 def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
-    types, broken, _, codes = facts
+    types, broken, _, codes, tags, props = facts
+    if tags:
+        tally.tags.append(tags)
+    for name, kind in props:
+        key = name.casefold()
+        names = tally.property_names.get(key)
+        if names is None:
+            names = tally.property_names[key] = Counter()
+            tally.property_kinds[key] = Counter()
+        names[name] += 1
+        tally.property_kinds[key][kind] += 1
     for code, rule, n in codes:
         tally.rules[code] += n
         tally.rule_names[code] = rule

@@ -162,6 +162,7 @@ def render(report: Report, limit: int, base: str = "") -> str:
         body += _type_section(t, limit, links)
     body += _links(report, limit, links)
     body += _hygiene(report, limit, links)
+    body += properties_section(report, limit)
     body += _rules(report)
     body += _notes(ordered, limit, links)
     title = "vaultlint report" + (f": {report.header.vault}" if report.header else "")
@@ -555,6 +556,54 @@ def _attachment(a: Attachment, link: Callable[[str], str]) -> list[str]:
 
 def _shared(group: list[str], link: Callable[[str], str]) -> list[str]:
     return [text(group[0].rpartition("/")[2]), "<br>".join(map(link, group))]
+
+
+def properties_section(report: Report, limit: int) -> list[str]:
+    """Properties with their types and uses, tags in use, near-duplicate tags (every
+    vault text escaped; self-contained: plain tables in the page's style)."""
+    p = report.properties
+
+    def rows(header: Sequence[str], items: Sequence[Sequence[str]], numeric: int) -> str:
+        def cell(tag: str, i: int, v: str, n: int) -> str:
+            right = ' class="n"' if i >= n - numeric else ""
+            return f"<{tag}{right}>{text(v)}</{tag}>"
+
+        head = "".join(cell("th", i, v, len(header)) for i, v in enumerate(header))
+        body = "".join(
+            "<tr>" + "".join(cell("td", i, v, len(r)) for i, v in enumerate(r)) + "</tr>"
+            for r in items
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def more(shown: int, total: int) -> list[str]:
+        left = total - shown
+        return [f'<p class="muted">… {left} more not shown.</p>'] if left > 0 else []
+
+    out = [
+        '<h2 id="properties">Properties and tags</h2>',
+        f"<p>{len(p.properties)} properties; {len(p.tags)} tags; {len(p.near_duplicates)} "
+        "tags spelled several ways.</p>",
+    ]
+    props = p.properties[:limit]
+    if props:
+        items = [
+            [u.name, u.type + ("" if u.declared else " (inferred)"), str(u.notes), str(u.breaking)]
+            for u in props
+        ]
+        out.append(rows(["property", "type", "notes", "values breaking it"], items, 2))
+    out += more(len(props), len(p.properties))
+    tags = p.tags[:limit]
+    if tags:
+        out.append("<h3>Tags in use</h3>")
+        out.append(rows(["tag", "notes"], [["#" + t.tag, str(t.notes)] for t in tags], 1))
+    out += more(len(tags), len(p.tags))
+    groups = p.near_duplicates[:limit]
+    if groups:
+        out.append("<h3>Tags spelled several ways (the most used first)</h3>")
+        items = [[", ".join(f"#{t.tag} ({t.notes})" for t in g)] for g in groups]
+        out.append(rows(["spellings"], items, 0))
+    out += more(len(groups), len(p.near_duplicates))
+    return out
 
 
 def _rules(report: Report) -> list[str]:

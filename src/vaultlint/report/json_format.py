@@ -38,6 +38,7 @@ def to_data(report: Report) -> dict[str, Any]:
         },
         "rules": report.rules,
         "hygiene": _hygiene(report),
+        "properties": _properties(report),
     }
     if report.history is not None:
         data["history"] = [
@@ -69,6 +70,26 @@ def _hygiene(report: Report) -> dict[str, Any]:
         "stubs": h.stubs,
         "same_names": h.same_names,
         "dead_ends": h.dead_ends,
+    }
+
+
+def _properties(report: Report) -> dict[str, Any]:
+    p = report.properties
+    return {
+        "properties": [
+            {
+                "name": u.name,
+                "type": u.type,
+                "declared": u.declared,
+                "notes": u.notes,
+                "breaking": u.breaking,
+            }
+            for u in p.properties
+        ],
+        "tags": [{"tag": t.tag, "notes": t.notes} for t in p.tags],
+        "near_duplicate_tags": [
+            [{"tag": t.tag, "notes": t.notes} for t in g] for g in p.near_duplicates
+        ],
     }
 
 

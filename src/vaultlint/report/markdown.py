@@ -39,6 +39,7 @@ def render(report: Report, limit: int, cut: bool = False) -> str:
         out += _type_section(t, limit)
     out += _links(report, limit)
     out += _hygiene(report, limit)
+    out += properties_section(report, limit)
     out += _rules(report)
     if report.history is not None:
         out += _history(report)
@@ -202,6 +203,47 @@ def _hygiene(report: Report, limit: int) -> list[str]:
         rows = [[escape(g[0].rpartition("/")[2]), ", ".join(map(escape, g))] for g in groups]
         out += ["**Files sharing a name**", "", *table(["name", "files"], rows)]
     out += _more(len(groups), len(h.same_names))
+    return out
+
+
+def properties_section(report: Report, limit: int) -> list[str]:
+    """Each property with its type and uses, the tags in use and their near-duplicates."""
+    p = report.properties
+    out = ["### Properties and tags", ""]
+    out.append(
+        f"{len(p.properties)} propert{'ies' if len(p.properties) != 1 else 'y'}; "
+        f"{len(p.tags)} tag{'s' if len(p.tags) != 1 else ''}; "
+        f"{len(p.near_duplicates)} tag{'s' if len(p.near_duplicates) != 1 else ''} "
+        "spelled several ways.",
+    )
+    out.append("")
+    shown = p.properties[:limit]
+    if shown:
+        rows = [
+            [
+                escape(u.name),
+                u.type + ("" if u.declared else " (inferred)"),
+                str(u.notes),
+                str(u.breaking),
+            ]
+            for u in shown
+        ]
+        out += table(["property", "type", "notes", "values breaking it"], rows, 2)
+    out += _more(len(shown), len(p.properties))
+    tags = p.tags[:limit]
+    if tags:
+        out += ["**Tags in use**", ""]
+        out += table(["tag", "notes"], [[escape("#" + t.tag), str(t.notes)] for t in tags], 1)
+    out += _more(len(tags), len(p.tags))
+    groups = p.near_duplicates[:limit]
+    if groups:
+        rows = [[", ".join(escape(f"#{t.tag} ({t.notes})") for t in g)] for g in groups]
+        out += [
+            "**Tags spelled several ways** (the most used first)",
+            "",
+            *table(["spellings"], rows),
+        ]
+    out += _more(len(groups), len(p.near_duplicates))
     return out
 
 

@@ -37,6 +37,7 @@ from vaultlint.rules.schema import (
     SectionOrder,
 )
 from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.rules.tagcase import TagCase
 from vaultlint.rules.text import IrregularWhitespace, Mojibake, TrailingWhitespace
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -71,6 +72,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FileSyntax,
     DuplicateHeading,
     UnusedAttachment,
+    TagCase,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}
