@@ -358,7 +358,7 @@ class Workspace:
 
         named = [Path(p) for p in sources]
         plan = plan_move(
-            self.root, self.index, named, destination, self.config.obsidian.config_folder
+            self.root, self.index, named, destination, self.config.obsidian.link_format
         )
         if not dry_run:
             self.refresh(carry_out(self.root, plan, git))
@@ -391,8 +391,7 @@ class Workspace:
         changes = staged_changes(self.root)
         if changes is None:
             return None
-        folder = self.config.obsidian.config_folder
-        return changes, staged_backlinks(self.root, self.index, changes, folder)
+        return changes, staged_backlinks(self.index, changes, self.config.obsidian.link_format)
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""
