@@ -436,6 +436,9 @@ def _rule_setting(rule: type[Rule], value: Any, current: RuleSetting, where: str
         options[key] = _check_option_type(rule.options[key], option, f"{at}: {key}")
         if key in rule.limits:
             _check_limits(option, rule.limits[key], f"{at}: {key}")
+        if key in rule.choices and option not in rule.choices[key]:
+            allowed = ", ".join(rule.choices[key])
+            raise ConfigError(f"{at}: {key}: unknown value {option!r} (allowed: {allowed})")
     return RuleSetting(severity, options)
 
 

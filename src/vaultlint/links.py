@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 from urllib.parse import quote
 
-from vaultlint.model import Link, Note
+from vaultlint.model import Link, LinkKind, Note
 
 # R40: these characters and line breaks count as spaces when headings are compared.
 # Runs of punctuation, line breaks and spaces: each becomes one space (R40).
@@ -486,10 +486,13 @@ class LinkResolver:
         form: LinkForm | None = None,
         fallback: LinkForm = "shortest",
         extension: bool | None = None,
+        kind: LinkKind | None = None,
+        escape: Escape | None = None,
     ) -> str | None:
         """The new path part of ``link`` (written in ``text`` of the note at ``source``),
-        so that it opens ``target``: written as :meth:`link_text` says and escaped
-        the way the link is (``write_path``); None when no such text is safe.
+        so that it opens ``target``: written as :meth:`link_text` says, for a link
+        of ``kind`` (default: the link's) escaped as ``escape`` says (default: as
+        the link is, ``escaping``); None when no such text is safe.
 
         This is the one writer of link paths: ``mv``, the hook's rewrites of
         renamed links and the fixes of the link rules all use it.
@@ -497,11 +500,12 @@ class LinkResolver:
         new = self.link_text(target, source, link, form, fallback, extension)
         if self.resolve(new, source) != target:
             return None
-        return write_path(new, link, text)
+        return write_path(new, kind or link.kind, escape or escaping(link, text))
 
 
 LinkForm = Literal["shortest", "relative", "absolute"]
 LINK_FORMS: tuple[LinkForm, ...] = ("shortest", "relative", "absolute")
+Escape = Literal["plain", "percent", "angle"]
 # What a wikilink or frontmatter path cannot hold, and a Markdown one not even escaped.
 _NOT_IN_WIKI_PATH = re.compile(r"[#|^\[\]\r\n]|%%")
 _NOT_IN_MD_PATH = re.compile(r"[#\r\n]")
@@ -509,24 +513,33 @@ _NOT_IN_MD_PATH = re.compile(r"[#\r\n]")
 _MD_UNSAFE = re.compile(r"[\s()<>%\\]")
 
 
-def write_path(new: str, link: Link, text: str) -> str | None:
-    """``new`` as the path part of ``link`` (in ``text``), escaped as the link is
-    written: a Markdown destination in ``<...>`` as it is, one written
-    percent-encoded encoded as Obsidian writes it, any other with only what a
-    destination cannot hold as it is escaped; None when it cannot be written
-    (a ``#`` or a line break, ``<>`` between angle brackets, quotes in a
-    frontmatter value, what a wikilink cannot name)."""
-    if link.kind in ("markdown", "markdown-embed"):
+def escaping(link: Link, text: str) -> Escape:
+    """How the path of ``link`` is escaped in ``text``: a Markdown destination in
+    ``<...>`` (``angle``), percent-encoded (``percent``), or as it is (``plain``)."""
+    if link.kind not in ("markdown", "markdown-embed"):
+        return "plain"
+    if link.path_start > 0 and text[link.path_start - 1] == "<":
+        return "angle"
+    return "percent" if "%" in text[link.path_start : link.path_end] else "plain"
+
+
+def write_path(new: str, kind: LinkKind, escape: Escape = "plain") -> str | None:
+    """``new`` as the path part of a link of ``kind``: a Markdown destination in
+    ``<...>`` as it is, a percent-encoded one encoded as Obsidian writes it, any
+    other with only what a destination cannot hold as it is escaped; None when
+    it cannot be written (a ``#`` or a line break, ``<>%`` between angle
+    brackets, quotes in a frontmatter value, what a wikilink cannot name)."""
+    if kind in ("markdown", "markdown-embed"):
         if _NOT_IN_MD_PATH.search(new):
             return None
-        if link.path_start > 0 and text[link.path_start - 1] == "<":
+        if escape == "angle":
             return None if any(c in new for c in "<>%") else new
-        if "%" in text[link.path_start : link.path_end]:
+        if escape == "percent":
             return encode_destination(new)
         return _MD_UNSAFE.sub(lambda m: quote(m.group()), new)
     if _NOT_IN_WIKI_PATH.search(new):
         return None
-    if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
+    if kind == "frontmatter" and any(c in new for c in "\"'\\"):
         return None  # would need YAML escaping inside the quoted value
     return new
 
@@ -537,14 +550,14 @@ def relative_path(path: str, source: str) -> str:
     return relative if relative.startswith("../") else "./" + relative
 
 
-def encode_destination(path: str) -> str:
+def encode_destination(path: str, safe: str = "") -> str:
     """``path`` as a Markdown link destination, percent-encoded as ``encodeURI`` does.
 
     Obsidian decodes destinations with ``decodeURI`` semantics (R19, OQ8), which
     leaves reserved escapes such as ``%26`` undecoded: those characters stay as
     they are. Parentheses are encoded so that the destination stays balanced.
     """
-    return quote(path, safe="/;,?:@&=+$!*'")
+    return quote(path, safe="/;,?:@&=+$!*'" + safe)
 
 
 def _join(folder: str, relative: str) -> str:

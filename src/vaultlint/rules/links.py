@@ -90,7 +90,7 @@ def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> F
     if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
         # What the reader sees stays as written: [[Jane Roe]] -> [[jroe|Jane Roe]].
         end += len(link.subpath)
-        if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
+        if note.text[link.path_end : end] != link.subpath or in_table(note, link):
             return None
         if "]" in link.path or "|" in link.path:
             return None
@@ -99,7 +99,7 @@ def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> F
     return Fix((Edit(link.path_start, end, new),), safe=False)
 
 
-def _in_table(note: Note, link: Link) -> bool:
+def in_table(note: Note, link: Link) -> bool:
     """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
     text = note.text
     start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
