@@ -309,6 +309,8 @@ class _Rewriter:
         self.staged = staged
         self.deleted: frozenset[str] = frozenset()
         self.broken: dict[str, list[str]] = {}  # note -> what broke in it (staged)
+        # note -> (line, path as written) -> the deleted file a link opened (staged)
+        self.deleted_links: dict[str, dict[tuple[int, str], str]] = {}
 
     def _refuse(self, path: str, message: str) -> None:
         if not self.staged:
@@ -346,9 +348,13 @@ class _Rewriter:
             was = self.before.resolve(link.path, path)
             goal = None if was is None else self.files.get(was, was)
             if was in self.deleted:
-                self.broken.setdefault(note.path, []).append(
-                    f"{note.path}:{link.line}: {show_link(link)}: {was} is deleted in this commit"
-                )
+                self.deleted_links.setdefault(note.path, {})[link.line, link.path] = was
+                now = self.after.resolve(link.path, new_path)
+                if now is not None:  # not broken, but no longer what it was
+                    self.broken.setdefault(note.path, []).append(
+                        f"{note.path}:{link.line}: {show_link(link)}: '{was}' was deleted in "
+                        f"this commit (staged); it now opens {now}"
+                    )
                 expected.append(None)
                 continue
             expected.append(goal)
@@ -557,11 +563,14 @@ class Backlinks:
     """The notes that link to what a commit renames or deletes."""
 
     plan: MovePlan  # the rewrites that keep the links to renamed files
-    broken: dict[str, list[str]]  # note -> its links to deleted files (or not rewritable)
+    broken: dict[str, list[str]]  # note -> what cannot be kept of its links, as messages
+    # note -> (line, path as written) -> the deleted file a link opened (a rewrite of
+    # the links to renamed files changes neither): ``broken-link`` names it
+    deleted: dict[str, dict[tuple[int, str], str]] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
-        return sorted({r.path for r in self.plan.rewrites} | set(self.broken))
+        return sorted({r.path for r in self.plan.rewrites} | set(self.broken) | set(self.deleted))
 
 
 def staged_changes(root: Path) -> StagedChanges | None:
@@ -612,7 +621,7 @@ def staged_backlinks(
     rewriter.before_of = back
     rewriter.deleted = frozenset(deleted)
     rewriter.run()
-    return Backlinks(plan, rewriter.broken)
+    return Backlinks(plan, rewriter.broken, rewriter.deleted_links)
 
 
 def write_rewrites(root: Path, plan: MovePlan) -> list[str]:

@@ -385,13 +385,16 @@ class Workspace:
     def staged(self) -> tuple[StagedChanges, Backlinks] | None:
         """What the staged commit renames, deletes and changes, with the notes that link
         to the renamed or deleted files (and the rewrites keeping the links to renamed
-        ones, which ``move.write_rewrites`` writes); None outside a git work tree."""
+        ones, which ``move.write_rewrites`` writes); None outside a git work tree.
+        From then on ``broken-link`` names the deletion in its message."""
         from vaultlint.move import staged_backlinks, staged_changes
 
         changes = staged_changes(self.root)
         if changes is None:
             return None
-        return changes, staged_backlinks(self.index, changes, self.config.obsidian.link_format)
+        backlinks = staged_backlinks(self.index, changes, self.config.obsidian.link_format)
+        self.index.staged_deletions = backlinks.deleted
+        return changes, backlinks
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""
