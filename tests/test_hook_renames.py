@@ -66,8 +66,8 @@ def test_a_staged_deletion_names_the_deleted_note(tmp_path: Path) -> None:
     assert commit.returncode != 0, output
     # The finding itself names the deletion; no separate warning line.
     assert (
-        "Daily/Day.md:1:42: error LK01 broken link [[Gone]]: 'Gone.md' was deleted in this "
-        "commit (staged)" in output
+        "Daily/Day.md:1:42  error  LK01  broken link [[Gone]]: 'Gone.md' was deleted in "
+        "this commit (staged)" in output
     )
     assert "warning" not in output
 
@@ -82,7 +82,7 @@ def test_a_staged_deletion_and_rename_in_one_note(tmp_path: Path) -> None:
     day = (vault / "Daily/Day.md").read_text()
     assert day == "See [[Concepts/Flow state#Deep work|flow]] and [[Gone]].\n"
     # The rewrite moved the link to Gone.md along its line: the message still names it.
-    assert "Daily/Day.md:1:48: error LK01 broken link [[Gone]]: 'Gone.md' was deleted" in output
+    assert "Daily/Day.md:1:48  error  LK01  broken link [[Gone]]: 'Gone.md' was deleted" in output
 
 
 def test_a_commit_touching_no_link_passes(tmp_path: Path) -> None:
