@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
@@ -79,6 +79,8 @@ class ObsidianSettings:
     templates_folders: list[str] = field(default_factory=list)  # as found in Obsidian's files
     ignore_filters: list[str] = field(default_factory=list)  # app.json userIgnoreFilters
     attachment_folder: str | None = None  # app.json attachmentFolderPath, as written
+    markdown_links: bool = False  # app.json useMarkdownLinks
+    link_format: Literal["shortest", "relative", "absolute"] = "shortest"  # newLinkFormat
     _prefixes: list[tuple[str, str]] | None = None  # (as written, lowercase prefix)
     _regexes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
@@ -206,6 +208,8 @@ class Config:
                 self.obsidian.templates_folders,
                 self.obsidian.ignore_filters,
                 self.obsidian.attachment_folder,
+                self.obsidian.markdown_links,
+                self.obsidian.link_format,
             ],
         }
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
@@ -388,6 +392,10 @@ def read_obsidian_settings(config: Config) -> None:
         config.obsidian.ignore_filters = [f for f in filters if isinstance(f, str) and f.strip()]
     attachments = _json_key(folder / "app.json", "attachmentFolderPath")
     config.obsidian.attachment_folder = attachments if isinstance(attachments, str) else None
+    config.obsidian.markdown_links = _json_key(folder / "app.json", "useMarkdownLinks") is True
+    link_format = _json_key(folder / "app.json", "newLinkFormat")
+    if link_format in ("shortest", "relative", "absolute"):
+        config.obsidian.link_format = link_format
 
 
 def _json_key(path: Path, key: str) -> Any:
@@ -428,6 +436,9 @@ def _rule_setting(rule: type[Rule], value: Any, current: RuleSetting, where: str
         options[key] = _check_option_type(rule.options[key], option, f"{at}: {key}")
         if key in rule.limits:
             _check_limits(option, rule.limits[key], f"{at}: {key}")
+        if key in rule.choices and option not in rule.choices[key]:
+            allowed = ", ".join(rule.choices[key])
+            raise ConfigError(f"{at}: {key}: unknown value {option!r} (allowed: {allowed})")
     return RuleSetting(severity, options)
 
 

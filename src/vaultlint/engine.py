@@ -76,7 +76,12 @@ class Engine:
         base = self._plan(())
         self.severity: dict[str, Severity] = base.severity
         self.rules: list[Rule] = base.rules
-        self.ctx = Context(index=index, schemas=list(schemas))
+        self.ctx = Context(
+            index=index,
+            schemas=list(schemas),
+            markdown_links=config.obsidian.markdown_links,
+            link_format=config.obsidian.link_format,
+        )
         self.last_tag_table: TagTable | None = None  # the vault's tags at the last vault check
         # Whether a rule that runs reads other files' names (duplicate-name, file-name):
         # then every result depends on the names, as a note's links make it.

@@ -172,8 +172,8 @@ class Checker:
         the run's (and the run wants findings), or ``with_findings`` asks for them.
         """
         cache = self.cache
-        if cache is None:
-            return None
+        if cache is None or path in self.index.staged_deletions:
+            return None  # a message that names a staged deletion is never cached
         entry = cache.valid(self.index.root, path, self.names, self.files)
         if entry is None:
             return None
@@ -219,8 +219,13 @@ class Checker:
 
     def record(self, source: Source, note: Note | None, result: NoteResult) -> None:
         """Store what checking ``source`` found in the cache (when there is one)."""
-        if self.cache is not None and _cacheable(source):
+        if self.cache is not None and self.storable(source):
             self.cache.store(source.path, self._entry(source, note, result))
+
+    def storable(self, source: Source) -> bool:
+        """Whether a result of ``source`` may be cached: all its bytes were read, and
+        no message of it names a staged deletion (true of this commit alone)."""
+        return _cacheable(source) and source.path not in self.index.staged_deletions
 
     def _entry(self, source: Source, note: Note | None, result: NoteResult) -> Entry:
         digest = content_hash(source.data)
@@ -405,7 +410,7 @@ def _work(
             source, note, findings = checker.check_one(path)
             result = checker.result(path, findings, note)
             entry = None
-            if checker.cache is not None and _cacheable(source):
+            if checker.cache is not None and checker.storable(source):
                 entry = checker._entry(source, note, result)
             # Without a text to print, the main process may want the findings themselves.
             wanted = checker.ships_rows or (

@@ -284,6 +284,9 @@ class VaultIndex:
         self.known_targets: dict[str, LinkTargets] = {}
         # ... and the same packed (``cache.pack`` of ``links.targets_row``), unpacked on demand.
         self.packed_targets: dict[str, bytes] = {}
+        # The links (note -> (line, path as written) -> the file) that opened a file
+        # the staged commit deletes: ``broken-link`` names the deletion (``Workspace.staged``).
+        self.staged_deletions: dict[str, dict[tuple[int, str], str]] = {}
 
     def _index_names(self, files: list[str]) -> None:
         self.files = files

@@ -392,7 +392,7 @@ class Workspace:
 
         named = [Path(p) for p in sources]
         plan = plan_move(
-            self.root, self.index, named, destination, self.config.obsidian.config_folder
+            self.root, self.index, named, destination, self.config.obsidian.link_format
         )
         if not dry_run:
             self.refresh(carry_out(self.root, plan, git))
@@ -419,14 +419,16 @@ class Workspace:
     def staged(self) -> tuple[StagedChanges, Backlinks] | None:
         """What the staged commit renames, deletes and changes, with the notes that link
         to the renamed or deleted files (and the rewrites keeping the links to renamed
-        ones, which ``move.write_rewrites`` writes); None outside a git work tree."""
+        ones, which ``move.write_rewrites`` writes); None outside a git work tree.
+        From then on ``broken-link`` names the deletion in its message."""
         from vaultlint.move import staged_backlinks, staged_changes
 
         changes = staged_changes(self.root)
         if changes is None:
             return None
-        folder = self.config.obsidian.config_folder
-        return changes, staged_backlinks(self.root, self.index, changes, folder)
+        backlinks = staged_backlinks(self.index, changes, self.config.obsidian.link_format)
+        self.index.staged_deletions = backlinks.deleted
+        return changes, backlinks
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""

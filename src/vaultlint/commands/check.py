@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import time
 from collections import Counter
@@ -267,10 +268,7 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     if plan.rewrites and ns.fix and (ns.unsafe_fixes or workspace.config.fix_renamed_links):
         written = write_rewrites(root, plan)
         workspace.refresh(written)
-        print(
-            f"Rewrote {plan.links} links to files renamed in this commit in {len(written)} notes.",
-            file=sys.stderr,
-        )
+        _say_rewritten(root, plan.links, written)
     else:
         for rewrite in plan.rewrites:
             print(
@@ -284,6 +282,20 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     excluded = workspace.config.is_excluded
     chosen.update((path, None) for path in backlinks.notes if not excluded(path))
     return list(chosen)
+
+
+def _say_rewritten(root: Path, links: int, written: list[str]) -> None:
+    """Name the notes the hook rewrote: like every pre-commit hook it leaves them
+    unstaged (pre-commit fails the run on modified files), to be looked at and added."""
+    if not written:
+        return
+    print(
+        f"vaultlint: rewrote {_count(links, 'link')} to files renamed in this commit in "
+        f"{_count(len(written), 'note')}, not staged; review them, then stage them:",
+        file=sys.stderr,
+    )
+    shown = [shlex.quote(os.path.relpath(root / path)) for path in written]
+    print(printable("  git add -- " + " ".join(shown)), file=sys.stderr)
 
 
 def _run_watch(ns: argparse.Namespace, workspace: Workspace, paths: list[Path]) -> int:

@@ -20,7 +20,7 @@ from vaultlint.rules.hygiene import (
     FileSyntax,
     UnusedAttachment,
 )
-from vaultlint.rules.linkformat import MdExtension
+from vaultlint.rules.linkformat import LinkFormat, LinkPath, MdExtension
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -65,6 +65,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     BrokenHeadingLink,
     BrokenBlockLink,
     AmbiguousLink,
+    LinkFormat,
+    LinkPath,
     MdExtension,
     EmptyNote,
     DuplicateName,

@@ -42,6 +42,10 @@ class Context:
 
     index: VaultIndex
     schemas: list[Any] = field(default_factory=list)
+    # Obsidian's "Use [[Wikilinks]]" off (``useMarkdownLinks``) and "New link format"
+    # (``newLinkFormat``), from ``.obsidian/app.json``: how it writes new links.
+    markdown_links: bool = False
+    link_format: str = "shortest"
 
 
 class Rule:
@@ -59,6 +63,8 @@ class Rule:
     options: ClassVar[Mapping[str, Any]] = {}
     # The allowed range (lowest, highest) of each whole-number option.
     limits: ClassVar[Mapping[str, tuple[int, int]]] = {}
+    # The allowed values of each option that is one of a few words.
+    choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     examples: ClassVar[tuple[Example, ...]] = ()
     # The kinds of file the rule checks: notes, and canvases and bases for a few.
     kinds: ClassVar[frozenset[FileKind]] = frozenset(("note",))

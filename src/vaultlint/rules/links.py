@@ -47,7 +47,12 @@ class _FileRule(Rule):
             if self.planned(link, ctx):
                 continue
             suggestion = resolver.suggest(link, note.path)
-            message = f"{self.what} {show_link(link)}: {_looked_for(link)}"
+            deleted = ctx.index.staged_deletions.get(note.path, {}).get((link.line, link.path))
+            if deleted is not None:
+                why = f"'{deleted}' was deleted in this commit (staged)"
+            else:
+                why = _looked_for(link)
+            message = f"{self.what} {show_link(link)}: {why}"
             shown = [
                 _written(resolver.link_text(p, note.path, link), link) for p in suggestion.paths
             ]
