@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import cast
 
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
-from vaultlint.fixer import drop_locked_fixes
+from vaultlint.fixer import FixGuard, drop_locked_fixes, guard_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
 from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
@@ -50,6 +51,7 @@ class _Plan:
 
     rules: list[Rule] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
+    guards: list[FixGuard] = field(default_factory=list)  # the rules no fix may bring findings of
 
 
 class Engine:
@@ -103,6 +105,8 @@ class Engine:
                 continue
             plan.severity[rule.name] = severity
             plan.rules.append(rule(setting.options))
+            if rule.guards_fixes:
+                plan.guards.append(cast(FixGuard, plan.rules[-1]))
         self._plans[matched] = plan
         return plan
 
@@ -133,6 +137,7 @@ class Engine:
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
         drop_locked_fixes(note, findings)
+        guard_fixes(note, findings, plan.guards)
         findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
 

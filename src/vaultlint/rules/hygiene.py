@@ -4,10 +4,10 @@ sync, and canvas and base files that Obsidian cannot read."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from vaultlint.model import FileKind, Finding, Note, Severity
+from vaultlint.model import FileKind, Finding, Fix, Note, Severity
 from vaultlint.rules.base import Context, Example, Rule
 
 _ALL_KINDS: frozenset[FileKind] = frozenset(("note", "canvas", "base"))
@@ -16,6 +16,17 @@ _SYNC_BREAKERS = '\\:*"<>?'
 
 
 STUB_BYTES = 1024  # stubs are smaller: a whole-vault check reads only such notes for them
+
+
+def _taken(text: str, fix: Fix, start: int) -> int:
+    """How many characters other than whitespace ``fix`` removes from ``text[start:]``
+    (net of those it writes); an edit across ``start`` counts whole."""
+    taken = 0
+    for edit in fix.edits:
+        if edit.end > start:
+            removed = text[edit.start : edit.end]
+            taken += len("".join(removed.split())) - len("".join(edit.replacement.split()))
+    return taken
 
 
 def is_stub(note: Note) -> bool:
@@ -43,9 +54,9 @@ class EmptyNote(Rule):
 
     name = "empty-note"
     code = "HY02"
+    guards_fixes = True
     summary = "A note with no content"
     severity = Severity.WARNING
-    enabled = False  # fixes that empty a note would otherwise bring a new finding
     options: ClassVar[Mapping[str, Any]] = {"frontmatter-only": True}
     examples = (
         Example(title="a note of blank lines", bad="\n  \n\n", good="Some text.\n"),
@@ -70,19 +81,51 @@ class EmptyNote(Rule):
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        what = self._emptiness(note)
+        if what is not None:
+            yield self.file_finding(note, f"empty note: {what}")
+
+    def _emptiness(self, note: Note) -> str | None:
+        """What makes ``note`` empty; None when it is not."""
         text = note.text
         fm = note.frontmatter
         if not text.strip():
-            what = "the file is empty" if not text else "it holds only whitespace"
-            yield self.file_finding(note, f"empty note: {what}")
-        elif (
+            return "the file is empty" if not text else "it holds only whitespace"
+        if (
             fm is not None
             and fm.closed
             and fm.error is None
             and not text[note.body_start :].strip()
             and self.opts["frontmatter-only"]
         ):
-            yield self.file_finding(note, "empty note: it holds only frontmatter (properties)")
+            return "it holds only frontmatter (properties)"
+        return None
+
+    # --- guarding fixes: none may empty a note (see ``fixer.guard_fixes``) -----------
+
+    def _counted(self, note: Note) -> int:
+        """Where the text that keeps a note from being empty starts."""
+        fm = note.frontmatter
+        whole = fm is None or not fm.closed or fm.error is not None
+        return 0 if whole or not self.opts["frontmatter-only"] else note.body_start
+
+    def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
+        """The ``fixes`` that take away more than whitespace from the counted text."""
+        start = self._counted(note)
+        return [fix for fix in fixes if _taken(note.text, fix, start) > 0]
+
+    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """Whether the ``risky`` fixes together take away all that is not whitespace."""
+        start = self._counted(note)
+        text = note.text
+        left = len("".join(text[start:].split()))
+        return 0 < left <= sum(_taken(text, fix, start) for fix in risky)
+
+    def brought(self, before: Note, after: Note) -> str | None:
+        """Why ``after`` (the note fixed) is empty when ``before`` was not."""
+        if self._emptiness(after) is None or self._emptiness(before) is not None:
+            return None
+        return "it would leave the note empty"
 
     def stubs(
         self, paths: Iterable[str], used: set[str], note_of: Callable[[str], Note | None]
