@@ -57,6 +57,27 @@ def test_fixture_vault_reports_exactly_its_problems(tmp_path: Path) -> None:
     assert _strict_findings(root) == EXPECTED
 
 
+def test_the_summary_counts_notes_apart_from_canvases_and_bases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultlint.cli import main
+
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    main(["check", str(root), "--no-cache"])
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(" 8 notes and 4 canvas/base files checked.")
+    )
+    main(["check", str(root / "Home.md"), str(root / "Boards" / "Broken.canvas"), "--no-cache"])
+    assert (
+        capsys.readouterr().out.splitlines()[-1].endswith(" 1 note and 1 canvas/base file checked.")
+    )
+    main(["check", str(root / "Home.md"), "--no-cache"])
+    assert capsys.readouterr().out.splitlines()[-1].endswith(" 1 note checked.")
+
+
 def test_canvas_links_count_for_orphans_and_nothing_is_written(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     shutil.copytree(FIXTURE, root)
