@@ -51,7 +51,7 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 7  # 7: block ids after embeds; 6: control characters escaped; 5: report facts
+_FORMAT = 8  # 8: stub and base facts; 7: block ids after embeds; 6: control characters; 5: facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode

@@ -9,10 +9,11 @@ from typing import cast
 
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
+from vaultlint.facts import BASE_PROPERTIES, LINKED, PROPERTIES, STUB, BaseProperty, NoteFacts
 from vaultlint.fixer import FixGuard, drop_locked_fixes, guard_fixes
 from vaultlint.model import Finding, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
-from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
+from vaultlint.rules.hygiene import EmptyNote, UnknownBaseProperty, UnusedAttachment
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.suppress import (
     filter_findings,
@@ -23,6 +24,8 @@ from vaultlint.suppress import (
 from vaultlint.vault import Source, VaultIndex
 
 _POSITION = attrgetter("line", "column", "code")
+_VAULT_RULES = (UnusedAttachment, EmptyNote, UnknownBaseProperty)
+_VAULT_WIDE = tuple(rule.name for rule in _VAULT_RULES)
 
 
 class SelectionError(VaultlintError):
@@ -157,29 +160,44 @@ class Engine:
         return kept
 
     def has_vault_rules(self) -> bool:
-        """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
+        """Whether a vault-wide rule (unused-attachment, empty-note's stubs,
+        unknown-base-property) may run."""
         severity = self._plan(()).severity
-        vault_wide = UnusedAttachment.name in severity or EmptyNote.name in severity
+        vault_wide = any(name in severity for name in _VAULT_WIDE)
         return vault_wide or bool(self.config.overrides)
 
-    def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
-        """The findings of the vault-wide rules (unused-attachment), given the files
-        each note, canvas and base links to (``linked_of`` its vault path): each file
-        of the vault asked once, so the cost grows with the vault."""
+    def vault_findings(self, facts_of: Callable[[str], NoteFacts | None]) -> list[Finding]:
+        """The findings of the vault-wide rules, given the facts of each note, canvas
+        and base (``facts_of`` its vault path; None: not readable): each file of the
+        vault asked once, so the cost grows with the vault, and nothing is parsed
+        when the facts come from the cache."""
         index = self.ctx.index
         if not self.has_vault_rules():
             return []
         used: set[str] = set()
+        stubs: list[str] = []
+        properties: set[str] = set()
+        bases: list[tuple[str, tuple[BaseProperty, ...]]] = []
         for path in index.checked:
-            used.update(linked_of(path))
+            facts = facts_of(path)
+            if facts is None:
+                continue
+            used.update(facts[LINKED])
+            properties.update(key.casefold() for key in facts[PROPERTIES])
+            if facts[STUB]:
+                stubs.append(path)
+            if facts[BASE_PROPERTIES]:
+                bases.append((path, facts[BASE_PROPERTIES]))
         is_excluded = self.config.is_excluded
-        unused = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
-        empty = EmptyNote(self.config.rules[EmptyNote.name].options)
-        small = [p for p in index.notes if index.smaller(p, STUB_BYTES)]
+        options = {rule.name: self.config.rules[rule.name].options for rule in _VAULT_RULES}
+        unused = UnusedAttachment(options[UnusedAttachment.name])
+        empty = EmptyNote(options[EmptyNote.name])
+        unknown = UnknownBaseProperty(options[UnknownBaseProperty.name])
         found = []
         for finding in (
             *unused.check_vault(index.files, used, self.config.obsidian.in_attachment_folder),
-            *empty.stubs(small, used, index.note),
+            *empty.stubs(stubs, used),
+            *unknown.check_vault(bases, properties),
         ):
             severity = self.plan_for(finding.path).severity.get(finding.rule)
             if severity is not None and not is_excluded(finding.path):

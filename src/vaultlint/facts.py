@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote
 
 from vaultlint.links import LinkResolver
 from vaultlint.model import Finding, Note
+from vaultlint.rules.hygiene import is_stub
 from vaultlint.schema import HasSchemas, NoteTypeState, states_for
 
 BROKEN_LINK = "LK01"
@@ -29,10 +30,25 @@ TypeFacts = tuple[str, bool, tuple[Part, ...], tuple[Part, ...]]
 Broken = tuple[str, str]
 # (code, rule name, findings) for each rule with findings.
 Codes = tuple[str, str, int]
-# The note types are None for a file that could not be read as a note.
+# (line, column, end line, end column, name) of a note property a base names.
+BaseProperty = tuple[int, int, int, int, str]
+# The note types are None for a file that could not be read as a note. Then: broken
+# links, the files linked to, findings per rule, whether the note is a stub (only a
+# title heading, no link), its frontmatter property names, the note properties its
+# bases name. The vault-wide rules and report sections add these up.
 NoteFacts = tuple[
-    tuple[TypeFacts, ...] | None, tuple[Broken, ...], tuple[str, ...], tuple[Codes, ...]
+    tuple[TypeFacts, ...] | None,
+    tuple[Broken, ...],
+    tuple[str, ...],
+    tuple[Codes, ...],
+    bool,
+    tuple[str, ...],
+    tuple[BaseProperty, ...],
 ]
+LINKED: Final = 2
+STUB: Final = 4
+PROPERTIES: Final = 5
+BASE_PROPERTIES: Final = 6
 
 
 def note_facts(
@@ -48,11 +64,30 @@ def note_facts(
     """
     codes = _codes(findings)
     if note is None:
-        return None, (), (), codes
+        return None, (), (), codes, False, (), ()
+    used = _base_properties(note)
     if note.kind != "note":  # a canvas or base has no note types
-        return (), _broken(note, findings), linked(note, resolver), codes
+        return (), _broken(note, findings), linked(note, resolver), codes, False, (), used
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
-    return types, _broken(note, findings), linked(note, resolver), codes
+    stub = is_stub(note)
+    return types, _broken(note, findings), linked(note, resolver), codes, stub, _keys(note), used
+
+
+def _keys(note: Note) -> tuple[str, ...]:
+    """The note's property names (its frontmatter's top-level keys)."""
+    fm = note.frontmatter
+    if fm is None or not isinstance(fm.data, dict):
+        return ()
+    return tuple(str(key) for key in fm.data)
+
+
+def _base_properties(note: Note) -> tuple[BaseProperty, ...]:
+    found = []
+    for start, end, name in note.base_properties:
+        line, column = note.position(start)
+        end_line, end_column = note.position(end)
+        found.append((line, column, end_line, end_column, name))
+    return tuple(found)
 
 
 def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
@@ -116,9 +151,13 @@ def valid_facts(data: Any) -> bool:
 
     Written as plain loops: a warm report checks the facts of every note.
     """
-    if type(data) is not tuple or len(data) != 4:
+    if type(data) is not tuple or len(data) != 7:
         return False
-    types, broken, links, codes = data
+    types, broken, links, codes, stub, keys, used = data
+    if type(stub) is not bool or type(keys) is not tuple or type(used) is not tuple:
+        return False
+    if not all(type(key) is str for key in keys) or not all(map(_valid_used, used)):
+        return False
     if types is not None and not (type(types) is tuple and all(map(_valid_type, types))):
         return False
     return (
@@ -160,3 +199,12 @@ def _valid_codes(item: Any) -> bool:
         return False
     code, rule, n = item
     return type(code) is str and type(rule) is str and type(n) is int and n > 0
+
+
+def _valid_used(item: Any) -> bool:
+    return (
+        type(item) is tuple
+        and len(item) == 5
+        and all(type(n) is int for n in item[:4])
+        and type(item[4]) is str
+    )

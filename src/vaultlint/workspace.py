@@ -245,8 +245,8 @@ class Workspace:
         cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
-        if vault_wide:
-            checker.facts = True  # each result's links, for the vault-wide rules
+        if vault_wide:  # each result's links and more, cached, for the vault-wide rules
+            checker.facts = checker.needs_facts = True
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         use_baseline = options.baseline != "off" and not options.diff
@@ -476,7 +476,7 @@ class Workspace:
                 if found is None:
                     found = _facts(checker._check_serial(result.path).facts)
                 assert found is not None
-                _, broken, linked, codes = found
+                _, broken, linked, codes = found[:4]
                 keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw in broken]
                 if any(rule == BROKEN_EMBED for _, rule, _ in codes):  # not in the facts
                     note = self.index.note(result.path)
@@ -519,21 +519,22 @@ class Workspace:
     def _vault_findings(self, checker: Checker, run: CheckRun, options: CheckOptions) -> None:
         """Add the vault-wide rules' findings to ``run``; with ``--fix --unsafe-fixes``
         move the unused attachments to ``.trash/`` instead (``fixer.trash_file``)."""
-        from vaultlint.facts import linked
+        from vaultlint.facts import note_facts
 
         results = {r.path: r for r in run.results}
         position = {r.path: i for i, r in enumerate(run.results)}
         index = self.index
+        ctx = checker.engine.ctx
 
-        def linked_of(path: str) -> tuple[str, ...]:
+        def facts_of(path: str) -> NoteFacts | None:
             result = results.get(path)
             facts = None if result is None else _facts(result.facts)
             if facts is not None:
-                return facts[2]
+                return facts
             note = index.note(path)  # excluded files and templates: read for links alone
-            return () if note is None else linked(note, index.resolver)
+            return None if note is None else note_facts(note, (), ctx, index.resolver)
 
-        found = checker.engine.vault_findings(linked_of)
+        found = checker.engine.vault_findings(facts_of)
         if options.fix and options.unsafe and not options.diff:
             from vaultlint.fixer import FileMoveError, trash_file
 

@@ -18,6 +18,7 @@ from vaultlint.rules.hygiene import (
     EmptyNote,
     FileName,
     FileSyntax,
+    UnknownBaseProperty,
     UnusedAttachment,
 )
 from vaultlint.rules.linkformat import MdExtension
@@ -71,6 +72,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FileSyntax,
     DuplicateHeading,
     UnusedAttachment,
+    UnknownBaseProperty,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}
