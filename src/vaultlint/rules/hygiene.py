@@ -411,8 +411,10 @@ class UnknownBaseProperty(Rule):
         ),
         Example(
             title="in a base code block, a name with a space in brackets (case aside)",
-            bad="```base\nviews:\n  - type: cards\n    order:\n      - 'note[\"Date finished\"]'\n```\n",
-            good="```base\nviews:\n  - type: cards\n    order:\n      - 'note[\"Date read\"]'\n```\n",
+            bad="```base\nviews:\n  - type: cards\n    order:\n"
+            "      - 'note[\"Date finished\"]'\n```\n",
+            good="```base\nviews:\n  - type: cards\n    order:\n"
+            "      - 'note[\"Date read\"]'\n```\n",
             files={"Dune.md": "---\ndate read: 2024-05-01\n---\nRead in May.\n"},
         ),
     )
