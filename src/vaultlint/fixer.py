@@ -102,6 +102,11 @@ class FixGuard(Protocol):
         """The ``fixes`` that could bring a finding of the rule."""
         ...
 
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at every risky fix of the note, applied or not: False when no
+        selection of them could bring a finding."""
+        ...
+
     def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
         """A quick look: whether applying ``risky`` could (then the fixed text is parsed)."""
         ...
@@ -123,9 +128,17 @@ def guard_fixes(note: Note, findings: Sequence[Finding], guards: Sequence[FixGua
     fixes one by one on top of the others. Only notes whose fixes could (a
     quick look, ``might_bring``) are parsed again, so a check rarely costs more.
     """
-    if not guards or all(f.fix is None for f in findings):
+    fixes = [f.fix for f in findings if f.fix is not None]
+    if not guards or not fixes:
         return
+    guards = [
+        g for g in guards if (risky := g.risky_fixes(note, fixes)) and g.could_bring(note, risky)
+    ]
+    if not guards:
+        return  # no selection of these fixes could: most notes stop here
     for unsafe in (False, True):
+        if unsafe and not any(f.fix is not None and not f.fix.safe for f in findings):
+            return  # the same fixes as without unsafe ones: tried already
         while _guard_pass(note, findings, guards, unsafe):
             pass
 

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -472,20 +472,56 @@ class DuplicateHeading(Rule):
         starts = [h.start for h in note.headings]
         return [fix for fix in fixes if _risk(note, fix, starts)]
 
-    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
-        """Whether the ``risky`` fixes could make a duplicate (then the fixer checks):
-        one renames or adds a heading, or two headings of a level look alike (a
-        heading removed may make them siblings)."""
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at all the ``risky`` fixes of a note: whether one renames a
+        heading, or one removes a heading while two of a level look alike."""
         starts = [h.start for h in note.headings]
         if any(_risk(note, fix, starts) == _RENAMES for fix in risky):
             return True
         seen: set[tuple[int, str]] = set()
         for heading in note.headings:
             key = (heading.level, _loose_key(heading.text))
-            if key in seen:
+            if key[1] and key in seen:
                 return True
             seen.add(key)
         return False
+
+    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """Whether the ``risky`` fixes could make a duplicate (then the fixer parses the
+        fixed text to see). Headings they remove, and heading texts they edit, are
+        worked out on the heading list; a fix that merges headings or edits a line
+        starting with ``#`` that is no heading can only be told by parsing."""
+        headings = note.headings
+        starts = [h.start for h in headings]
+        removed: set[int] = set()
+        edits: dict[int, list[Edit]] = {}
+        for fix in risky:
+            for edit in fix.edits:
+                near = _headings_near(note, edit, starts)
+                if not near:
+                    line = note.text[note.text.rfind("\n", 0, edit.start) + 1 : edit.start]
+                    if _HEADING_LIKE.match(line):
+                        return True
+                for heading in near:
+                    i = bisect_right(starts, heading.start) - 1
+                    if edit.start <= heading.start < edit.end and edit.end >= heading.text_end:
+                        removed.add(i)
+                    elif not (edit.start >= heading.text_end or edit.end < heading.text_start):
+                        edits.setdefault(i, []).append(edit)
+        after = []
+        for i, heading in enumerate(headings):
+            if i in removed:
+                continue
+            if i in edits:
+                text = _edited_by(note.text, heading, edits[i])
+                if text is None:
+                    return True  # a merge, or an edit across the heading's text
+                heading = replace(heading, text=text)
+            after.append(heading)
+        old = Counter(_duplicate_keys(note))
+        keyed = duplicates(after, _worded(_repaired_key))
+        new = Counter((h.level, _repaired_key(h.text)) for h, _ in keyed)
+        return bool(new - old)
 
     def brought(self, before: Note, after: Note) -> str | None:
         """Why ``after`` (the note fixed) has a duplicate heading ``before`` had not."""
@@ -532,6 +568,7 @@ def _worded(key_of: Callable[[str], str]) -> Callable[[str], str]:
     return key
 
 
+@lru_cache(maxsize=16384)
 def _repaired_key(text: str) -> str:
     """What links know a heading by, on its repaired text (mojibake repaired): a
     duplicate that damage hides is one already, not one a repair makes."""
@@ -540,11 +577,14 @@ def _repaired_key(text: str) -> str:
     return normalize_heading(_judge(text).text)
 
 
+@lru_cache(maxsize=16384)
 def _loose_key(text: str) -> str:
-    """A coarser key: headings that a fix could make equal share it."""
+    """A coarser key: headings that a fix could make equal share it ("" for a
+    heading without words, which no duplicate counts)."""
     from vaultlint.links import normalize_heading
 
-    return normalize_heading(_judge(text).bare).replace(" ", "")
+    view = _judge(text)
+    return normalize_heading(view.bare).replace(" ", "") if view.words else ""
 
 
 def _duplicate_keys_with(note: Note) -> Iterator[tuple[tuple[int, str], Heading]]:
@@ -596,9 +636,15 @@ def _headings_near(note: Note, edit: Edit, starts: list[int]) -> list[Heading]:
 def _edited(text: str, heading: Heading, fix: Fix) -> str | None:
     """The heading's text once ``fix`` is applied, when all its edits on the heading
     lie inside that text; None otherwise."""
+    return _edited_by(text, heading, fix.edits)
+
+
+def _edited_by(text: str, heading: Heading, edits: Sequence[Edit]) -> str | None:
+    """The heading's text once ``edits`` (not overlapping) are applied, when all of
+    them on the heading lie inside that text; None otherwise."""
     parts = []
     pos = heading.text_start
-    for edit in sorted(fix.edits, key=lambda e: e.start):
+    for edit in sorted(edits, key=lambda e: e.start):
         if edit.end < heading.text_start or edit.start > heading.text_end:
             continue
         if edit.start < heading.text_start or edit.end > heading.text_end:

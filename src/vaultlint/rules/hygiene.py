@@ -109,7 +109,16 @@ class EmptyNote(Rule):
     def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
         """The ``fixes`` that take away more than whitespace from the counted text."""
         start = self._counted(note)
-        return [fix for fix in fixes if _taken(note.text, fix, start) > 0]
+        text = note.text
+        removed = sum(max(0, e.end - max(e.start, start)) for fix in fixes for e in fix.edits)
+        if removed < len(text) - start and removed < len("".join(text[start:].split())):
+            return []  # all of them together could not take away all that is left
+        return [fix for fix in fixes if _taken(text, fix, start) > 0]
+
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at all the ``risky`` fixes of a note (what fewer of them take
+        away, they take away too)."""
+        return self.might_bring(note, risky)
 
     def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
         """Whether the ``risky`` fixes together take away all that is not whitespace."""
