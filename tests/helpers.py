@@ -12,6 +12,7 @@ from typing import Any
 
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
+from vaultlint.facts import NoteFacts
 from vaultlint.fixer import FixOutcome, fix_note
 from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
@@ -90,14 +91,15 @@ def check_text(
     note = index.note(path)
     assert note is not None
     engine = rule_engine(rule, index, options)
-    return engine.check(note) + engine.vault_findings(lambda p: _linked(index, p))
+    return engine.check(note) + engine.vault_findings(lambda p: _facts(engine, p))
 
 
-def _linked(index: VaultIndex, path: str) -> tuple[str, ...]:
-    from vaultlint.facts import linked
+def _facts(engine: Engine, path: str) -> NoteFacts | None:
+    from vaultlint.facts import note_facts
 
+    index = engine.ctx.index
     note = index.note(path)
-    return () if note is None else linked(note, index.resolver)
+    return None if note is None else note_facts(note, (), engine.ctx, index.resolver)
 
 
 def fix_text(

@@ -51,8 +51,8 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 9  # 9: tags and properties in the facts; 8: planned links; 7: block ids after
-# embeds; 6: control characters escaped; 5: report facts
+_FORMAT = 10  # 10: tags, properties, stubs and base properties in the facts; 8: planned
+# links; 7: block ids after embeds; 6: control characters escaped; 5: report facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode

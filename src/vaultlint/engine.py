@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import cast
 
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
-from vaultlint.fixer import drop_locked_fixes
+from vaultlint.facts import (
+    BASE_PROPERTIES,
+    LINKED,
+    PROPERTIES,
+    STUB,
+    TAGS,
+    BaseProperty,
+    NoteFacts,
+)
+from vaultlint.fixer import FixGuard, drop_locked_fixes, guard_fixes
 from vaultlint.model import Finding, Link, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
-from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
+from vaultlint.rules.hygiene import EmptyNote, UnknownBaseProperty, UnusedAttachment
 from vaultlint.rules.links import BrokenLink
 from vaultlint.rules.suppressions import UnusedSuppression
 from vaultlint.rules.tagcase import TagCase, TagTable, tag_table
@@ -24,6 +34,8 @@ from vaultlint.suppress import (
 from vaultlint.vault import Source, VaultIndex
 
 _POSITION = attrgetter("line", "column", "code")
+_VAULT_RULES = (UnusedAttachment, EmptyNote, UnknownBaseProperty)
+_VAULT_WIDE = (*(rule.name for rule in _VAULT_RULES), TagCase.name)
 
 
 class SelectionError(VaultlintError):
@@ -52,6 +64,7 @@ class _Plan:
 
     rules: list[Rule] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
+    guards: list[FixGuard] = field(default_factory=list)  # the rules no fix may bring findings of
 
 
 class Engine:
@@ -111,6 +124,8 @@ class Engine:
                 continue
             plan.severity[rule.name] = severity
             plan.rules.append(rule(setting.options))
+            if rule.guards_fixes:
+                plan.guards.append(cast(FixGuard, plan.rules[-1]))
         self._plans[matched] = plan
         return plan
 
@@ -141,6 +156,7 @@ class Engine:
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
         drop_locked_fixes(note, findings)
+        guard_fixes(note, findings, plan.guards)
         findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
 
@@ -176,9 +192,10 @@ class Engine:
         return kept
 
     def has_vault_rules(self) -> bool:
-        """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
+        """Whether a vault-wide rule (unused-attachment, empty-note's stubs,
+        unknown-base-property) may run."""
         severity = self._plan(()).severity
-        vault_wide = any(r.name in severity for r in (UnusedAttachment, EmptyNote, TagCase))
+        vault_wide = any(name in severity for name in _VAULT_WIDE)
         return vault_wide or bool(self.config.overrides)
 
     def tag_table(self, tags_of: Callable[[str], Iterable[str]] | None = None) -> TagTable | None:
@@ -211,30 +228,42 @@ class Engine:
             found = filter_findings(find_suppressions(note), found)
         return found
 
-    def vault_findings(
-        self,
-        linked_of: Callable[[str], Iterable[str]],
-        tags_of: Callable[[str], Iterable[str]] | None = None,
-    ) -> list[Finding]:
+    def vault_findings(self, facts_of: Callable[[str], NoteFacts | None]) -> list[Finding]:
         """The findings of the vault-wide rules (unused-attachment, empty-note's stubs,
-        tag-case), given the files each note, canvas and base links to (``linked_of``
-        its vault path) and the tags of each note (``tags_of``, see ``tag_table``):
-        each file of the vault asked once, so the cost grows with the vault."""
+        unknown-base-property, tag-case), given the facts of each note, canvas and base
+        (``facts_of`` its vault path; None: not readable): each file of the vault asked
+        once, so the cost grows with the vault, and nothing is parsed when the facts
+        come from the cache."""
         index = self.ctx.index
         if not self.has_vault_rules():
             return []
-        tagged = self._tag_case_findings(tags_of)
         used: set[str] = set()
+        stubs: list[str] = []
+        properties: set[str] = set()
+        bases: list[tuple[str, tuple[BaseProperty, ...]]] = []
+        tags: dict[str, tuple[str, ...]] = {}
         for path in index.checked:
-            used.update(linked_of(path))
+            facts = facts_of(path)
+            if facts is None:
+                continue
+            used.update(facts[LINKED])
+            tags[path] = facts[TAGS]
+            properties.update(name.casefold() for name, _ in facts[PROPERTIES])
+            if facts[STUB]:
+                stubs.append(path)
+            if facts[BASE_PROPERTIES]:
+                bases.append((path, facts[BASE_PROPERTIES]))
         is_excluded = self.config.is_excluded
-        unused = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
-        empty = EmptyNote(self.config.rules[EmptyNote.name].options)
-        small = [p for p in index.notes if index.smaller(p, STUB_BYTES)]
+        options = {rule.name: self.config.rules[rule.name].options for rule in _VAULT_RULES}
+        unused = UnusedAttachment(options[UnusedAttachment.name])
+        empty = EmptyNote(options[EmptyNote.name])
+        unknown = UnknownBaseProperty(options[UnknownBaseProperty.name])
+        tagged = self._tag_case_findings(lambda path: tags.get(path, ()))
         found = []
         for finding in (
             *unused.check_vault(index.files, used, self.config.obsidian.in_attachment_folder),
-            *empty.stubs(small, used, index.note),
+            *empty.stubs(stubs, used),
+            *unknown.check_vault(bases, properties),
         ):
             severity = self.plan_for(finding.path).severity.get(finding.rule)
             if severity is not None and not is_excluded(finding.path):

@@ -12,12 +12,13 @@ import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote
 
 from vaultlint.links import LinkResolver, target_key
 from vaultlint.model import Finding, Link, Note
 from vaultlint.parse import TAG_NAME
+from vaultlint.rules.hygiene import is_stub
 from vaultlint.schema import HasSchemas, NoteTypeState, states_for
 
 BROKEN_LINK = "LK01"
@@ -35,9 +36,13 @@ Codes = tuple[str, str, int]
 # (property name as written, the shape of its value: ``value_shape``) for each
 # frontmatter property.
 Prop = tuple[str, str]
-# The note types are None for a file that could not be read as a note. Then the
-# links, findings per rule, tags (each spelling once: body and frontmatter) and
-# properties.
+# (line, column, end line, end column, name) of a note property a base names.
+BaseProperty = tuple[int, int, int, int, str]
+# The note types are None for a file that could not be read as a note. Then: broken
+# links, the files linked to, findings per rule, tags (each spelling once: body and
+# frontmatter), properties, whether the note is a stub (only a title heading, no
+# link), the note properties its bases name. The vault-wide rules and report
+# sections add these up.
 NoteFacts = tuple[
     tuple[TypeFacts, ...] | None,
     tuple[Broken, ...],
@@ -45,7 +50,14 @@ NoteFacts = tuple[
     tuple[Codes, ...],
     tuple[str, ...],
     tuple[Prop, ...],
+    bool,
+    tuple[BaseProperty, ...],
 ]
+LINKED: Final = 2
+TAGS: Final = 4
+PROPERTIES: Final = 5  # (name, shape) pairs
+STUB: Final = 6
+BASE_PROPERTIES: Final = 7
 
 
 def note_facts(
@@ -63,18 +75,14 @@ def note_facts(
     """
     codes = _codes(findings)
     if note is None:
-        return None, (), (), codes, (), ()
+        return None, (), (), codes, (), (), False, ()
+    used = _base_properties(note)
+    broken, links = _broken(note, findings, planned), linked(note, resolver)
     if note.kind != "note":  # a canvas or base has no note types
-        return (), _broken(note, findings, planned), linked(note, resolver), codes, (), ()
+        return (), broken, links, codes, (), (), False, used
     types = tuple(_type_facts(state) for state in states_for(note, ctx))
-    return (
-        types,
-        _broken(note, findings, planned),
-        linked(note, resolver),
-        codes,
-        tag_spellings(note),
-        _properties(note),
-    )
+    tags, props = tag_spellings(note), _properties(note)
+    return types, broken, links, codes, tags, props, is_stub(note), used
 
 
 def tag_spellings(note: Note) -> tuple[str, ...]:
@@ -112,6 +120,15 @@ def value_shape(value: Any) -> str:
     if isinstance(value, dict):
         return "mapping"
     return "text"
+
+
+def _base_properties(note: Note) -> tuple[BaseProperty, ...]:
+    found = []
+    for start, end, name in note.base_properties:
+        line, column = note.position(start)
+        end_line, end_column = note.position(end)
+        found.append((line, column, end_line, end_column, name))
+    return tuple(found)
 
 
 def linked(note: Note, resolver: LinkResolver) -> tuple[str, ...]:
@@ -183,9 +200,11 @@ def valid_facts(data: Any) -> bool:
 
     Written as plain loops: a warm report checks the facts of every note.
     """
-    if type(data) is not tuple or len(data) != 6:
+    if type(data) is not tuple or len(data) != 8:
         return False
-    types, broken, links, codes, tags, props = data
+    types, broken, links, codes, tags, props, stub, used = data
+    if type(stub) is not bool or type(used) is not tuple or not all(map(_valid_used, used)):
+        return False
     if types is not None and not (type(types) is tuple and all(map(_valid_type, types))):
         return False
     return (
@@ -241,3 +260,12 @@ def _valid_codes(item: Any) -> bool:
         return False
     code, rule, n = item
     return type(code) is str and type(rule) is str and type(n) is int and n > 0
+
+
+def _valid_used(item: Any) -> bool:
+    return (
+        type(item) is tuple
+        and len(item) == 5
+        and all(type(n) is int for n in item[:4])
+        and type(item[4]) is str
+    )

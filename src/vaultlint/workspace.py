@@ -253,9 +253,8 @@ class Workspace:
         cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
-        if vault_wide:
-            checker.facts = True  # each result's links and tags, for the vault-wide rules
-            checker.needs_facts = cache is not None  # a warm run reads them from the cache
+        if vault_wide:  # each result's links and more, cached, for the vault-wide rules
+            checker.facts = checker.needs_facts = True
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         use_baseline = options.baseline != "off" and not options.diff
@@ -555,31 +554,22 @@ class Workspace:
     def _vault_findings(self, checker: Checker, run: CheckRun, options: CheckOptions) -> None:
         """Add the vault-wide rules' findings to ``run``; with ``--fix --unsafe-fixes``
         move the unused attachments to ``.trash/`` instead (``fixer.trash_file``)."""
-        from vaultlint.facts import linked, tag_spellings
+        from vaultlint.facts import note_facts
 
         results = {r.path: r for r in run.results}
         position = {r.path: i for i, r in enumerate(run.results)}
         index = self.index
+        ctx = checker.engine.ctx
 
         def facts_of(path: str) -> NoteFacts | None:
             result = results.get(path)
-            return None if result is None else _facts(result.facts)
-
-        def linked_of(path: str) -> tuple[str, ...]:
-            facts = facts_of(path)
+            facts = None if result is None else _facts(result.facts)
             if facts is not None:
-                return facts[2]
-            note = index.note(path)  # excluded files and templates: read for links alone
-            return () if note is None else linked(note, index.resolver)
+                return facts
+            note = index.note(path)  # excluded files and templates: their links and tags count
+            return None if note is None else note_facts(note, (), ctx, index.resolver)
 
-        def tags_of(path: str) -> tuple[str, ...]:
-            facts = facts_of(path)
-            if facts is not None:
-                return facts[4]
-            note = index.note(path)  # excluded files and templates: their tags count too
-            return () if note is None else tag_spellings(note)
-
-        found = checker.engine.vault_findings(linked_of, tags_of)
+        found = checker.engine.vault_findings(facts_of)
         if options.fix or options.diff:
             found = self._fix_tags(checker, run, found, options)
             results = {r.path: r for r in run.results}

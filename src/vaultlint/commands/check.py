@@ -235,7 +235,7 @@ def run(ns: argparse.Namespace) -> int:
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
-            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s, "
+            f"vaultlint: {_checked(targets)} checked in {elapsed:.2f} s, "
             f"{run.parsed} parsed, {len(targets) - run.parsed} from the cache "
             f"(vault root {workspace.root})",
             file=sys.stderr,
@@ -492,7 +492,7 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
     fix applies to a fixed point and no fix is offered that the fixer refuses.
     """
     left = run.total(0)
-    notes = _count(len(run.checked), "note")
+    notes = _checked(run.checked)
     if not run.checked:
         return "No notes checked."
     fixed = run.fixed_findings() if ns.fix else 0
@@ -507,6 +507,22 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
             f" ({fixable} fixable with {flags})." if fixable else "."
         )
     return f"{text}{_hidden_unsafe(run, ns)}{_baselined(run)} {notes} checked."
+
+
+def _checked(paths: Sequence[str]) -> str:
+    """What was checked, each kind counted: notes, canvas and base files, and folders
+    that could not be listed (reported unreadable)."""
+    from vaultlint.vault import file_kind
+
+    kinds = Counter(file_kind(path) for path in paths)
+    parts = [_count(kinds["note"], "note")]
+    if kinds["canvas"] or kinds["base"]:
+        parts.append(_count(kinds["canvas"] + kinds["base"], "canvas/base file"))
+    if kinds[None]:
+        parts.append(_count(kinds[None], "unlistable folder"))
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _baselined(run: CheckRun) -> str:

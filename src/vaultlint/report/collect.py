@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vaultlint.facts import NoteFacts, Part, TypeFacts, linked
+from vaultlint.facts import LINKED, STUB, NoteFacts, Part, TypeFacts, linked
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -251,6 +251,7 @@ class _Tally:
     property_names: dict[str, Counter[str]] = field(default_factory=dict)
     property_kinds: dict[str, Counter[str]] = field(default_factory=dict)
     tags: list[tuple[str, ...]] = field(default_factory=list)  # each note's spellings
+    stubs: set[str] = field(default_factory=set)  # only a title heading, no link
 
 
 def collect(
@@ -275,7 +276,9 @@ def collect(
         found = facts.get(path)
         if found is not None:
             _add_facts(path, found, tally)
-            links = found[2]
+            links = found[LINKED]
+            if found[STUB]:
+                tally.stubs.add(path)
         else:
             note = index.note(path)
             links = () if note is None else linked(note, index.resolver)
@@ -362,17 +365,15 @@ def _is_note(path: str) -> bool:
 def _hygiene(
     index: VaultIndex, config: Config, tally: _Tally, targets: Sequence[str]
 ) -> HygieneReport:
-    from vaultlint.rules.hygiene import STUB_BYTES, is_attachment, is_stub
+    from vaultlint.rules.hygiene import is_attachment
 
     report = HygieneReport(empty=sorted(tally.empty), dead_ends=sorted(tally.dead_ends))
     for path in targets:
         lower = path.lower()
         report.canvases += lower.endswith(".canvas")
         report.bases += lower.endswith(".base")
-        if _is_note(path) and path not in tally.used and index.smaller(path, STUB_BYTES):
-            note = index.note(path)
-            if note is not None and is_stub(note):
-                report.stubs.append(path)
+        if path in tally.stubs and path not in tally.used:
+            report.stubs.append(path)
     for path in index.files:
         if (
             path not in tally.used
@@ -400,7 +401,7 @@ def _empty_type(schema: Schema) -> TypeReport:
 
 
 def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
-    types, broken, _, codes, tags, props = facts
+    types, broken, _, codes, tags, props = facts[:6]
     if tags:
         tally.tags.append(tags)
     for name, kind in props:

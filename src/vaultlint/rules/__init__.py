@@ -18,6 +18,7 @@ from vaultlint.rules.hygiene import (
     EmptyNote,
     FileName,
     FileSyntax,
+    UnknownBaseProperty,
     UnusedAttachment,
 )
 from vaultlint.rules.linkformat import LinkFormat, LinkPath, MdExtension
@@ -75,6 +76,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DuplicateHeading,
     UnusedAttachment,
     TagCase,
+    UnknownBaseProperty,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

@@ -70,6 +70,9 @@ class Rule:
     kinds: ClassVar[frozenset[FileKind]] = frozenset(("note",))
     # Whether findings depend on the names of other files (the cache must know).
     uses_names: ClassVar[bool] = False
+    # Whether no fix may bring a finding of this rule: then the rule has
+    # ``risky_fixes``, ``might_bring`` and ``brought`` (``fixer.FixGuard``).
+    guards_fixes: ClassVar[bool] = False
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.opts: dict[str, Any] = {**self.options, **(options or {})}
