@@ -27,7 +27,7 @@ TIMEOUT = 30.0
 FILES = {
     "Novels/Dune.md": "# Dune 🏜️\n\nBy [[Herbert]].\n\n## Houses\n\nAtreides ^atreides\n",
     "People/Herbert.md": "# Frank Herbert\n\nWrote [[Dune#Houses]] and [[Dune#^atreides]].\n",
-    "Notes/ทดสอบ ภาษาไทย.md": "# ทดสอบ\n",
+    "Notes/ทดสอบ ภาษาไทย.md": "# ทดสอบ\n\nภาษาไทยเป็นภาษาราชการของประเทศไทย\n",
 }
 
 
