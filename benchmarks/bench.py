@@ -6,25 +6,35 @@
 
 For each size it generates a vault with ``genvault.py`` in a temporary folder
 (deleted afterwards), then times, as separate processes in the same run, each
-the median of ``--repeat`` runs:
+the median of ``--repeat`` runs, every row against its goal:
 
 - floor: ``floor.py`` (read every note, regex-scan links, headings, fences);
-- cold: ``vaultlint check VAULT --no-cache`` (all default rules, findings
-  printed in the default format to /dev/null);
-- warm: the same with the cache, after a run that filled it;
-- five: ``vaultlint check`` of five named notes (what pre-commit runs);
-- report cold: ``vaultlint report VAULT --no-cache``; report warm: ``vaultlint
-  report VAULT`` on the cache the check filled (target: within 1.5x of warm);
+- cold FORMAT pipe / file: ``vaultlint check VAULT --no-cache`` in every output
+  format, its output read from a pipe, or written with ``-o FILE`` (goal: 2.5x
+  the floor);
+- warm FORMAT: the same with the cache a ``full`` run filled, and ``warm full
+  after json`` with the cache a ``json`` run filled (goal: 0.3x the floor);
+- fix / diff: ``check --fix`` of a fresh copy of the vault (``--no-cache``), and
+  ``check --diff --no-cache`` (goal: 2x the cold ``full`` check);
+- report cold / warm FORMAT: ``vaultlint report`` in every format, without a
+  cache and on the cache the check filled (goals: 1.2x the cold check, 1.5x the
+  warm one);
+- five: ``vaultlint check`` of five named notes (what pre-commit runs; 0.3x);
 - mv: ``vaultlint mv`` of one concept note (linked from many notes) to a new
-  name and back, the median of both directions (target: within 2x of warm);
-- version: ``vaultlint --version``; tiny: one note in a one-note vault.
+  name and back, the median of both directions (goal: 2x a warm check);
+- version: ``vaultlint --version``; tiny: one note in a one-note vault (0.15 s);
+- with two sizes 10x apart, the growth of the cold check and of its memory
+  (goal: 11x).
+
+``--quick`` measures only the floor, the cold and warm ``full`` check and the
+report rows (the rows earlier runs recorded).
 
 Peak memory is the largest resident set of the vaultlint process
 (``wait4``'s rusage) and, because worker processes share pages with it, the
 peak of the summed proportional set size (Pss) of the process and its
 workers, sampled every 50 ms in one more run (sampling takes CPU, so the timed
-runs do not sample). It prints a Markdown table with the ratios to
-the floor and the targets of issue #7. This is not a test: numbers depend on
+runs do not sample). It prints a Markdown table with the ratios to the floor
+and the goals of the performance issue. This is not a test: numbers depend on
 the machine.
 
 With ``--pathological`` it times instead ``vaultlint check --no-cache`` (or
@@ -38,20 +48,31 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 VAULTLINT = [sys.executable, "-m", "vaultlint"]
-TARGETS = {"cold": 3.0, "warm": 0.6, "five": 0.6}
+FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
+REPORT_FORMATS = ("terminal", "markdown", "json", "html")
+COLD_TARGET = 2.5  # x the floor, every format, pipe and file
+WARM_TARGET = 0.3  # x the floor, every format, whichever format filled the cache
+FIVE_TARGET = 0.3  # x the floor
+FIX_TARGET = 2.0  # x the cold check: --fix of the whole vault, --diff
+REPORT_COLD_TARGET = 1.2  # x the cold check
 REPORT_WARM_TARGET = 1.5  # x a warm check
 MV_WARM_TARGET = 2.0  # x a warm check: ``vaultlint mv`` of one linked note
+SMALL_TARGET = 0.15  # seconds: --version, a one-note vault
+SCALE_TARGET = 11.0  # time and memory at 10x the notes
 
 
 @dataclass
@@ -86,17 +107,25 @@ def _pss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measure(argv: list[str], sample: bool = False) -> Run:
-    """Run ``argv`` once with stdout to /dev/null: wall time and memory.
+def measure(argv: list[str], sample: bool = False, pipe: bool = False) -> Run:
+    """Run ``argv`` once with stdout to /dev/null (``pipe``: to a pipe this process
+    reads as fast as it can, as CI's log collector does): wall time and memory.
 
     With ``sample``, a thread sums the Pss of the process tree every 50 ms; it
     takes CPU from the processes measured (two workers on two cores), so the
     timed runs do not sample and one more run measures Pss alone.
     """
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stdout = subprocess.PIPE if pipe else subprocess.DEVNULL
+    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE)
     peak = [0.0]
     done = threading.Event()
+    drain = None
+    if pipe:
+        assert process.stdout is not None
+        out = process.stdout
+        drain = threading.Thread(target=lambda: _drain(out), daemon=True)
+        drain.start()
 
     def sample_pss() -> None:
         while not done.is_set():
@@ -107,6 +136,8 @@ def measure(argv: list[str], sample: bool = False) -> Run:
     if sample and Path("/proc/self/smaps_rollup").exists():
         sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
+    if drain is not None:
+        drain.join()
     seconds = time.perf_counter() - started
     done.set()
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -117,9 +148,23 @@ def measure(argv: list[str], sample: bool = False) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, peak[0])
 
 
-def median(argv: list[str], repeat: int) -> Run:
-    runs = [measure(argv) for _ in range(repeat)]
-    sampled = measure(argv, sample=True)
+def _drain(stream: Any) -> None:
+    while stream.read(1 << 16):
+        pass
+
+
+def median(
+    argv: list[str], repeat: int, pipe: bool = False, before: Callable[[], None] | None = None
+) -> Run:
+    """The median of ``repeat`` runs of ``argv`` (``before`` runs before each, untimed)."""
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(measure(argv, pipe=pipe))
+    if before is not None:
+        before()
+    sampled = measure(argv, sample=True, pipe=pipe)
     return Run(
         statistics.median(r.seconds for r in runs),
         max(r.max_rss_mb for r in [*runs, sampled]),
@@ -135,26 +180,53 @@ def generate(genvault: Path, out: Path, notes: int) -> None:
     )
 
 
-def bench_size(genvault: Path, notes: int, repeat: int, tmp: Path) -> dict[str, Run]:
+def bench_size(
+    genvault: Path, notes: int, repeat: int, tmp: Path, quick: bool = False
+) -> dict[str, Run]:
     vault = tmp / f"vault-{notes}"
     generate(genvault, vault, notes)
+    floor = [sys.executable, str(HERE / "floor.py"), str(vault)]
     check = [*VAULTLINT, "check", str(vault)]
-    results = {"floor": median([sys.executable, str(HERE / "floor.py"), str(vault)], repeat)}
-    results["cold"] = median([*check, "--no-cache"], repeat)
-    measure(check)  # fill the cache
-    results["warm"] = median(check, repeat)
+    results = {"floor": median(floor, repeat)}
+    formats = ("full",) if quick else FORMATS
+    for fmt in formats:
+        argv = [*check, "--no-cache", "--output-format", fmt]
+        results[f"cold {fmt} pipe"] = median(argv, repeat, pipe=True)
+        if not quick:
+            results[f"cold {fmt} file"] = median([*argv, "-o", str(tmp / "out")], repeat)
+    measure(check)  # fill the cache (full)
+    for fmt in formats:
+        results[f"warm {fmt}"] = median([*check, "--output-format", fmt], repeat, pipe=True)
+    if not quick:
+        measure([*check, "--output-format", "json"])  # a cache filled by json
+        results["warm full after json"] = median(check, repeat, pipe=True)
+        measure(check)
+        results["fix"] = fix_runs(vault, tmp / f"fixed-{notes}", repeat)
+        results["diff"] = median([*check, "--no-cache", "--diff"], repeat, pipe=True)
     report = [*VAULTLINT, "report", str(vault)]
-    results["report cold"] = median([*report, "--no-cache"], repeat)
-    results["report warm"] = median(report, repeat)
+    for fmt in ("terminal",) if quick else REPORT_FORMATS:
+        argv = [*report, "--format", fmt]
+        results[f"report cold {fmt}"] = median([*argv, "--no-cache"], repeat, pipe=True)
+        results[f"report warm {fmt}"] = median(argv, repeat, pipe=True)
     five = sorted(str(p) for p in (vault / "Books").rglob("*.md"))[:5]
     results["five"] = median([*VAULTLINT, "check", *five], repeat)
     results["mv"] = mv_runs(vault, repeat)
-    results["floor"] = min(
-        results["floor"],
-        median([sys.executable, str(HERE / "floor.py"), str(vault)], repeat),
-        key=lambda r: r.seconds,
-    )
+    results["floor"] = min(results["floor"], median(floor, repeat), key=lambda r: r.seconds)
     return results
+
+
+def fix_runs(vault: Path, copy: Path, repeat: int) -> Run:
+    """``check --fix --no-cache`` of a fresh copy of ``vault`` each time."""
+
+    def fresh() -> None:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(vault, copy, symlinks=True)
+
+    run = median(
+        [*VAULTLINT, "check", str(copy), "--fix", "--no-cache", "-q"], repeat, before=fresh
+    )
+    shutil.rmtree(copy, ignore_errors=True)
+    return run
 
 
 def mv_runs(vault: Path, repeat: int) -> Run:
@@ -180,41 +252,68 @@ def small_runs(tmp: Path, repeat: int) -> dict[str, Run]:
     }
 
 
+def goal(name: str, run: Run, runs: dict[str, Run]) -> str:
+    """The row's goal and whether it is met (empty for the floor)."""
+    floor = runs["floor"].seconds
+    cold = runs.get("cold full pipe")
+    warm = runs.get("warm full")
+    if name.startswith(("cold ", "warm ", "five")):
+        target = COLD_TARGET if name.startswith("cold ") else WARM_TARGET
+        target = FIVE_TARGET if name == "five" else target
+        return f"<= {target} x floor" + (" ok" if run.seconds / floor <= target else " MISSED")
+    of, base, target = "", None, 0.0
+    if name in ("fix", "diff") or name.startswith("report cold"):
+        of, base = "cold", cold
+        target = FIX_TARGET if name in ("fix", "diff") else REPORT_COLD_TARGET
+    elif name.startswith("report warm") or name == "mv":
+        of, base = "warm", warm
+        target = MV_WARM_TARGET if name == "mv" else REPORT_WARM_TARGET
+    if base is None:
+        return ""
+    ratio = run.seconds / base.seconds
+    return f"{ratio:.2f} x {of} (<= {target})" + (" ok" if ratio <= target else " MISSED")
+
+
 def table(sizes: dict[int, dict[str, Run]], small: dict[str, Run]) -> str:
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.platform()}.",
         "",
-        "| notes | run | seconds | x floor | target | max RSS MB | peak Pss MB |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| notes | run | seconds | x floor | goal | max RSS MB | peak Pss MB |",
+        "|---:|---|---:|---:|---|---:|---:|",
     ]
     for notes, runs in sizes.items():
         floor = runs["floor"].seconds
         for name, run in runs.items():
-            ratio = run.seconds / floor
-            target = TARGETS.get(name)
-            mark = (
-                "" if target is None else f"<= {target}" + (" ok" if ratio <= target else " MISSED")
-            )
-            if name == "report warm":
-                of_warm = run.seconds / runs["warm"].seconds
-                ok = " ok" if of_warm <= REPORT_WARM_TARGET else " MISSED"
-                mark = f"{of_warm:.2f} x warm (<= {REPORT_WARM_TARGET}){ok}"
-            if name == "mv":
-                of_warm = run.seconds / runs["warm"].seconds
-                ok = " ok" if of_warm <= MV_WARM_TARGET else " MISSED"
-                mark = f"{of_warm:.2f} x warm (<= {MV_WARM_TARGET}){ok}"
             lines.append(
-                f"| {notes:,} | {name} | {run.seconds:.3f} | {ratio:.2f} | {mark} | "
-                f"{run.max_rss_mb:.0f} | {run.peak_pss_mb:.0f} |"
+                f"| {notes:,} | {name} | {run.seconds:.3f} | {run.seconds / floor:.2f} | "
+                f"{goal(name, run, runs)} | {run.max_rss_mb:.0f} | {run.peak_pss_mb:.0f} |"
             )
     for name, run in small.items():
-        mark = "< 0.25 s" + (" ok" if run.seconds < 0.25 else " MISSED")
+        mark = f"< {SMALL_TARGET} s" + (" ok" if run.seconds < SMALL_TARGET else " MISSED")
         lines.append(
             f"| 1 | {name} | {run.seconds:.3f} |  | {mark} | {run.max_rss_mb:.0f} | "
             f"{run.peak_pss_mb:.0f} |"
         )
+    lines += scale_rows(sizes)
     return "\n".join(lines)
+
+
+def scale_rows(sizes: dict[int, dict[str, Run]]) -> list[str]:
+    """The growth of the cold check (time, memory) between sizes 10x apart."""
+    lines = []
+    for small, large in zip(sorted(sizes), sorted(sizes)[1:], strict=False):
+        if large != 10 * small:
+            continue
+        a, b = sizes[small]["cold full pipe"], sizes[large]["cold full pipe"]
+        for what, x, y in (("time", a.seconds, b.seconds), ("memory", a.max_rss_mb, b.max_rss_mb)):
+            growth = y / x
+            ok = " ok" if growth <= SCALE_TARGET else " MISSED"
+            lines.append(
+                f"| {small:,} to {large:,} | cold check {what} | | {growth:.1f} x | "
+                f"<= {SCALE_TARGET}{ok} | | |"
+            )
+    return lines
 
 
 def pathological_runs(tmp: Path, repeat: int) -> list[tuple[str, int, float, float]]:
@@ -276,6 +375,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time only the pathological notes (pathological.py) at n and 4n",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the floor, the cold and warm full check and the terminal report",
+    )
     args = parser.parse_args(argv)
     if args.pathological:
         with tempfile.TemporaryDirectory(prefix="vaultlint-bench-") as folder:
@@ -285,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vaultlint-bench-") as folder:
         tmp = Path(folder)
         for notes in (int(n) for n in args.notes.split(",")):
-            sizes[notes] = bench_size(args.genvault, notes, args.repeat, tmp)
+            sizes[notes] = bench_size(args.genvault, notes, args.repeat, tmp, args.quick)
             print(f"{notes:,} notes done", file=sys.stderr)
         small = small_runs(tmp, args.repeat)
     print(table(sizes, small))
