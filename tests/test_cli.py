@@ -259,10 +259,10 @@ def test_a_fix_that_does_not_converge_skips_its_note_and_fixes_the_others(
     write_vault(tmp_path, {"a.md": "bad \n", "b.md": "also bad \n"})
     real = fixer.fix_note
 
-    def flaky(note: Any, check: Any, unsafe: bool = False) -> Any:
+    def flaky(note: Any, check: Any, **options: Any) -> Any:
         if note.path == "a.md":
             raise fixer.FixError("a.md: the fixes of flip-flop do not converge")
-        return real(note, check, unsafe=unsafe)
+        return real(note, check, **options)
 
     monkeypatch.setattr(fixer, "fix_note", flaky)
     code, _, err = run(capsys, str(tmp_path), "--fix")

@@ -275,10 +275,15 @@ def _join(parts: list[str], piece: str, newline: str) -> None:
 
 
 def fix_note(
-    note: Note, check: Callable[[Note], list[Finding]], *, unsafe: bool = False
+    note: Note,
+    check: Callable[[Note], list[Finding]],
+    *,
+    unsafe: bool = False,
+    findings: list[Finding] | None = None,
 ) -> FixOutcome:
-    """Apply fixes and re-check until none applies; at most MAX_PASSES passes."""
-    outcome = FixOutcome(note, check(note))
+    """Apply fixes and re-check until none applies; at most MAX_PASSES passes.
+    ``findings`` are ``check(note)`` when the caller has them already."""
+    outcome = FixOutcome(note, check(note) if findings is None else list(findings))
     seen = {note.text}
     for _ in range(MAX_PASSES):
         chosen = select_fixes(outcome.note, outcome.findings, unsafe)

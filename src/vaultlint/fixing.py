@@ -49,7 +49,8 @@ def _fix_one(
         checker.record(source, None, _add(run, checker.result(path, findings, None)))
         return
     try:
-        outcome = fixer.fix_note(note, engine.check, unsafe=unsafe)  # looked up late: tests wrap it
+        # Looked up late: tests wrap it.
+        outcome = fixer.fix_note(note, engine.check, unsafe=unsafe, findings=findings)
     except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others
         run.errors.append(str(exc))
         _add(run, checker.result(path, findings, note))
