@@ -1,8 +1,10 @@
 """Fixing many notes: each note checked, fixed to a fixed point and written (or diffed).
 
-Notes are taken one by one in this process: a fix may change what other notes'
+Notes are fixed one by one in this process: a fix may change what other notes'
 links find (the index is updated after each write), and the fixer is the only
-writer (``fixer.write_note``).
+writer (``fixer.write_note``). In a large run worker processes check every note
+first (``Checker.check_ahead``); a note whose check read no note fixed before it
+takes that check as it is, the others are checked again here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from vaultlint import fixer
-from vaultlint.cache import NoteResult
+from vaultlint.cache import NoteResult, content_hash
 from vaultlint.fixer import FixError, applicable, encode, git_diff, write_note
 from vaultlint.listener import Listener
 from vaultlint.model import Finding, Note
@@ -28,49 +30,80 @@ def fix_targets(
     listener: Listener,
 ) -> None:
     """Fix every note of ``targets`` (with ``diff``, only record what would change)."""
+    ahead = checker.check_ahead(targets)
+    consulted, checker.consulted = checker.consulted or {}, None
+    written: set[str] = set()
     for done, path in enumerate(targets, 1):
         listener.progress(done, len(targets))
-        _fix_one(checker, path, run, unsafe=unsafe, diff=diff, listener=listener)
+        known = ahead.get(path)
+        if known is not None and written and not written.isdisjoint(consulted[path][0]):
+            known = None  # its links read a note fixed since: checked again
+        known_hash = consulted[path][1] if known is not None else None
+        if _fix_one(
+            checker,
+            path,
+            run,
+            unsafe=unsafe,
+            diff=diff,
+            listener=listener,
+            known=known,
+            known_hash=known_hash,
+        ):
+            written.add(path)
     listener.finished()
 
 
 def _fix_one(
-    checker: Checker, path: str, run: CheckRun, *, unsafe: bool, diff: bool, listener: Listener
-) -> None:
+    checker: Checker,
+    path: str,
+    run: CheckRun,
+    *,
+    unsafe: bool,
+    diff: bool,
+    listener: Listener,
+    known: NoteResult | None = None,
+    known_hash: bytes | None = None,
+) -> bool:
+    """Fix the note at ``path`` (``known``: a check of it already made, of the bytes
+    of ``known_hash``); whether it was written."""
     index, engine = checker.index, checker.engine
-    cached = checker.cached(path, with_findings=True)
+    cached = known if known is not None else checker.cached(path, with_findings=True)
     if cached is not None and not any(applicable(f, unsafe) for f in cached.findings()):
         run.results.append(cached)
         run.found += cached.counts[0]
-        return
-    source, note, findings = checker.check_one(path)
+        return False
+    source = index.source(path)
+    if known is not None and source.text is not None and content_hash(source.data) == known_hash:
+        note, findings = index.note(path), known.findings()
+    else:  # changed on disk since, or no check made yet
+        source, note, findings = checker.check_one(path)
     run.found += len(findings)
     if note is None:
         checker.record(source, None, _add(run, checker.result(path, findings, None)))
-        return
+        return False
     try:
         # Looked up late: tests wrap it.
         outcome = fixer.fix_note(note, engine.check, unsafe=unsafe, findings=findings)
     except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others
         run.errors.append(str(exc))
         _add(run, checker.result(path, findings, note))
-        return
+        return False
     if not outcome.changed:
         checker.record(source, note, _add(run, checker.result(path, outcome.findings, note)))
-        return
+        return False
     data = encode(outcome.note.text, note.bom)
     if diff:
         _add(run, checker.result(path, outcome.findings, outcome.note))
         run.fixed.update(outcome.fixed)
         run.diffs.append(git_diff(path, note.text, outcome.note.text, bom=note.bom))
-        return
+        return False
     problem = write_note(index.root, path, source.data, data)
     if problem is not None:
         run.warnings.append(f"{path}: {problem}")
         listener.warning(run.warnings[-1])
         findings = engine.check(note)
         checker.record(source, note, _add(run, checker.result(path, findings, note)))
-        return
+        return False
     result = _add(run, checker.result(path, outcome.findings, outcome.note))
     run.fixed.update(outcome.fixed)
     run.written.append(path)
@@ -78,6 +111,7 @@ def _fix_one(
     index.replace(outcome.note, written)
     checker.record(written, outcome.note, result)
     listener.fixing(path)
+    return True
 
 
 def _add(run: CheckRun, result: NoteResult) -> NoteResult:

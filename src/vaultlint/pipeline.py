@@ -158,6 +158,9 @@ class Checker:
     ships_rows: bool = False
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
+    # When a dict (``check_ahead``): each note checked -> (the files its links
+    # consulted, the content hash of the bytes checked).
+    consulted: dict[str, tuple[frozenset[str], bytes]] | None = None
 
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
@@ -285,11 +288,35 @@ class Checker:
             results += [self._check_serial(path) for path in stale]
         return results
 
+    def check_ahead(self, targets: Sequence[str]) -> dict[str, NoteResult]:
+        """For ``--fix``: the notes of ``targets`` the cache cannot answer, checked by
+        worker processes with their findings and fixes, and in ``consulted`` what
+        each one's links read; empty when no worker would start (a small run)."""
+        cache, root = self.cache, self.index.root
+        stale = [
+            path
+            for path in targets
+            if cache is None or cache.valid(root, path, self.names, self.files) is None
+        ]
+        jobs = processes(self.jobs, len(stale))
+        if jobs < 2 or len(stale) < PARALLEL_MIN or not _can_fork():
+            return {}
+        ships_rows, self.ships_rows, self.consulted = self.ships_rows, True, {}
+        try:
+            return {result.path: result for result in self._check_parallel(stale, jobs)}
+        finally:
+            self.ships_rows = ships_rows
+
     def _check_serial(self, path: str) -> NoteResult:
         source, note, findings = self.check_one(path)
         result = self.result(path, findings, note)
         self.record(source, note, result)
+        if self.consulted is not None:
+            self.consulted[path] = self._consulted(source)
         return result
+
+    def _consulted(self, source: Source) -> tuple[frozenset[str], bytes]:
+        return frozenset(self.index.resolver.consulted), content_hash(source.data)
 
     def _check_parallel(self, stale: Sequence[str], jobs: int) -> list[NoteResult]:
         shares = _shares(stale, jobs)
@@ -305,10 +332,12 @@ class Checker:
             for conn, process in pipes:
                 result: NoteResult
                 entry: Entry | None
-                for result, entry in _receive(conn):
+                for result, entry, consulted in _receive(conn):
                     results.append(result)
                     if self.cache is not None and entry is not None:
                         self.cache.store(result.path, entry)
+                    if self.consulted is not None and consulted is not None:
+                        self.consulted[result.path] = consulted
                 conn.close()
                 process.join()
         except BaseException:
@@ -416,7 +445,8 @@ def _work(
             wanted = checker.ships_rows or (
                 checker.wants_findings and (checker.render is None or checker.keeps_findings)
             )
-            results.append((result.shipped(with_findings=wanted), entry))
+            consulted = None if checker.consulted is None else checker._consulted(source)
+            results.append((result.shipped(with_findings=wanted), entry, consulted))
         conn.send(results)
     except (_Orphaned, EOFError, BrokenPipeError):
         pass  # the main process is gone: nobody to tell
