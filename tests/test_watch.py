@@ -83,6 +83,34 @@ def test_watch_prints_what_changed(tmp_path: Path) -> None:
     assert "Traceback" not in watcher.process.stderr.read()
 
 
+def test_watch_reloads_a_schema_in_a_hidden_folder(tmp_path: Path) -> None:
+    # `vaultlint init --schemas` puts the schemas in .vaultlint/schemas/: followed too
+    vault = write_vault(
+        tmp_path / "vault",
+        {
+            **FILES,
+            ".vaultlint.yaml": "schemas: ['.vaultlint/schemas/*.yaml']\n",
+            ".vaultlint/schemas/person.yaml": "name: person\nmatch:\n  folders: [People]\n",
+        },
+    )
+    watcher = Watcher(vault)
+    try:
+        first = "".join(watcher.until("Watching for changes"))
+        assert "missing-field" not in first
+        (vault / ".vaultlint/schemas/person.yaml").write_text(
+            "name: person\nmatch:\n  folders: [People]\nfields:\n  Né à: {required: true}\n",
+            encoding="utf-8",
+        )
+        text = "".join(watcher.until("Watching for changes"))
+        assert ".vaultlint/schemas/person.yaml changed: 3 notes checked, 1 new, 0 gone" in text
+        assert "People/Herbert.md:1:1  warning  SC01  person note has no 'Né à' field" in text
+        assert "ملاحظة" not in text  # its finding did not change: not printed again
+    finally:
+        watcher.process.send_signal(signal.SIGINT)
+        code = watcher.process.wait(timeout=TIMEOUT)
+    assert code == 0
+
+
 @pytest.mark.parametrize(
     ("flag", "message"),
     [("--fix", "not with --fix"), ("--statistics", "not with --statistics")],

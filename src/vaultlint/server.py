@@ -35,7 +35,7 @@ from vaultlint.links import (
 from vaultlint.model import Edit, Finding, Link, Note, Severity
 from vaultlint.parse import line_starts
 from vaultlint.suppress import UNUSED
-from vaultlint.vault import CONFIG_NAMES, find_root
+from vaultlint.vault import find_root, vault_path
 from vaultlint.version import __version__
 from vaultlint.workspace import Workspace
 
@@ -600,11 +600,12 @@ class VaultlintServer(LanguageServer):
             if file is None:
                 continue
             for root in self.vaults:
-                path = _vault_relative(root, file)
+                path = vault_path(root, Path(file))
                 if path is not None:
                     by_vault.setdefault(root, []).append(path)
         for root, paths in by_vault.items():
-            self.files_changed(self.vaults[root], _relevant(paths))
+            workspace = self.vaults[root]
+            self.files_changed(workspace, workspace.followed(paths))
 
     def watch(self, root: Path) -> None:
         """Follow ``root`` with a watcher of our own (the client does not watch)."""
@@ -621,10 +622,13 @@ class VaultlintServer(LanguageServer):
         from watchfiles import awatch
 
         async for changes in awatch(root, stop_event=None, debounce=50, step=20):
-            paths = [p for _, file in changes if (p := _vault_relative(root, file)) is not None]
-            paths = _relevant(paths)
-            if paths and root in self.vaults:
-                self.files_changed(self.vaults[root], paths)
+            workspace = self.vaults.get(root)
+            if workspace is None:
+                continue
+            found = [p for _, file in changes if (p := vault_path(root, Path(file))) is not None]
+            paths = workspace.followed(found)
+            if paths:
+                self.files_changed(workspace, paths)
 
 
 _FULL = types.TextDocumentSyncKind.Full  # incremental sync would split lines unlike the parser
@@ -818,25 +822,6 @@ def _whole_edit(old: str, new: str) -> Edit:
 def _wanted(only: Sequence[str] | None, kind: str) -> bool:
     """Whether a code action of ``kind`` is asked for (``only`` names kinds and parents)."""
     return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
-
-
-def _vault_relative(root: Path, file: str) -> str | None:
-    try:
-        rel = Path(os.path.abspath(file)).relative_to(root)
-    except ValueError:
-        return None
-    return rel.as_posix()
-
-
-def _relevant(paths: Iterable[str]) -> list[str]:
-    """The vault's files and the configuration: not the cache, .git or .obsidian."""
-    return sorted(
-        {
-            p
-            for p in paths
-            if p in CONFIG_NAMES or not any(part.startswith(".") for part in p.split("/"))
-        }
-    )
 
 
 def _existing_folder(file: Path) -> Path:
