@@ -629,3 +629,61 @@ def test_check_imports_neither_the_server_nor_the_watcher(vault: Path) -> None:
         [sys.executable, "-c", code, str(vault)], capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_server_runs_with_the_cyclic_collector_on(vault: Path) -> None:
+    # the CLI turns it off for one run; a server runs for days of editing
+    import gc
+
+    import vaultlint
+    from vaultlint.server import VaultlintServer
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        VaultlintServer().make_graph(vaultlint.open_vault(vault))
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the vault loaded is left out of its walks
+    finally:
+        gc.unfreeze()
+        if not collecting:
+            gc.disable()
+
+
+def test_start_up_compiles_each_attrs_method_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    import attr._make
+    import attrs
+
+    from vaultlint.commands.server import compiled_once
+
+    compiled = []
+    real = builtins.compile
+
+    def counting(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(filename)
+        return real(source, filename, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    with compiled_once():
+
+        @attrs.define
+        class Khmer:
+            name: str
+            count: int = 0
+
+        first = len(compiled)
+
+        @attrs.define
+        class Thai:
+            name: str
+            count: int = 0
+
+    assert first > 0 and len(compiled) == first  # the second class: nothing compiled
+    assert not hasattr(attr._make, "compile")  # attrs as it was
+    assert Khmer("ខ្មែរ") == Khmer("ខ្មែរ", 0) != Khmer("ខ្មែរ", 1)
+    assert repr(Thai("ภาษาไทย", 2)) == "Thai(name='ภาษาไทย', count=2)"
+    # each class's methods under its own name, as attrs compiles them
+    assert "Khmer" in Khmer.__init__.__code__.co_filename
+    assert "Thai" in Thai.__init__.__code__.co_filename

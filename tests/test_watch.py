@@ -189,3 +189,25 @@ def test_watch_refuses_a_format_it_cannot_print_in_parts(
     vault = write_vault(tmp_path / "vault", FILES)
     assert main(["check", "--watch", "--output-format", "json", str(vault)]) == 2
     assert "full or concise" in capsys.readouterr().err
+
+
+def test_watch_runs_with_the_cyclic_collector_on(tmp_path: Path) -> None:
+    import gc
+
+    import vaultlint
+    from vaultlint.watch import watch_checks
+    from vaultlint.workspace import CheckOptions
+
+    vault = write_vault(tmp_path / "vault", FILES)
+    collecting = gc.isenabled()
+    gc.disable()  # as the CLI runs a command
+    rounds = watch_checks(vaultlint.open_vault(vault), [vault], CheckOptions(), timeout_ms=50)
+    try:
+        first = next(rounds)
+        assert first.first and first.notes == 3
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        rounds.close()
+        gc.unfreeze()
+        if not collecting:
+            gc.disable()

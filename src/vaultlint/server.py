@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class VaultlintServer(LanguageServer):
         except VaultlintError as exc:
             self.warn(str(exc))
         self.take_buffers(workspace)
+        collect_cycles()
 
     def take_buffers(self, workspace: Workspace) -> None:
         """The open notes' links are those of their buffers, not of their files."""
@@ -743,8 +745,18 @@ def make_server() -> VaultlintServer:
 
 
 def serve() -> int:
+    collect_cycles()
     make_server().start_io()
     return 0
+
+
+def collect_cycles() -> None:
+    """A process that runs until stopped needs the cyclic garbage collector, which
+    the CLI turns off for one run: on again, with what is loaded so far (the
+    vault's index and link graph: long-lived, without cycles) frozen out of its
+    walks."""
+    gc.freeze()
+    gc.enable()
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ changed. Nothing is printed here: ``commands/check`` prints each ``WatchRun``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ def watch_checks(
             targets = workspace.targets(paths, force_exclude)
             round_ = _round(workspace, targets, targets, [], options, last, True)
             workspace.link_graph()  # warm: the check just filled the cache
+            # It runs until stopped: the cyclic collector (off for one CLI run) on
+            # again, what the first round loaded frozen out of its walks.
+            gc.freeze()
+            gc.enable()
             first = False
             yield round_
             continue
