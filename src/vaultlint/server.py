@@ -143,12 +143,16 @@ class VaultlintServer(LanguageServer):
                 asyncio.get_running_loop().call_soon(self.make_graph, workspace)
 
     def make_graph(self, workspace: Workspace) -> None:
+        first = not workspace.has_link_graph
+        if first:  # a vault's worth of objects without cycles: not walked as they come
+            gc.disable()
         try:
             workspace.link_graph()
         except VaultlintError as exc:
             self.warn(str(exc))
         self.take_buffers(workspace)
-        collect_cycles()
+        if first:
+            collect_cycles()
 
     def take_buffers(self, workspace: Workspace) -> None:
         """The open notes' links are those of their buffers, not of their files."""
@@ -745,16 +749,15 @@ def make_server() -> VaultlintServer:
 
 
 def serve() -> int:
-    collect_cycles()
     make_server().start_io()
     return 0
 
 
 def collect_cycles() -> None:
     """A process that runs until stopped needs the cyclic garbage collector, which
-    the CLI turns off for one run: on again, with what is loaded so far (the
-    vault's index and link graph: long-lived, without cycles) frozen out of its
-    walks."""
+    the CLI turns off for one run: on again (once the first note's vault is
+    loaded), with what is loaded so far (the vault's index and link graph:
+    long-lived, without cycles) frozen out of its walks."""
     gc.freeze()
     gc.enable()
 
