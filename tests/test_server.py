@@ -687,3 +687,29 @@ def test_start_up_compiles_each_attrs_method_source_once(monkeypatch: pytest.Mon
     # each class's methods under its own name, as attrs compiles them
     assert "Khmer" in Khmer.__init__.__code__.co_filename
     assert "Thai" in Thai.__init__.__code__.co_filename
+
+
+def test_an_unused_attachment_is_tagged_unnecessary(vault: Path) -> None:
+    write_vault(
+        vault,
+        {
+            ".vaultlint.yaml": "rules:\n  unused-attachment: info\n",
+            "Attachments/карта пустыни.png": "\x89PNG",
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        client.open("People/Herbert.md")  # the vault opened
+        report = await asyncio.wait_for(
+            client.lsp.workspace_diagnostic_async(
+                types.WorkspaceDiagnosticParams(previous_result_ids=[])
+            ),
+            TIMEOUT,
+        )
+        by_uri = {item.uri: item for item in report.items}
+        (unused,) = by_uri[client.uri("Attachments/карта пустыни.png")].items
+        assert _rule(unused) == "unused-attachment"
+        assert list(unused.tags or ()) == [types.DiagnosticTag.Unnecessary]
+        assert unused.severity == types.DiagnosticSeverity.Information
+
+    drive(vault, steps, pull=True)

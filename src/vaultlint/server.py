@@ -43,6 +43,8 @@ from vaultlint.workspace import Workspace
 FIX_ALL = "source.fixAll.vaultlint"
 DOCS_URL = "https://github.com/vaultlint/vaultlint#rules"
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
+# Shown faded (LSP's Unnecessary tag): what is there for nothing, and can go.
+UNNECESSARY = frozenset({UNUSED, "unused-attachment"})
 MAX_NAMES = 200  # note names sent at most: the client asks again as more is typed
 _Item = tuple[str, str, str, str]  # a completion: label, detail, text inserted, filter text
 HOLD_SECONDS = 60.0  # how long a workspace pull with nothing new waits for a change
@@ -323,7 +325,7 @@ class VaultlintServer(LanguageServer):
     def diagnostic(self, note: Note, finding: Finding) -> types.Diagnostic:
         start = _offset_of(note, finding.line, finding.column)
         end = max(start, _offset_of(note, finding.end_line, finding.end_column))
-        tags = [types.DiagnosticTag.Unnecessary] if finding.rule == UNUSED else None
+        tags = [types.DiagnosticTag.Unnecessary] if finding.rule in UNNECESSARY else None
         return types.Diagnostic(
             range=self.range(note, start, end),
             severity=_SEVERITY[finding.severity],
