@@ -124,3 +124,86 @@ def test_the_github_and_json_examples_are_what_check_prints(
     assert github in capsys.readouterr().out.splitlines()
     main(["check", "--no-cache", "--output-format", "json"])
     assert json.loads(one) in json.loads(capsys.readouterr().out)
+
+
+# --- the editors' setups ----------------------------------------------------------------
+
+
+def _editors_blocks(language: str) -> list[str]:
+    section = README.split("\n## Editors\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
+
+
+def _assert_runs_the_server(command: str, args: list[str]) -> None:
+    """``command args`` is the installed ``vaultlint`` with a command and options it has."""
+    import contextlib
+    import io
+
+    from vaultlint.cli import main
+
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    scripts = pyproject.split("\n[project.scripts]\n", 1)[1].split("\n[", 1)[0]
+    assert re.search(rf"^{re.escape(command)} = ", scripts, re.M), command
+    assert args[:1] == ["server"], args
+    shown = io.StringIO()
+    with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            code = main([*args, "--help"])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    assert code == 0, f"{command} {' '.join(args)} --help: exit {code}"
+    for option in args[1:]:
+        assert not option.startswith("-") or option.split("=")[0] in shown.getvalue(), option
+
+
+def _lua_strings(code: str) -> list[str]:
+    """The quoted strings of a Lua table constructor, in order."""
+    return re.findall(r'"([^"\\]*)"', code)
+
+
+def test_the_neovim_setups_are_lua_that_starts_the_server() -> None:
+    lua = _editors_blocks("lua")
+    assert len(lua) == 2, "README: Neovim with nvim-lspconfig, and without"
+    for code in lua:
+        without_strings = re.sub(r'"[^"\\]*"', '""', code)
+        assert '"' not in re.sub(r'""', "", without_strings), "an unclosed string"
+        for opening, closing in ("()", "{}", "[]"):
+            depth = 0
+            for char in without_strings:
+                depth += (char == opening) - (char == closing)
+                assert depth >= 0, f"{closing} before its {opening}"
+            assert depth == 0, f"unbalanced {opening}{closing}"
+        (cmd,) = re.findall(r"\bcmd = \{([^}]*)\}", code)
+        command, *args = _lua_strings(cmd)
+        _assert_runs_the_server(command, args)
+        (filetypes,) = re.findall(r"\bfiletypes = \{([^}]*)\}", code)
+        assert _lua_strings(filetypes) == ["markdown"]
+        assert '".vaultlint.yaml", ".obsidian"' in code  # a vault's root, as check finds it
+    assert 'require("lspconfig")' in lua[0] and "lspconfig.vaultlint.setup(" in lua[0]
+    assert 'vim.lsp.enable("vaultlint")' in lua[1]
+
+
+def test_the_vs_code_and_zed_settings_are_json_that_starts_the_server() -> None:
+    import json
+
+    vscode, zed = (json.loads(block) for block in _editors_blocks("json"))
+    _assert_runs_the_server(vscode["glspc.server.command"], vscode["glspc.server.commandArguments"])
+    assert vscode["glspc.server.languageId"] == ["markdown"]
+    binary = zed["lsp"]["marksman"]["binary"]
+    _assert_runs_the_server(binary["path"], binary["arguments"])
+
+
+def test_the_helix_languages_toml_starts_the_server() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+    (helix_text,) = _editors_blocks("toml")
+    helix = tomllib.loads(helix_text)
+    server = helix["language-server"]["vaultlint"]
+    _assert_runs_the_server(server["command"], server["args"])
+    (markdown,) = (lang for lang in helix["language"] if lang["name"] == "markdown")
+    assert "vaultlint" in markdown["language-servers"]
+
+
+def test_no_shell_block_starts_a_server_or_a_watch() -> None:
+    """Commands that run until stopped are in prose: the shell blocks are run as tests."""
+    for command in _readme_commands():
+        assert " server" not in command and "--watch" not in command, command

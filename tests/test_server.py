@@ -27,7 +27,7 @@ TIMEOUT = 30.0
 FILES = {
     "Novels/Dune.md": "# Dune 🏜️\n\nBy [[Herbert]].\n\n## Houses\n\nAtreides ^atreides\n",
     "People/Herbert.md": "# Frank Herbert\n\nWrote [[Dune#Houses]] and [[Dune#^atreides]].\n",
-    "Notes/ทดสอบ ภาษาไทย.md": "# ทดสอบ\n\nภาษาไทยเป็นภาษาราชการของประเทศไทย\n",
+    "Notes/ทดสอบ ภาษาไทย.md": "# ทดสอบ\n\nบันทึกสั้น ๆ เกี่ยวกับดูน\n",
 }
 
 
@@ -286,6 +286,33 @@ def test_a_configuration_change_reloads_it(vault: Path) -> None:
     drive(vault, steps)
 
 
+def test_a_schema_change_in_a_hidden_folder_reloads_it(vault: Path) -> None:
+    # where `vaultlint init --schemas` puts the schemas: a hidden folder, still followed
+    write_vault(
+        vault,
+        {
+            ".vaultlint.yaml": "schemas: ['.vaultlint/schemas/*.yaml']\n",
+            ".vaultlint/schemas/person.yaml": (
+                "name: person\nmatch:\n  folders: [People]\nfields:\n  Né à: {required: true}\n"
+            ),
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        uri = client.open("People/Herbert.md", "# Frank Herbert\n\n[[Dune]]\n")
+        found = await client.wait(uri, lambda d: len(d) == 1)
+        assert rules(found) == ["missing-field"] and "Né à" in found[0].message
+        schema = vault / ".vaultlint/schemas/person.yaml"
+        schema.write_text(
+            "name: person\nmatch:\n  folders: [People]\nfields:\n  Né à: {}\n",
+            encoding="utf-8",
+        )
+        client.notify((".vaultlint/schemas/person.yaml", types.FileChangeType.Changed))
+        assert await client.wait(uri, lambda d: not d) == ()
+
+    drive(vault, steps)
+
+
 # --- pull diagnostics (LSP 3.17) -----------------------------------------------------
 
 
@@ -436,7 +463,10 @@ def test_code_actions_fix_disable_and_suggest(vault: Path) -> None:
 
 def test_hover_and_definition_of_links(vault: Path) -> None:
     async def steps(client: Client) -> None:
-        text = "[[Dune#Houses]] [[Dune#^atreides]] [[Dune#Spice]] [[Herbrt]] [[#Top]]\n# Top\n"
+        text = (
+            "[[Dune#Houses]] [[Dune#^atreides]] [[Dune#Spice]] [[Herbrt]] [[#Top]]"
+            " ![[Dune#^atreides]] [Herbert](<../People/Herbert.md#Top>)\n# Top\n"
+        )
         uri = client.open("People/Herbert.md", text)
         await client.wait(uri, lambda d: len(d) == 2)
 
@@ -478,6 +508,10 @@ def test_hover_and_definition_of_links(vault: Path) -> None:
         top = await definition(66)
         assert top.uri == uri and top.range.start.line == 1
         assert await definition(59) is None  # the broken link goes nowhere
+        embed = await definition(75)  # an embed opens its target too, at the block
+        assert embed.uri == client.uri("Novels/Dune.md") and embed.range.start.line == 6
+        markdown = await definition(92)  # a Markdown link, relative, to a heading
+        assert markdown.uri == uri and markdown.range.start.line == 1
 
     drive(vault, steps)
 
@@ -595,3 +629,48 @@ def test_check_imports_neither_the_server_nor_the_watcher(vault: Path) -> None:
         [sys.executable, "-c", code, str(vault)], capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_server_runs_with_the_cyclic_collector_on(vault: Path) -> None:
+    # the CLI turns it off for one run; a server runs for days of editing
+    import gc
+
+    import vaultlint
+    from vaultlint.server import VaultlintServer
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        VaultlintServer().make_graph(vaultlint.open_vault(vault))
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the vault loaded is left out of its walks
+    finally:
+        gc.unfreeze()
+        if not collecting:
+            gc.disable()
+
+
+def test_an_unused_attachment_is_tagged_unnecessary(vault: Path) -> None:
+    write_vault(
+        vault,
+        {
+            ".vaultlint.yaml": "rules:\n  unused-attachment: info\n",
+            "Attachments/карта пустыни.png": "\x89PNG",
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        client.open("People/Herbert.md")  # the vault opened
+        report = await asyncio.wait_for(
+            client.lsp.workspace_diagnostic_async(
+                types.WorkspaceDiagnosticParams(previous_result_ids=[])
+            ),
+            TIMEOUT,
+        )
+        by_uri = {item.uri: item for item in report.items}
+        (unused,) = by_uri[client.uri("Attachments/карта пустыни.png")].items
+        assert _rule(unused) == "unused-attachment"
+        assert list(unused.tags or ()) == [types.DiagnosticTag.Unnecessary]
+        assert unused.severity == types.DiagnosticSeverity.Information
+
+    drive(vault, steps, pull=True)

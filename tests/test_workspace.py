@@ -246,3 +246,36 @@ def test_facts_that_would_run_code_are_not_loaded(
     resign(cache_file, pickle.dumps((rows, pickle.dumps({"Books index.md": Exploit(marker)}))))
     assert _report(capsys, vault) == cold
     assert not marker.exists()
+
+
+def test_followed_keeps_the_vault_files_the_configuration_and_the_schemas(tmp_path: Path) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {
+            ".vaultlint.yaml": "schemas: ['./.vaultlint/schemas/*.yaml', 'Types/book.yaml']\n",
+            ".vaultlint/schemas/person.yaml": "name: person\nmatch:\n  folders: [People]\n",
+            "Types/book.yaml": "name: book\nmatch:\n  folders: [Books]\n",
+            "Books/Dune.md": "# Dune\n\nA novel.\n",
+        },
+    )
+    workspace = vaultlint.open_vault(vault)
+    changed = [
+        "Books/Dune.md",
+        "Books/Le Guin — Ἀρχή.md",  # gone or new: followed as well
+        ".vaultlint.yaml",
+        ".vaultlint/schemas/person.yaml",
+        ".vaultlint/schemas/new type.yml",  # the glob may take it in
+        ".vaultlint/schemas/notes.txt",
+        f"{CACHE_DIR}/cache.bin",
+        ".git/index",
+        ".obsidian/workspace.json",
+        ".github/workflows/ci.yml",
+        "",
+    ]
+    assert workspace.followed(changed) == [
+        ".vaultlint.yaml",
+        ".vaultlint/schemas/new type.yml",
+        ".vaultlint/schemas/person.yaml",
+        "Books/Dune.md",
+        "Books/Le Guin — Ἀρχή.md",
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,13 +36,15 @@ from vaultlint.links import (
 from vaultlint.model import Edit, Finding, Link, Note, Severity
 from vaultlint.parse import line_starts
 from vaultlint.suppress import UNUSED
-from vaultlint.vault import CONFIG_NAMES, find_root
+from vaultlint.vault import find_root, vault_path
 from vaultlint.version import __version__
 from vaultlint.workspace import Workspace
 
 FIX_ALL = "source.fixAll.vaultlint"
 DOCS_URL = "https://github.com/vaultlint/vaultlint#rules"
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
+# Shown faded (LSP's Unnecessary tag): what is there for nothing, and can go.
+UNNECESSARY = frozenset({UNUSED, "unused-attachment"})
 MAX_NAMES = 200  # note names sent at most: the client asks again as more is typed
 _Item = tuple[str, str, str, str]  # a completion: label, detail, text inserted, filter text
 HOLD_SECONDS = 60.0  # how long a workspace pull with nothing new waits for a change
@@ -142,11 +145,16 @@ class VaultlintServer(LanguageServer):
                 asyncio.get_running_loop().call_soon(self.make_graph, workspace)
 
     def make_graph(self, workspace: Workspace) -> None:
+        first = not workspace.has_link_graph
+        if first:  # a vault's worth of objects without cycles: not walked as they come
+            gc.disable()
         try:
             workspace.link_graph()
         except VaultlintError as exc:
             self.warn(str(exc))
         self.take_buffers(workspace)
+        if first:
+            collect_cycles()
 
     def take_buffers(self, workspace: Workspace) -> None:
         """The open notes' links are those of their buffers, not of their files."""
@@ -317,7 +325,7 @@ class VaultlintServer(LanguageServer):
     def diagnostic(self, note: Note, finding: Finding) -> types.Diagnostic:
         start = _offset_of(note, finding.line, finding.column)
         end = max(start, _offset_of(note, finding.end_line, finding.end_column))
-        tags = [types.DiagnosticTag.Unnecessary] if finding.rule == UNUSED else None
+        tags = [types.DiagnosticTag.Unnecessary] if finding.rule in UNNECESSARY else None
         return types.Diagnostic(
             range=self.range(note, start, end),
             severity=_SEVERITY[finding.severity],
@@ -600,11 +608,12 @@ class VaultlintServer(LanguageServer):
             if file is None:
                 continue
             for root in self.vaults:
-                path = _vault_relative(root, file)
+                path = vault_path(root, Path(file))
                 if path is not None:
                     by_vault.setdefault(root, []).append(path)
         for root, paths in by_vault.items():
-            self.files_changed(self.vaults[root], _relevant(paths))
+            workspace = self.vaults[root]
+            self.files_changed(workspace, workspace.followed(paths))
 
     def watch(self, root: Path) -> None:
         """Follow ``root`` with a watcher of our own (the client does not watch)."""
@@ -621,10 +630,13 @@ class VaultlintServer(LanguageServer):
         from watchfiles import awatch
 
         async for changes in awatch(root, stop_event=None, debounce=50, step=20):
-            paths = [p for _, file in changes if (p := _vault_relative(root, file)) is not None]
-            paths = _relevant(paths)
-            if paths and root in self.vaults:
-                self.files_changed(self.vaults[root], paths)
+            workspace = self.vaults.get(root)
+            if workspace is None:
+                continue
+            found = [p for _, file in changes if (p := vault_path(root, Path(file))) is not None]
+            paths = workspace.followed(found)
+            if paths:
+                self.files_changed(workspace, paths)
 
 
 _FULL = types.TextDocumentSyncKind.Full  # incremental sync would split lines unlike the parser
@@ -743,6 +755,15 @@ def serve() -> int:
     return 0
 
 
+def collect_cycles() -> None:
+    """A process that runs until stopped needs the cyclic garbage collector, which
+    the CLI turns off for one run: on again (once the first note's vault is
+    loaded), with what is loaded so far (the vault's index and link graph:
+    long-lived, without cycles) frozen out of its walks."""
+    gc.freeze()
+    gc.enable()
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -818,25 +839,6 @@ def _whole_edit(old: str, new: str) -> Edit:
 def _wanted(only: Sequence[str] | None, kind: str) -> bool:
     """Whether a code action of ``kind`` is asked for (``only`` names kinds and parents)."""
     return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
-
-
-def _vault_relative(root: Path, file: str) -> str | None:
-    try:
-        rel = Path(os.path.abspath(file)).relative_to(root)
-    except ValueError:
-        return None
-    return rel.as_posix()
-
-
-def _relevant(paths: Iterable[str]) -> list[str]:
-    """The vault's files and the configuration: not the cache, .git or .obsidian."""
-    return sorted(
-        {
-            p
-            for p in paths
-            if p in CONFIG_NAMES or not any(part.startswith(".") for part in p.split("/"))
-        }
-    )
 
 
 def _existing_folder(file: Path) -> Path:

@@ -8,13 +8,13 @@ changed. Nothing is printed here: ``commands/check`` prints each ``WatchRun``.
 
 from __future__ import annotations
 
-import os
+import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultlint.model import Finding
-from vaultlint.vault import CONFIG_NAMES
+from vaultlint.vault import vault_path
 from vaultlint.workspace import CheckOptions, Workspace
 
 Key = tuple[str, int, int, str, str]  # path, line, column, rule, message
@@ -55,10 +55,15 @@ def watch_checks(
             targets = workspace.targets(paths, force_exclude)
             round_ = _round(workspace, targets, targets, [], options, last, True)
             workspace.link_graph()  # warm: the check just filled the cache
+            # It runs until stopped: the cyclic collector (off for one CLI run) on
+            # again, what the first round loaded frozen out of its walks.
+            gc.freeze()
+            gc.enable()
             first = False
             yield round_
             continue
-        changed = _relevant(workspace.root, (file for _, file in changes))
+        found = [vault_path(workspace.root, Path(file)) for _, file in changes]
+        changed = workspace.followed(p for p in found if p is not None)
         if not changed:
             continue
         settings = workspace.refresh(changed)
@@ -100,17 +105,3 @@ def _round(
 
 def _key(finding: Finding) -> Key:
     return (finding.path, finding.line, finding.column, finding.rule, finding.message)
-
-
-def _relevant(root: Path, files: Iterator[str]) -> list[str]:
-    """The vault paths of changed files that matter: not hidden (the cache, .git,
-    .obsidian), but the configuration."""
-    found = set()
-    for file in files:
-        try:
-            path = Path(os.path.abspath(file)).relative_to(root).as_posix()
-        except ValueError:
-            continue
-        if path in CONFIG_NAMES or not any(p.startswith(".") for p in path.split("/")):
-            found.add(path)
-    return sorted(found)

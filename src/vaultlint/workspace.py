@@ -10,7 +10,9 @@ check.
 
 from __future__ import annotations
 
+import itertools
 import os
+import posixpath
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -41,7 +43,7 @@ from vaultlint.pipeline import (
     default_jobs,
 )
 from vaultlint.schema import Schema, load_schemas
-from vaultlint.vault import VaultIndex, find_root, scan, vault_path
+from vaultlint.vault import CONFIG_NAMES, VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
@@ -674,11 +676,33 @@ class Workspace:
             cache.forget(self.index.files)
             cache.save()
 
+    def followed(self, paths: Iterable[str]) -> list[str]:
+        """The vault paths among ``paths`` whose change matters here, sorted: the
+        vault's files (no hidden part: not the cache, ``.git`` or ``.obsidian``), the
+        configuration, and the YAML files where the ``schemas:`` entries look, hidden
+        or not (``.vaultlint/schemas/``, where ``init --schemas`` puts them)."""
+        folders = [_schema_folder(pattern) for pattern in self.config.schemas]
+        found = set()
+        for path in paths:
+            if not path:  # the root itself
+                continue
+            hidden = any(part.startswith(".") for part in path.split("/"))
+            schema = path.lower().endswith((".yaml", ".yml")) and any(
+                not folder or path.startswith(folder + "/") for folder in folders
+            )
+            if not hidden or schema or path in CONFIG_NAMES or self._is_config(path):
+                found.add(path)
+        return sorted(found)
+
     def _is_settings_file(self, path: str) -> bool:
         """The configuration file, or any YAML file (a schema, or a new file a
         schema glob takes in): reloading them costs little."""
         if path.lower().endswith((".yaml", ".yml")):  # .vaultlint.yaml among them
             return True
+        return self._is_config(path)
+
+    def _is_config(self, path: str) -> bool:
+        """Whether vault path ``path`` is the configuration file in use."""
         config = self.config_file
         return config is not None and os.path.abspath(self.root / path) == os.path.abspath(config)
 
@@ -730,6 +754,14 @@ def _finding_keys(result: NoteResult) -> list[FindingKey]:
 def _facts(data: Any) -> NoteFacts | None:
     """A result's facts, unless a cache entry of the right shape holds wrong ones."""
     return data if valid_facts(data) else None
+
+
+def _schema_folder(pattern: str) -> str:
+    """The folder a ``schemas:`` entry names files in: its parts before the first
+    wildcard, less the file name ("" for the root)."""
+    parts = posixpath.normpath(pattern).split("/")
+    fixed = list(itertools.takewhile(lambda part: not any(c in part for c in "*?["), parts))
+    return "/".join(fixed[:-1] if len(fixed) == len(parts) else fixed)
 
 
 def _is_vault_file(root: Path, path: str) -> bool:
