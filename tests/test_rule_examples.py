@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import check_text, fix_text
@@ -84,3 +86,18 @@ def test_rule_is_documented(rule: type[Rule]) -> None:
 def test_names_and_codes_are_unique() -> None:
     assert len({r.name for r in ALL_RULES}) == len(ALL_RULES)
     assert len({r.code for r in ALL_RULES}) == len(ALL_RULES)
+
+
+def test_docs_rules_md_is_up_to_date() -> None:
+    """docs/rules.md, which the language server's diagnostics link to (a section a
+    rule, headed by its name), is what ``vaultlint rule --all --markdown`` prints."""
+    from vaultlint.commands.rule import markdown_docs
+    from vaultlint.rules import ALL_RULES
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    expected = markdown_docs(ALL_RULES)
+    assert docs.read_text(encoding="utf-8") == expected, (
+        "docs/rules.md is stale: run `vaultlint rule --all --markdown > docs/rules.md`"
+    )
+    for rule in ALL_RULES:
+        assert f"\n## {rule.name}\n" in expected

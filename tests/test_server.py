@@ -217,6 +217,7 @@ def test_diagnostics_from_the_buffer_follow_edits(vault: Path) -> None:
         assert (broken.code, broken.source) == ("LK01", "vaultlint")
         assert broken.code_description is not None
         assert broken.code_description.href.startswith("https://")
+        assert broken.code_description.href.endswith("/docs/rules.md#broken-link")
         assert broken.range == types.Range(
             start=types.Position(line=2, character=0), end=types.Position(line=2, character=16)
         )

@@ -41,7 +41,8 @@ from vaultlint.version import __version__
 from vaultlint.workspace import Workspace
 
 FIX_ALL = "source.fixAll.vaultlint"
-DOCS_URL = "https://github.com/vaultlint/vaultlint#rules"
+# Each rule's section of docs/rules.md (``vaultlint rule --all --markdown``).
+DOCS_URL = "https://github.com/vaultlint/vaultlint/blob/main/docs/rules.md#{name}"
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
 # Shown faded (LSP's Unnecessary tag): what is there for nothing, and can go.
 UNNECESSARY = frozenset({UNUSED, "unused-attachment"})
@@ -330,7 +331,7 @@ class VaultlintServer(LanguageServer):
             range=self.range(note, start, end),
             severity=_SEVERITY[finding.severity],
             code=finding.code,
-            code_description=types.CodeDescription(href=DOCS_URL),
+            code_description=types.CodeDescription(href=DOCS_URL.format(name=finding.rule)),
             source="vaultlint",
             message=f"{finding.message} ({finding.rule})",
             tags=tags,
