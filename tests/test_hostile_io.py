@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,55 @@ def test_an_invalid_glob_is_a_configuration_error(
     assert err.startswith("vaultlint: error: ")
     assert message in err
     assert "internal error" not in err
+
+
+NOBODY = 65534
+AS_NOBODY = ["/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+    reason="needs root and setpriv to run as a user whom permissions stop",
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["check", "--fix"], ["report"], ["report", "--format", "json"]],
+)
+def test_a_note_in_a_folder_without_search_permission_is_a_finding(argv: list[str]) -> None:
+    """A folder that may be listed but not entered (``chmod a-x``, as some sync tools leave
+    a shared folder): its notes are findings, never an internal error, the rest is fixed."""
+    top = Path(tempfile.mkdtemp(prefix="vaultlint-perm-"))
+    try:
+        top.chmod(0o755)
+        root = _vault(top)
+        (root / "Arrakis.md").write_text("# Arrakis   \n\nSee [[Fremen]].\n", encoding="utf-8")
+        home = top / "home"
+        home.mkdir()
+        for path in [home, *root.rglob("*"), root]:
+            os.chown(path, NOBODY, NOBODY)
+        (root / "Desert").chmod(0o644)  # listed, not searchable
+        done = subprocess.run(
+            [*AS_NOBODY, sys.executable, "-m", "vaultlint", *argv, str(root)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")},
+        )
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+        assert done.returncode == (0 if argv[0] == "report" else 1), done.stderr
+        if argv[0] == "report":  # counted with the findings per rule
+            json_format = "json" in argv
+            assert ('"VL04": 1' if json_format else "VL04  file-unreadable") in done.stdout
+        else:
+            assert "Desert/Fremen.md" in done.stdout  # named, as unreadable
+            assert "cannot be read: Permission denied  [file-unreadable]" in done.stdout
+            assert "[[Fremen]]" not in done.stdout  # its name is known: the link resolves
+        fixed = argv[1:] == ["--fix"]
+        assert (
+            (root / "Arrakis.md")
+            .read_text(encoding="utf-8")
+            .startswith("# Arrakis\n" if fixed else "# Arrakis   \n")
+        ), done.stderr
+    finally:
+        (top / "vault" / "Desert").chmod(0o755)
+        shutil.rmtree(top)

@@ -17,6 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+try:
+    import fcntl
+except ImportError:  # Windows: no file locks; stale copies are told by their age
+    fcntl = None  # type: ignore[assignment]
+
 from vaultlint.model import Finding, Fix, Note
 from vaultlint.parse import parse_note
 from vaultlint.vault import BOM, TEMPORARY_SUFFIX
@@ -25,6 +30,7 @@ MAX_PASSES = 10
 _CHANGED = "not written: the file changed while vaultlint ran"
 _TMP_SUFFIX = TEMPORARY_SUFFIX  # a note's new bytes, before the replace
 _OLD_SUFFIX = ".vaultlint-old"  # a second name of the note while it is replaced
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class FixError(Exception):
@@ -437,15 +443,18 @@ def _write_note(root: Path, path: str, original: bytes, data: bytes) -> str | No
     except OSError as exc:
         return f"not written: {exc.strerror or exc}"
     try:
+        # Open (and locked) until the replace: the lock tells the next run that a live
+        # process owns the copy; one nobody holds is a killed run's (``kill -9``).
         with os.fdopen(fd, "wb") as handle:
+            _lock(handle.fileno(), wait=True)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        problem = _keep_metadata(real, tmp, info)
-        if problem is not None:
-            os.unlink(tmp)
-            return problem
-        return _replace_unless_changed(real, tmp, original)
+            problem = _keep_metadata(real, tmp, info)
+            if problem is not None:
+                os.unlink(tmp)
+                return problem
+            return _replace_unless_changed(real, tmp, original)
     except OSError as exc:
         _remove(tmp)
         return f"not written: {exc.strerror or exc}"
@@ -459,22 +468,46 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-STALE_SECONDS = 600  # a temporary file this old belongs to no running vaultlint
+STALE_SECONDS = 600  # without file locks, a temporary file this old belongs to no live run
+
+
+def _lock(fd: int, wait: bool) -> bool:
+    """Take the exclusive lock of the open file ``fd``; False if another process holds
+    it (``wait=False``). Where there are no file locks (Windows), always True."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
 
 
 def remove_stale_temporaries(root: Path, paths: Iterable[str], now: float) -> list[str]:
-    """Remove the temporary copies an interrupted run left (``kill -9``, a power cut);
-    those written in the last ``STALE_SECONDS`` may be another run's and are kept.
+    """Remove the temporary copies an interrupted run left (``kill -9``, a power cut).
+
+    A copy is a live run's while that run holds its lock (see ``_write_note``); without
+    file locks, one written in the last ``STALE_SECONDS`` may be another run's and is kept.
     The hidden links (``.vaultlint-old``) may hold a save and are never removed."""
     removed = []
     for path in paths:
         full = root / path
         try:
-            if now - full.lstat().st_mtime > STALE_SECONDS and stat.S_ISREG(full.lstat().st_mode):
+            fd = os.open(full, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            old = fcntl is not None or now - info.st_mtime > STALE_SECONDS
+            # Still the file locked when unlinked: a live run may have replaced the name.
+            unused = stat.S_ISREG(info.st_mode) and old and _lock(fd, wait=False)
+            if unused and os.path.samestat(info, os.lstat(full)):
                 full.unlink()
                 removed.append(path)
         except OSError:
             continue
+        finally:
+            os.close(fd)
     return removed
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escape_char", "escape_matches", "printable"]
+__all__ = ["escape_char", "escape_matches", "json_visible", "printable"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 # C0 but tab, DEL, C1, bidi controls, and the line and paragraph separators.
@@ -73,3 +73,18 @@ def printable_path(path: str) -> str:
     """``printable(path)`` for a path printed before ``:line``: a path ``:`` would
     otherwise start the line with ``::``."""
     return printable(path + ":")[:-1]
+
+
+# What a JSON encoder leaves raw in a string though a terminal would obey it: DEL, C1, bidi
+# controls, the line and paragraph separators (C0 controls it escapes itself).
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_visible(encoded: str) -> str:
+    """JSON text with those characters written as ``\\uXXXX`` escapes: it decodes to the
+    same values, and ``cat`` of it obeys nothing (they can only stand in strings)."""
+    return _JSON_RAW.sub(_json_escape, encoded)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"

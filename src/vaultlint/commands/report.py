@@ -75,7 +75,7 @@ def run(ns: argparse.Namespace) -> int:
             details=ns.format == "html",
         )
     for message in workspace.skipped():
-        print(f"vaultlint: warning: {message}", file=sys.stderr)
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
     if ns.history is not None:
         with waiting(f"Reading the last {ns.history} commits"):
             report.history = _history(ns.history, workspace, paths, report)

@@ -72,7 +72,7 @@ def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
     if fmt == "json":  # vault paths: the same text from any folder
         from vaultlint.output import json_format
 
-        return NoteRenderer("json", json_format.note_text)
+        return NoteRenderer("json+visible", json_format.note_text)
     if fmt == "github":
         from vaultlint.output import github
         from vaultlint.output.context import repo_paths

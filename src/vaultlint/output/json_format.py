@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.model import Finding
+from vaultlint.printable import json_visible
 
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
@@ -42,18 +43,20 @@ def note_text(findings: Sequence[Finding]) -> str:
     if not findings:
         return ""
     path = _string(findings[0].path)
-    return ",\n".join(
-        f'  {{\n    "path": {path if f.path == findings[0].path else _string(f.path)},\n'
-        f'    "line": {f.line:d},\n'
-        f'    "column": {f.column:d},\n'
-        f'    "end_line": {f.end_line:d},\n'
-        f'    "end_column": {f.end_column:d},\n'
-        f'    "rule": {_string(f.rule)},\n'
-        f'    "code": {_string(f.code)},\n'
-        f'    "severity": {_string(f.severity.value)},\n'
-        f'    "message": {_string(f.message)},\n'
-        f'    "fixable": {"true" if f.fixable else "false"}\n  }}'
-        for f in findings
+    return json_visible(
+        ",\n".join(
+            f'  {{\n    "path": {path if f.path == findings[0].path else _string(f.path)},\n'
+            f'    "line": {f.line:d},\n'
+            f'    "column": {f.column:d},\n'
+            f'    "end_line": {f.end_line:d},\n'
+            f'    "end_column": {f.end_column:d},\n'
+            f'    "rule": {_string(f.rule)},\n'
+            f'    "code": {_string(f.code)},\n'
+            f'    "severity": {_string(f.severity.value)},\n'
+            f'    "message": {_string(f.message)},\n'
+            f'    "fixable": {"true" if f.fixable else "false"}\n  }}'
+            for f in findings
+        )
     )
 
 

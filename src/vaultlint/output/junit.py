@@ -19,8 +19,13 @@ from vaultlint.printable import escape_matches
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
 
-# What XML 1.0 forbids (controls but TAB, LF and CR; surrogates; U+FFFE, U+FFFF), shown escaped.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 forbids (controls but TAB, LF and CR; surrogates; U+FFFE, U+FFFF), shown
+# escaped; and what it allows but a terminal showing the file would obey (CR, DEL, C1,
+# bidi controls, line and paragraph separators).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def visible(text: str) -> str:

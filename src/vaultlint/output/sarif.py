@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from vaultlint.fingerprint import Lines, fingerprint
 from vaultlint.model import Finding, Severity
-from vaultlint.printable import escape_matches
+from vaultlint.printable import escape_matches, json_visible
 from vaultlint.version import __version__
 
 if TYPE_CHECKING:
@@ -182,11 +182,10 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
     with the results laid out from a fixed form (the C string encoder), in chunks."""
     rules = _rules()
     if not findings:
-        out.write(json.dumps(_log(rules, []), indent=2, ensure_ascii=False) + "\n")
+        out.write(json_visible(json.dumps(_log(rules, []), indent=2, ensure_ascii=False)) + "\n")
         return
-    head, _, tail = json.dumps(_log(rules, []), indent=2, ensure_ascii=False).rpartition(
-        '"results": []'
-    )
+    log = json_visible(json.dumps(_log(rules, []), indent=2, ensure_ascii=False))
+    head, _, tail = log.rpartition('"results": []')
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     uris = _uris(ctx)
     prints = fingerprints(findings, ctx.root)
@@ -198,5 +197,6 @@ def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None
             _result_text(f, index, uris(f.path), fp, pad)
             for f, fp in zip(chunk, prints[start : start + _CHUNK], strict=True)
         )
+        text = json_visible(text)
         out.write(text if start == 0 else ",\n" + text)
     out.write("\n" + " " * 6 + "]" + tail + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from vaultlint.printable import json_visible
 from vaultlint.report.collect import Counts, Report
 
 
@@ -99,4 +100,4 @@ def _counts(counts: Counts) -> dict[str, int]:
 
 def render(report: Report, limit: int) -> str:
     """JSON lists are complete except ``incomplete`` (already cut to ``--top``)."""
-    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(to_data(report), indent=2, ensure_ascii=False)) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from vaultlint.printable import printable
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -53,7 +55,7 @@ def explain(rule: type[Rule], plain: bool = False) -> str:
         if example.fixed is not None:
             how = "--fix --unsafe-fixes" if example.unsafe else "--fix"
             lines += [f"  After {how}:"]
-            lines += [f"    {line}" for line in example.fixed.splitlines()]
+            lines += _indented(example.fixed)
     return "\n".join(lines) + "\n"
 
 
@@ -74,7 +76,13 @@ def _listed(files: Mapping[str, str]) -> str:
 def _example_lines(n: int, title: str, bad: str, good: str) -> list[str]:
     heading = f" - {title}" if title else ""
     lines = ["", f"Example {n}{heading}", "", "  Bad:"]
-    lines += [f"    {line}" for line in bad.splitlines()]
+    lines += _indented(bad)
     lines += ["  Good:"]
-    lines += [f"    {line}" for line in good.splitlines()]
+    lines += _indented(good)
     return lines
+
+
+def _indented(text: str) -> list[str]:
+    """An example's lines, indented, their control characters shown as escapes (the
+    mojibake of a closing quote holds U+009D, a terminal's OSC)."""
+    return [f"    {printable(line)}" for line in text.splitlines()]
