@@ -89,6 +89,10 @@ span.e { color: var(--error); } span.w { color: var(--warning); }
 span.i { color: var(--info); }
 dt { margin-top: 10px; overflow-wrap: anywhere; } dd { margin: 2px 0 0 0; }
 dd ul { margin: 0; } code { font-size: 13px; }
+/* words written by the style sheet: tens of thousands of them on a large vault */
+dt small::after { content: " findings"; } dt small.o::after { content: " finding"; }
+li u { text-decoration: none; } li u::before { content: "(and "; }
+li u::after { content: " other messages)"; } li u.o::after { content: " other message)"; }
 ul.e li::before { content: "error "; color: var(--error); font-weight: 600; }
 ul.w li::before { content: "warning "; color: var(--warning); font-weight: 600; }
 ul.i li::before { content: "info "; color: var(--info); font-weight: 600; }
@@ -102,7 +106,9 @@ _SEVERITY_CLASS = {"error": "e", "warning": "w", "info": "i"}
 def text(value: str) -> str:
     """Vault text as HTML: control characters and lone surrogates shown escaped
     (``\\x1b``), then ``&<>"`` as entities (safe in a double-quoted attribute too)."""
-    shown = escape_matches(_SURROGATE, printable(value))
+    # Most text has no control character and no lone surrogate (str.isprintable rejects both).
+    plain = value.isprintable() and "::" not in value
+    shown = value if plain else escape_matches(_SURROGATE, printable(value))
     return _escape(shown, quote=False).replace('"', "&quot;")
 
 
@@ -123,15 +129,21 @@ class Links:
     vault: str | None
     base: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # path -> id of its findings
+    made: dict[str, str] = field(default_factory=dict, compare=False)  # path -> its links
 
     def note(self, path: str) -> str:
-        file = _escape(self.base + quote(_url_bytes(path), safe="/"))
+        found = self.made.get(path)
+        if found is None:
+            found = self.made[path] = self._note(path)
+        return found
+
+    def _note(self, path: str) -> str:
+        url = quote(_url_bytes(path), safe="/")
+        file = _escape(self.base + url)
         if self.vault is None:
             return f'<a href="{file}">{text(path)}</a>'
-        app = (
-            f"obsidian://open?vault={quote(_url_bytes(self.vault), safe='')}"
-            f"&file={quote(_url_bytes(path), safe='/')}"  # "&file=" reads as itself
-        )
+        vault = quote(_url_bytes(self.vault), safe="")
+        app = f"obsidian://open?vault={vault}&file={url}"  # quoted: "&file=" reads as itself
         return f'<a href="{app}">{text(path)}</a> <a href="{file}">file</a>'
 
     def short(self, path: str) -> str:
@@ -650,24 +662,23 @@ def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
 
 
 def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> str:
-    """A note and its findings by severity: the severity is written by the style sheet
-    (``ul.e li::before``), as a large vault has tens of thousands of these lines. No
-    end tags where the next element ends one."""
+    """A note and its findings by severity: the severity, "findings" after the count and
+    "(and N other messages)" are written by the style sheet (``ul.e li::before``,
+    ``dt small::after``, ``li u``), as a large vault has tens of thousands of these
+    lines. No end tags where the next element ends one."""
     total = sum(g.count for g in groups)
     lists = []
     for severity in SEVERITIES:
         lines = [_group_line(g) for g in groups if g.severity == severity]
         if lines:
             lists.append(f"<ul class={_SEVERITY_CLASS[severity]}>{''.join(lines)}</ul>")
-    return (
-        f"<dt id={links.entries[path]}>{links.note(path)} "
-        f"<small>{_plural(total, 'finding')}</small><dd>{''.join(lists)}"
-    )
+    count = "<small class=o>1</small>" if total == 1 else f"<small>{total}</small>"
+    return f"<dt id={links.entries[path]}>{links.note(path)} {count}<dd>{''.join(lists)}"
 
 
 def _group_line(g: FindingGroup) -> str:
     where = ", ".join(map(str, g.lines)) + ("…" if g.count > len(g.lines) else "")
     count = f" ×{g.count}" if g.count > 1 else ""
     others = g.messages - 1
-    more = f" (and {_plural(others, 'other message')})" if others else ""
+    more = "" if not others else " <u class=o>1</u>" if others == 1 else f" <u>{others}</u>"
     return f"<li>{text(g.code)}{count} ({where}) {text(g.message)}{more}"
