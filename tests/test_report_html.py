@@ -1,7 +1,7 @@
 """The HTML report in a real browser: headless Chromium draws it and the charts show up.
 
 The screenshot is decoded here (PNG is zlib plus per-row filters) and the bar
-and line colours of the report's SVG charts are counted: a chart that does not
+and line colours of the report's charts (HTML bars, an SVG line) are counted: one that does not
 render leaves none of them. At a phone's width nothing passes the right margin, and the
 dark scheme is dark with light text. Skipped only where Chromium is missing outside CI.
 """

@@ -69,6 +69,8 @@ svg { display: block; margin: 6px 0; }
 .bars b { display: flex; height: 16px; background: var(--track); }
 .bars i { display: block; }
 @media (max-width: 640px) {
+  body { padding: 0 10px; margin-top: 12px; }
+  table { font-size: 13px; } th, td { padding: 3px 4px; }
   .bars { grid-template-columns: minmax(0, 1fr) auto; gap: 2px 8px; }
   .bars span { grid-column: 1 / -1; text-align: left; margin-top: 4px; }
 }
