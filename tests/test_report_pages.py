@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import genvault, write_vault
 from test_report import FILES, git, report_json
@@ -204,3 +207,15 @@ def test_html_size_grows_linearly_with_the_vault(tmp_path: Path) -> None:
     per_note = (b - a) / (large - small)
     assert per_note < 490, per_note
     assert b + (10_035 - large) * per_note < 5_000_000
+
+
+@given(st.text())
+def test_fast_paths_agree_with_quote_and_escape(value: str) -> None:
+    from vaultlint.printable import escape_matches, printable
+    from vaultlint.report import html_format
+
+    for v in (value, value.replace("\x00", " "), "Books/" + value[:8] + " 12.md"):
+        quoted = quote(v.encode("utf-8", "surrogatepass"), safe="/")
+        assert html_format.url_path(v) == quoted
+        shown = escape_matches(re.compile("[\ud800-\udfff]"), printable(v))
+        assert html_format.text(v) == escape(shown, quote=False).replace('"', "&quot;")

@@ -108,10 +108,29 @@ _SEVERITY_CLASS = {"error": "e", "warning": "w", "info": "i"}
 def text(value: str) -> str:
     """Vault text as HTML: control characters and lone surrogates shown escaped
     (``\\x1b``), then ``&<>"`` as entities (safe in a double-quoted attribute too)."""
-    # Most text has no control character and no lone surrogate (str.isprintable rejects both).
-    plain = value.isprintable() and "::" not in value
-    shown = value if plain else escape_matches(_SURROGATE, printable(value))
-    return _escape(shown, quote=False).replace('"', "&quot;")
+    # Most text has no control character and no lone surrogate (str.isprintable rejects
+    # both) and none of &<>": a report has a hundred thousand texts.
+    if not value.isprintable() or "::" in value:
+        value = escape_matches(_SURROGATE, printable(value))
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value.replace('"', "&quot;") if '"' in value else value
+
+
+# What ``quote(..., safe="/")`` leaves as it is, and the space it writes as %20.
+_URL_PLAIN = re.compile(r"[A-Za-z0-9_.~/ -]*")
+
+
+def url_path(value: str) -> str:
+    """``value`` quoted for a URL, ``/`` kept: ``quote`` of its UTF-8 bytes, without it
+    for the names most vaults have (letters, digits, spaces)."""
+    if _URL_PLAIN.fullmatch(value):
+        return value.replace(" ", "%20")
+    return quote(_url_bytes(value), safe="/")
 
 
 def _url_bytes(value: str) -> bytes:
@@ -122,7 +141,7 @@ def _url_bytes(value: str) -> bytes:
         return value.encode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Links:
     """How a vault path is linked: ``obsidian://open`` in the vault named ``vault``
     (None: no such link), and the file relative to the report (``base`` is the vault
@@ -131,7 +150,13 @@ class Links:
     vault: str | None
     base: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # path -> id of its findings
-    made: dict[str, str] = field(default_factory=dict, compare=False)  # path -> its links
+    made: dict[str, str] = field(default_factory=dict)  # path -> its links
+    app: str = field(init=False, default="")  # the obsidian:// URL but the file's path
+
+    def __post_init__(self) -> None:
+        if self.vault is not None:
+            vault = quote(_url_bytes(self.vault), safe="")
+            self.app = f"obsidian://open?vault={vault}&file="  # quoted: "&file=" reads as itself
 
     def note(self, path: str) -> str:
         found = self.made.get(path)
@@ -140,13 +165,11 @@ class Links:
         return found
 
     def _note(self, path: str) -> str:
-        url = quote(_url_bytes(path), safe="/")
+        url = url_path(path)
         file = _escape(self.base + url)
         if self.vault is None:
             return f'<a href="{file}">{text(path)}</a>'
-        vault = quote(_url_bytes(self.vault), safe="")
-        app = f"obsidian://open?vault={vault}&file={url}"  # quoted: "&file=" reads as itself
-        return f'<a href="{app}">{text(path)}</a> <a href="{file}">file</a>'
+        return f'<a href="{self.app}{url}">{text(path)}</a> <a href="{file}">file</a>'
 
     def short(self, path: str) -> str:
         """A link to the note's findings further down (which link the note), when it has
