@@ -660,9 +660,9 @@ def _by_weight(findings: dict[str, tuple[FindingGroup, ...]]) -> Entries:
     def weight(item: tuple[str, tuple[FindingGroup, ...]]) -> tuple[int, int, int, str]:
         errors = warnings = total = 0
         for g in item[1]:
-            total += g.count
-            errors += g.count if g.severity == "error" else 0
-            warnings += g.count if g.severity == "warning" else 0
+            total += g.findings
+            errors += g.findings if g.severity == "error" else 0
+            warnings += g.findings if g.severity == "warning" else 0
         return (-errors, -warnings, -total, item[0])
 
     return sorted(findings.items(), key=weight)
@@ -691,7 +691,7 @@ def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> st
     "(and N other messages)" are written by the style sheet (``ul.e li::before``,
     ``dt small::after``, ``li u``), as a large vault has tens of thousands of these
     lines. No end tags where the next element ends one."""
-    total = sum(g.count for g in groups)
+    total = sum(g.findings for g in groups)
     lists = []
     for severity in SEVERITIES:
         lines = [_group_line(g) for g in groups if g.severity == severity]
@@ -702,8 +702,8 @@ def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> st
 
 
 def _group_line(g: FindingGroup) -> str:
-    where = ", ".join(map(str, g.lines)) + ("…" if g.count > len(g.lines) else "")
-    count = f" ×{g.count}" if g.count > 1 else ""
+    where = ", ".join(map(str, g.lines)) + ("…" if g.findings > len(g.lines) else "")
+    count = f" ×{g.findings}" if g.findings > 1 else ""
     others = g.messages - 1
     more = "" if not others else " <u class=o>1</u>" if others == 1 else f" <u>{others}</u>"
     return f"<li>{text(g.code)}{count} ({where}) {text(g.message)}{more}"
