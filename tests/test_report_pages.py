@@ -219,3 +219,25 @@ def test_fast_paths_agree_with_quote_and_escape(value: str) -> None:
         assert html_format.url_path(v) == quoted
         shown = escape_matches(re.compile("[\ud800-\udfff]"), printable(v))
         assert html_format.text(v) == escape(shown, quote=False).replace('"', "&quot;")
+
+
+def test_hygiene_lists_and_severities_are_complete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = genvault(tmp_path / "gen", 150, seed=2, hygiene=True)
+    data = report_json(capsys, str(vault), "--top", "100000")
+    hygiene, rules = data["hygiene"], data["rules"]
+    out = tmp_path / "report.html"
+    assert main(["report", str(vault), "--format", "html", "--top", "2", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    section = html.split('<h2 id="hygiene">')[1].split("<h2")[0]
+    listed = {label for _, label, _ in parse(section).links if label != "file"}
+    unused = [f["path"] for f in hygiene["unused_attachments"]["files"]]
+    groups = [path for group in hygiene["same_names"] for path in group]
+    expected = {*unused, *hygiene["empty_notes"], *hygiene["stubs"], *groups}
+    assert len(unused) > 2 and len(hygiene["empty_notes"]) > 2 and expected == listed
+    assert section.count("more rows</summary>") >= 1 and "more</summary>" in section
+    # the tiles add up to every finding, by severity
+    tiles = dict(re.findall(r'<div class="(\w+)"><b>(\d+)</b>', html))
+    assert set(tiles) == {"error", "warning", "info"}
+    assert sum(map(int, tiles.values())) == sum(rules.values()) > 0
