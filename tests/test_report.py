@@ -362,7 +362,8 @@ def test_html_is_self_contained_and_escaped(
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;script&gt; &amp; co.md" in html
     assert "http://" not in html and "https://" not in html and " src=" not in html
-    assert html.count("<svg") >= 3  # completeness, fields and sections, broken links, rules
+    # bar charts: completeness, fields and sections, broken links, rules
+    assert html.count('<div class="bars"') >= 4
 
 
 # --- history -------------------------------------------------------------------------------------

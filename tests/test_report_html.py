@@ -1,8 +1,9 @@
 """The HTML report in a real browser: headless Chromium draws it and the charts show up.
 
 The screenshot is decoded here (PNG is zlib plus per-row filters) and the bar
-and line colours of the report's SVG charts are counted: a chart that does not
-render leaves none of them. Skipped only where Chromium is missing outside CI.
+and line colours of the report's charts (HTML bars, an SVG line) are counted: one that does not
+render leaves none of them. At a phone's width nothing passes the right margin, and the
+dark scheme is dark with light text. Skipped only where Chromium is missing outside CI.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import genvault
 from test_report import history_repo
 from vaultlint.cli import main
 from vaultlint.report import html_format
@@ -27,7 +29,13 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip("chromium is not installed (CI installs it)", allow_module_level=True)
 
 
-def screenshot(page: Path, png: Path, profile: Path, size: tuple[int, int] = (1200, 3200)) -> None:
+def screenshot(
+    page: Path,
+    png: Path,
+    profile: Path,
+    size: tuple[int, int] = (1200, 3200),
+    flags: tuple[str, ...] = (),
+) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium is missing at {CHROMIUM}: .ci/run installs Debian's package")
     done = subprocess.run(
@@ -44,6 +52,8 @@ def screenshot(page: Path, png: Path, profile: Path, size: tuple[int, int] = (12
             f"--user-data-dir={profile}",
             f"--screenshot={png}",
             f"--window-size={size[0]},{size[1]}",
+            "--hide-scrollbars",
+            *flags,
             page.as_uri(),
         ],
         capture_output=True,
@@ -54,8 +64,8 @@ def screenshot(page: Path, png: Path, profile: Path, size: tuple[int, int] = (12
     assert done.returncode == 0 and png.is_file(), done.stderr[-2000:]
 
 
-def png_pixels(data: bytes) -> tuple[int, int, Counter[bytes]]:
-    """Width, height and a count of each RGB colour of an 8-bit, non-interlaced PNG."""
+def png_rows(data: bytes) -> list[list[bytes]]:
+    """The RGB colour of each pixel, row by row, of an 8-bit, non-interlaced PNG."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat = 8, []
     width = height = bpp = 0
@@ -72,13 +82,22 @@ def png_pixels(data: bytes) -> tuple[int, int, Counter[bytes]]:
     raw = zlib.decompress(b"".join(idat))
     stride = width * bpp
     prev = bytearray(stride)
-    colours: Counter[bytes] = Counter()
+    rows = []
     for y in range(height):
         start = y * (stride + 1)
         line = _unfilter(raw[start], bytearray(raw[start + 1 : start + 1 + stride]), prev, bpp)
-        colours.update(bytes(line[i : i + 3]) for i in range(0, stride, bpp))
+        rows.append([bytes(line[i : i + 3]) for i in range(0, stride, bpp)])
         prev = line
-    return width, height, colours
+    return rows
+
+
+def png_pixels(data: bytes) -> tuple[int, int, Counter[bytes]]:
+    """Width, height and a count of each RGB colour of an 8-bit, non-interlaced PNG."""
+    rows = png_rows(data)
+    colours: Counter[bytes] = Counter()
+    for row in rows:
+        colours.update(row)
+    return len(rows[0]), len(rows), colours
 
 
 def _unfilter(kind: int, line: bytearray, prev: bytearray, bpp: int) -> bytearray:
@@ -127,3 +146,61 @@ def test_charts_render_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture
     assert all(n >= 300 for n in counts.values()), counts
     # Most of the page is the white background: the shot is of the page, not an error screen.
     assert colours[b"\xff\xff\xff"] > width * height // 2
+
+
+# A long name with no place to break a line (underscores), as people do name files.
+LONG_NAME = "00_Quarterly_planning_product_team_2024_03_01_minutes_final_version_FINAL.md"
+
+
+def hygiene_report(tmp_path: Path) -> Path:
+    """The HTML report of a generated vault with hygiene plants, in a folder of a long
+    name, with a note of ``LONG_NAME`` (the first orphan, with the most errors: the first
+    note shown with its findings), and a Thai note name."""
+    vault = genvault(tmp_path / "Product_team_vault_2024_planning_and_research", 120, 5, True)
+    links = "".join(f"- [[Not written {n}]]\n" for n in range(40))
+    (vault / LONG_NAME).write_text(f"Minutes \n{links}", encoding="utf-8")
+    thai = "บันทึกการประชุมประจำสัปดาห์ของทีมพัฒนาผลิตภัณฑ์.md"
+    (vault / "Inbox" / thai).write_text("บันทึก\n", encoding="utf-8")
+    page = tmp_path / "report.html"
+    assert main(["report", str(vault), "--format", "html", "--top", "5", "-o", str(page)]) in (0, 1)
+    return page
+
+
+def test_a_phone_sees_the_whole_width(tmp_path: Path) -> None:
+    """At 390 px (a phone) nothing is wider than the screen: the right margin is
+    background all the way down, and the bar charts end before it, their numbers
+    beside them (a chart in a wider box would be cut at the margin)."""
+    page = hygiene_report(tmp_path)
+    png = tmp_path / "phone.png"
+    screenshot(page, png, tmp_path / "profile", (390, 4000))
+    rows = png_rows(png.read_bytes())
+    assert len(rows[0]) == 390
+    white = b"\xff\xff\xff"
+    edge = 390 - 10  # the page's padding on a phone
+    margin = [x for row in rows for x in range(edge + 1, 390) if row[x] != white]
+    assert not margin, f"{len(margin)} pixels in the right margin"
+    filled = rgb(html_format.FILLED)
+    ends = [max(x for x, c in enumerate(row) if c == filled) for row in rows if filled in row]
+    assert len(ends) > 50  # the bars are drawn
+    assert max(ends) < edge - 60, max(ends)  # each bar leaves room for its numbers
+    # and the numbers are there: dark text right of the longest bar, on its rows
+    longest = max(ends)
+    text_right = [
+        y
+        for y, row in enumerate(rows)
+        if filled in row and any(sum(c) < 300 for c in row[longest + 4 : edge])
+    ]
+    assert text_right, "no caption beside the bars"
+
+
+def test_dark_scheme_is_dark_and_readable(tmp_path: Path) -> None:
+    page = hygiene_report(tmp_path)
+    png = tmp_path / "dark.png"
+    screenshot(page, png, tmp_path / "profile", (1280, 2400), ("--force-dark-mode",))
+    width, height, colours = png_pixels(png.read_bytes())
+    background, text, link = rgb("#16181c"), rgb("#e8e8e8"), rgb("#8ab4f8")
+    assert colours[background] > width * height // 2
+    assert colours[b"\xff\xff\xff"] < width * height // 100  # no white panels left
+    # the text is light on the dark page: its pixels, not the light scheme's dark ones
+    assert colours[text] > 1000 and colours[link] > 300, (colours[text], colours[link])
+    assert colours[rgb("#212121")] < colours[text] // 10

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vaultlint.facts import LINKED, STUB, NoteFacts, Part, TypeFacts, linked
 
@@ -162,14 +162,14 @@ class HistoryPoint:
     types: dict[str, TypeCount]
 
 
-@dataclass(frozen=True)
-class FindingGroup:
-    """The findings of one rule on one note: how many, and the first one's message."""
+class FindingGroup(NamedTuple):
+    """The findings of one rule on one note: how many, and the first one's message (a
+    tuple: a large vault has tens of thousands of these)."""
 
     code: str
     rule: str
     severity: str  # the first finding's: error, warning or info
-    count: int
+    findings: int  # how many
     message: str  # the first finding's
     lines: tuple[int, ...]  # the lines of the first ``GROUP_LINES`` findings, in order
     messages: int  # different messages among them
@@ -186,22 +186,22 @@ def group_findings(findings: Iterable[FindingKey]) -> tuple[FindingGroup, ...]:
     """One note's findings grouped by rule, the most severe rule first (then by code)."""
     groups: dict[str, list[FindingKey]] = {}
     for finding in findings:
-        groups.setdefault(finding[1], []).append(finding)
+        group = groups.get(finding[1])
+        if group is None:
+            groups[finding[1]] = [finding]
+        else:
+            group.append(finding)
     out = []
     for items in groups.values():
+        if len(items) == 1:
+            line, code, rule, severity, message = items[0]
+            out.append(FindingGroup(code, rule, severity, 1, message, (line,), 1))
+            continue
         items.sort()
         _, code, rule, severity, message = items[0]
-        out.append(
-            FindingGroup(
-                code,
-                rule,
-                severity,
-                len(items),
-                message,
-                tuple(item[0] for item in items[:GROUP_LINES]),
-                len({item[4] for item in items}),
-            )
-        )
+        lines = tuple([item[0] for item in items[:GROUP_LINES]])
+        messages = len({item[4] for item in items})
+        out.append(FindingGroup(code, rule, severity, len(items), message, lines, messages))
     out.sort(key=lambda g: (_RANK.get(g.severity, len(SEVERITIES)), g.code))
     return tuple(out)
 

@@ -35,18 +35,15 @@ EMPTY = "#f9a825"
 MISSING = "#c62828"
 LINKS = "#1565c0"
 RULES = "#546e7a"
-TRACK = "#e0e0e0"
 LINE_COLOURS = ("#6a1b9a", "#00838f", "#ef6c00", "#ad1457", "#4e342e", "#1565c0")
 
-LABEL_W, BAR_X, BAR_W, ROW_H, BAR_H = 230, 240, 420, 24, 16
-CHART_W = BAR_X + BAR_W + 280
 
 STYLE = """
 :root { color-scheme: light dark; --fg: #212121; --bg: #fff; --muted: #5f5f5f; --line: #ddd;
         --track: #e0e0e0; --link: #0b57d0; --panel: #f4f5f7;
         --error: #b71c1c; --warning: #8a5300; --info: #1558b0; }
 @media (prefers-color-scheme: dark) {
-  :root { --fg: #e8e8e8; --bg: #16181c; --muted: #aab0b8; --line: #3b4048; --track: #3b4048;
+  :root { --fg: #e8e8e8; --bg: #16181c; --muted: #aab0b8; --line: #3b4048; --track: #2a2e35;
           --link: #8ab4f8; --panel: #22262c; --error: #ff8a80; --warning: #ffcc80;
           --info: #9ecbff; }
 }
@@ -65,8 +62,20 @@ td a { overflow-wrap: anywhere; }  /* a long path may break anywhere, a word doe
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 ul { padding-left: 22px; } li { overflow-wrap: anywhere; }
 svg { display: block; margin: 6px 0; }
+.bars { display: grid; grid-template-columns: minmax(0, 230px) minmax(120px, 420px) auto;
+        gap: 6px 10px; align-items: center; margin: 8px 0 12px; font-size: 12px; }
+.bars > div { display: contents; }
+.bars span { text-align: right; overflow-wrap: anywhere; }
+.bars b { display: flex; height: 16px; background: var(--track); }
+.bars i { display: block; }
+@media (max-width: 640px) {
+  body { padding: 0 10px; margin-top: 12px; }
+  table { font-size: 13px; } th, td { padding: 3px 4px; }
+  .bars { grid-template-columns: minmax(0, 1fr) auto; gap: 2px 8px; }
+  .bars span { grid-column: 1 / -1; text-align: left; margin-top: 4px; }
+}
 svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
-svg .t { fill: var(--track); } svg .g { stroke: var(--line); }
+svg .g { stroke: var(--line); }
 .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px;
                vertical-align: -1px; }
 .muted, small { color: var(--muted); }
@@ -82,6 +91,10 @@ span.e { color: var(--error); } span.w { color: var(--warning); }
 span.i { color: var(--info); }
 dt { margin-top: 10px; overflow-wrap: anywhere; } dd { margin: 2px 0 0 0; }
 dd ul { margin: 0; } code { font-size: 13px; }
+/* words written by the style sheet: tens of thousands of them on a large vault */
+dt small::after { content: " findings"; } dt small.o::after { content: " finding"; }
+li u { text-decoration: none; } li u::before { content: "(and "; }
+li u::after { content: " other messages)"; } li u.o::after { content: " other message)"; }
 ul.e li::before { content: "error "; color: var(--error); font-weight: 600; }
 ul.w li::before { content: "warning "; color: var(--warning); font-weight: 600; }
 ul.i li::before { content: "info "; color: var(--info); font-weight: 600; }
@@ -95,8 +108,29 @@ _SEVERITY_CLASS = {"error": "e", "warning": "w", "info": "i"}
 def text(value: str) -> str:
     """Vault text as HTML: control characters and lone surrogates shown escaped
     (``\\x1b``), then ``&<>"`` as entities (safe in a double-quoted attribute too)."""
-    shown = escape_matches(_SURROGATE, printable(value))
-    return _escape(shown, quote=False).replace('"', "&quot;")
+    # Most text has no control character and no lone surrogate (str.isprintable rejects
+    # both) and none of &<>": a report has a hundred thousand texts.
+    if not value.isprintable() or "::" in value:
+        value = escape_matches(_SURROGATE, printable(value))
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value.replace('"', "&quot;") if '"' in value else value
+
+
+# What ``quote(..., safe="/")`` leaves as it is, and the space it writes as %20.
+_URL_PLAIN = re.compile(r"[A-Za-z0-9_.~/ -]*")
+
+
+def url_path(value: str) -> str:
+    """``value`` quoted for a URL, ``/`` kept: ``quote`` of its UTF-8 bytes, without it
+    for the names most vaults have (letters, digits, spaces)."""
+    if _URL_PLAIN.fullmatch(value):
+        return value.replace(" ", "%20")
+    return quote(_url_bytes(value), safe="/")
 
 
 def _url_bytes(value: str) -> bytes:
@@ -107,7 +141,7 @@ def _url_bytes(value: str) -> bytes:
         return value.encode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Links:
     """How a vault path is linked: ``obsidian://open`` in the vault named ``vault``
     (None: no such link), and the file relative to the report (``base`` is the vault
@@ -116,16 +150,26 @@ class Links:
     vault: str | None
     base: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # path -> id of its findings
+    made: dict[str, str] = field(default_factory=dict)  # path -> its links
+    app: str = field(init=False, default="")  # the obsidian:// URL but the file's path
+
+    def __post_init__(self) -> None:
+        if self.vault is not None:
+            vault = quote(_url_bytes(self.vault), safe="")
+            self.app = f"obsidian://open?vault={vault}&file="  # quoted: "&file=" reads as itself
 
     def note(self, path: str) -> str:
-        file = _escape(self.base + quote(_url_bytes(path), safe="/"))
+        found = self.made.get(path)
+        if found is None:
+            found = self.made[path] = self._note(path)
+        return found
+
+    def _note(self, path: str) -> str:
+        url = url_path(path)
+        file = _escape(self.base + url)
         if self.vault is None:
             return f'<a href="{file}">{text(path)}</a>'
-        app = (
-            f"obsidian://open?vault={quote(_url_bytes(self.vault), safe='')}"
-            f"&file={quote(_url_bytes(path), safe='')}"  # "&file=" reads as itself
-        )
-        return f'<a href="{app}">{text(path)}</a> <a href="{file}">file</a>'
+        return f'<a href="{self.app}{url}">{text(path)}</a> <a href="{file}">file</a>'
 
     def short(self, path: str) -> str:
         """A link to the note's findings further down (which link the note), when it has
@@ -189,37 +233,22 @@ def _short(text: str, width: int = 34) -> str:
 
 
 def bar_chart(rows: Sequence[BarRow], title: str) -> str:
-    """Horizontal bars, one row each: label, the segments on a grey track, the numbers."""
-    height = ROW_H * len(rows) + 4
-    parts = [
-        f'<div class="wide"><svg width="{CHART_W}" height="{height}" '
-        f'viewBox="0 0 {CHART_W} {height}" role="img" aria-label="{text(title)}">'
-    ]
-    for n, row in enumerate(rows):
-        y = n * ROW_H + 4
-        parts.append(
-            f'<text x="{LABEL_W}" y="{y + BAR_H - 3}" text-anchor="end">'
-            f"<title>{text(row.label)}</title>{text(_short(row.label))}</text>"
+    """Horizontal bars, one row each: label, the segments on a grey track, the numbers.
+    Plain HTML in a grid (no SVG), so that it narrows on a phone: there the label
+    goes above its bar."""
+    parts = [f'<div class="bars" aria-label="{text(title)}">']
+    for row in rows:
+        segments = "".join(
+            f'<i style="width:{100 * s.value / row.total:.2f}%;background:{s.colour}" '
+            f'title="{text(s.label)}: {s.value}"></i>'
+            for s in row.segments
+            if s.value > 0 and row.total > 0
         )
         parts.append(
-            f'<rect class="t" x="{BAR_X}" y="{y}" width="{BAR_W}" height="{BAR_H}" fill="{TRACK}"/>'
+            f"<div><span>{text(row.label)}</span><b>{segments}</b>{text(row.caption)}</div>"
         )
-        x = float(BAR_X)
-        for segment in row.segments:
-            if segment.value <= 0 or row.total <= 0:
-                continue
-            w = BAR_W * segment.value / row.total
-            parts.append(
-                f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{BAR_H}" '
-                f'fill="{segment.colour}"><title>{text(segment.label)}: {segment.value}'
-                "</title></rect>"
-            )
-            x += w
-        parts.append(
-            f'<text x="{BAR_X + BAR_W + 8}" y="{y + BAR_H - 3}">{text(row.caption)}</text>'
-        )
-    parts.append("</svg></div>")
-    return "".join(parts)
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def line_chart(history: Sequence[HistoryPoint], names: Sequence[str]) -> str:
@@ -373,7 +402,8 @@ def _top(report: Report) -> list[str]:
     also = f" (and {' and '.join(others)})" if others else ""
     out.append(f"<p>{_plural(report.notes, 'note')} checked{also}.</p>")
     sections = [("findings", "Findings"), ("completeness", "Completeness"), ("links", "Links")]
-    sections += [("hygiene", "Hygiene"), ("rules", "Rules"), ("notes", "Notes")]
+    sections += [("hygiene", "Hygiene"), ("properties", "Properties"), ("rules", "Rules")]
+    sections.append(("notes", "Notes"))
     out.append("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in sections) + "</nav>")
     return out
 
@@ -541,10 +571,7 @@ def _hygiene(report: Report, limit: int, links: Links) -> list[str]:
             out += [f"<h3>{title}</h3>", _list(items, limit, links)]
     if h.same_names:
         out.append("<h3>Files sharing a name</h3>")
-        rows = [
-            [text(g[0].rpartition("/")[2]), "<br>".join(map(links.note, g))] for g in h.same_names
-        ]
-        out.append(_table(["name", "files"], rows, limit=limit))
+        out.append(_note_table(["name", "files"], h.same_names, _shared, links, 0, limit))
     return out
 
 
@@ -559,50 +586,35 @@ def _shared(group: list[str], link: Callable[[str], str]) -> list[str]:
 
 
 def properties_section(report: Report, limit: int) -> list[str]:
-    """Properties with their types and uses, tags in use, near-duplicate tags (every
-    vault text escaped; self-contained: plain tables in the page's style)."""
+    """Properties with their types and uses, tags in use, near-duplicate tags: every
+    one, those past ``limit`` folded (every vault text escaped)."""
     p = report.properties
-
-    def rows(header: Sequence[str], items: Sequence[Sequence[str]], numeric: int) -> str:
-        def cell(tag: str, i: int, v: str, n: int) -> str:
-            right = ' class="n"' if i >= n - numeric else ""
-            return f"<{tag}{right}>{text(v)}</{tag}>"
-
-        head = "".join(cell("th", i, v, len(header)) for i, v in enumerate(header))
-        body = "".join(
-            "<tr>" + "".join(cell("td", i, v, len(r)) for i, v in enumerate(r)) + "</tr>"
-            for r in items
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    def more(shown: int, total: int) -> list[str]:
-        left = total - shown
-        return [f'<p class="muted">… {left} more not shown.</p>'] if left > 0 else []
-
     out = [
         '<h2 id="properties">Properties and tags</h2>',
-        f"<p>{len(p.properties)} properties; {len(p.tags)} tags; {len(p.near_duplicates)} "
-        "tags spelled several ways.</p>",
+        f"<p>{_plural(len(p.properties), 'property', 'properties')}; "
+        f"{_plural(len(p.tags), 'tag')}; {_plural(len(p.near_duplicates), 'tag')} "
+        "spelled several ways.</p>",
     ]
-    props = p.properties[:limit]
-    if props:
-        items = [
-            [u.name, u.type + ("" if u.declared else " (inferred)"), str(u.notes), str(u.breaking)]
-            for u in props
+    if p.properties:
+        rows = [
+            [
+                text(u.name),
+                text(u.type) + ("" if u.declared else " (inferred)"),
+                str(u.notes),
+                str(u.breaking),
+            ]
+            for u in p.properties
         ]
-        out.append(rows(["property", "type", "notes", "values breaking it"], items, 2))
-    out += more(len(props), len(p.properties))
-    tags = p.tags[:limit]
-    if tags:
+        header = ["property", "type", "notes", "values breaking it"]
+        out.append(_table(header, rows, 2, limit))
+    if p.tags:
         out.append("<h3>Tags in use</h3>")
-        out.append(rows(["tag", "notes"], [["#" + t.tag, str(t.notes)] for t in tags], 1))
-    out += more(len(tags), len(p.tags))
-    groups = p.near_duplicates[:limit]
-    if groups:
+        rows = [[text("#" + t.tag), str(t.notes)] for t in p.tags]
+        out.append(_table(["tag", "notes"], rows, 1, limit))
+    if p.near_duplicates:
         out.append("<h3>Tags spelled several ways (the most used first)</h3>")
-        items = [[", ".join(f"#{t.tag} ({t.notes})" for t in g)] for g in groups]
-        out.append(rows(["spellings"], items, 0))
-    out += more(len(groups), len(p.near_duplicates))
+        rows = [[text(", ".join(f"#{t.tag} ({t.notes})" for t in g))] for g in p.near_duplicates]
+        out.append(_table(["spellings"], rows, 0, limit))
     return out
 
 
@@ -648,9 +660,9 @@ def _by_weight(findings: dict[str, tuple[FindingGroup, ...]]) -> Entries:
     def weight(item: tuple[str, tuple[FindingGroup, ...]]) -> tuple[int, int, int, str]:
         errors = warnings = total = 0
         for g in item[1]:
-            total += g.count
-            errors += g.count if g.severity == "error" else 0
-            warnings += g.count if g.severity == "warning" else 0
+            total += g.findings
+            errors += g.findings if g.severity == "error" else 0
+            warnings += g.findings if g.severity == "warning" else 0
         return (-errors, -warnings, -total, item[0])
 
     return sorted(findings.items(), key=weight)
@@ -675,24 +687,23 @@ def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
 
 
 def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> str:
-    """A note and its findings by severity: the severity is written by the style sheet
-    (``ul.e li::before``), as a large vault has tens of thousands of these lines. No
-    end tags where the next element ends one."""
-    total = sum(g.count for g in groups)
+    """A note and its findings by severity: the severity, "findings" after the count and
+    "(and N other messages)" are written by the style sheet (``ul.e li::before``,
+    ``dt small::after``, ``li u``), as a large vault has tens of thousands of these
+    lines. No end tags where the next element ends one."""
+    total = sum(g.findings for g in groups)
     lists = []
     for severity in SEVERITIES:
         lines = [_group_line(g) for g in groups if g.severity == severity]
         if lines:
             lists.append(f"<ul class={_SEVERITY_CLASS[severity]}>{''.join(lines)}</ul>")
-    return (
-        f"<dt id={links.entries[path]}>{links.note(path)} "
-        f"<small>{_plural(total, 'finding')}</small><dd>{''.join(lists)}"
-    )
+    count = "<small class=o>1</small>" if total == 1 else f"<small>{total}</small>"
+    return f"<dt id={links.entries[path]}>{links.note(path)} {count}<dd>{''.join(lists)}"
 
 
 def _group_line(g: FindingGroup) -> str:
-    where = ", ".join(map(str, g.lines)) + ("…" if g.count > len(g.lines) else "")
-    count = f" ×{g.count}" if g.count > 1 else ""
+    where = ", ".join(map(str, g.lines)) + ("…" if g.findings > len(g.lines) else "")
+    count = f" ×{g.findings}" if g.findings > 1 else ""
     others = g.messages - 1
-    more = f" (and {_plural(others, 'other message')})" if others else ""
+    more = "" if not others else " <u class=o>1</u>" if others == 1 else f" <u>{others}</u>"
     return f"<li>{text(g.code)}{count} ({where}) {text(g.message)}{more}"
