@@ -20,6 +20,7 @@ from typing import Any
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
+from vaultlint.properties import read_types
 from vaultlint.rules import ALL_RULES, Rule, get_rule
 from vaultlint.vault import CONFIG_NAMES
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys, shown
@@ -79,6 +80,8 @@ class ObsidianSettings:
     templates_folders: list[str] = field(default_factory=list)  # as found in Obsidian's files
     ignore_filters: list[str] = field(default_factory=list)  # app.json userIgnoreFilters
     attachment_folder: str | None = None  # app.json attachmentFolderPath, as written
+    # types.json: lower-cased property name -> Obsidian's type (``properties.read_types``).
+    property_types: dict[str, str] = field(default_factory=dict)
     _prefixes: list[tuple[str, str]] | None = None  # (as written, lowercase prefix)
     _regexes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
@@ -140,6 +143,8 @@ class Config:
     strict: bool = False  # warnings fail the run too (errors always do)
     # With --fix and staged renames, links to the old paths are rewritten (else: unsafe).
     fix_renamed_links: bool = False
+    # What was read but not used, one line each naming the file (a malformed types.json).
+    warnings: list[str] = field(default_factory=list)
     _exclude_spec: Any = None
     _by_overrides: dict[tuple[int, ...], tuple[dict[str, RuleSetting], frozenset[str]]] = field(
         default_factory=dict
@@ -206,6 +211,7 @@ class Config:
                 self.obsidian.templates_folders,
                 self.obsidian.ignore_filters,
                 self.obsidian.attachment_folder,
+                sorted(self.obsidian.property_types.items()),
             ],
         }
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
@@ -369,7 +375,8 @@ def _apply_obsidian(settings: ObsidianSettings, value: Any, at: str) -> None:
 
 
 def read_obsidian_settings(config: Config) -> None:
-    """Read the templates folders and Excluded files from Obsidian's config folder.
+    """Read the templates folders, Excluded files and property types (``types.json``)
+    from Obsidian's config folder.
 
     Missing or malformed files count as "not set": they are Obsidian's, and a
     linter must not fail on them.
@@ -388,6 +395,10 @@ def read_obsidian_settings(config: Config) -> None:
         config.obsidian.ignore_filters = [f for f in filters if isinstance(f, str) and f.strip()]
     attachments = _json_key(folder / "app.json", "attachmentFolderPath")
     config.obsidian.attachment_folder = attachments if isinstance(attachments, str) else None
+    types, warning = read_types(folder)
+    config.obsidian.property_types = types
+    if warning is not None:
+        config.warnings.append(warning)
 
 
 def _json_key(path: Path, key: str) -> Any:

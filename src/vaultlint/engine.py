@@ -74,7 +74,11 @@ class Engine:
         base = self._plan(())
         self.severity: dict[str, Severity] = base.severity
         self.rules: list[Rule] = base.rules
-        self.ctx = Context(index=index, schemas=list(schemas))
+        self.ctx = Context(
+            index=index,
+            schemas=list(schemas),
+            property_types=config.obsidian.property_types,
+        )
         # Whether a rule that runs reads other files' names (duplicate-name, file-name):
         # then every result depends on the names, as a note's links make it.
         # (An override may turn one on for some paths: then assume it does.)
