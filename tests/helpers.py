@@ -12,6 +12,7 @@ from typing import Any
 
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
+from vaultlint.facts import NoteFacts
 from vaultlint.fixer import FixOutcome, fix_note
 from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
@@ -42,14 +43,19 @@ A short summary pasted from an assistant…
 """
 
 
-def genvault(out: Path, notes: int, seed: int | None = None, hygiene: bool = False) -> Path:
+def genvault(
+    out: Path, notes: int, seed: int | None = None, hygiene: bool = False, properties: bool = False
+) -> Path:
     """A vault made by the benchmark generator at ``out``, with its manifest
-    ``.genvault.json`` of what it planted (``hygiene``: hygiene problems too)."""
+    ``.genvault.json`` of what it planted (``hygiene``: hygiene problems too;
+    ``properties``: property and tag defects)."""
     argv = [sys.executable, str(GENVAULT), str(out), "--notes", str(notes)]
     if seed is not None:
         argv += ["--seed", str(seed)]
     if hygiene:
         argv.append("--hygiene")
+    if properties:
+        argv.append("--properties")
     subprocess.run(argv, check=True, capture_output=True, timeout=300)
     return out
 
@@ -85,14 +91,15 @@ def check_text(
     note = index.note(path)
     assert note is not None
     engine = rule_engine(rule, index, options)
-    return engine.check(note) + engine.vault_findings(lambda p: _linked(index, p))
+    return engine.check(note) + engine.vault_findings(lambda p: _facts(engine, p))
 
 
-def _linked(index: VaultIndex, path: str) -> tuple[str, ...]:
-    from vaultlint.facts import linked
+def _facts(engine: Engine, path: str) -> NoteFacts | None:
+    from vaultlint.facts import note_facts
 
+    index = engine.ctx.index
     note = index.note(path)
-    return () if note is None else linked(note, index.resolver)
+    return None if note is None else note_facts(note, (), engine.ctx, index.resolver)
 
 
 def fix_text(
@@ -107,7 +114,13 @@ def fix_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    return fix_note(note, rule_engine(rule, index, options).check, unsafe=unsafe)
+    engine = rule_engine(rule, index, options)
+    table = engine.tag_table()  # tag-case's findings need the vault's tags
+    if table is None:
+        return fix_note(note, engine.check, unsafe=unsafe)
+    return fix_note(
+        note, lambda n: [*engine.check(n), *engine.tag_findings(n, table)], unsafe=unsafe
+    )
 
 
 def write_vault(root: Path, files: Mapping[str, str | bytes], obsidian: bool = True) -> Path:

@@ -480,7 +480,7 @@ def test_config_command_for_a_note(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "# applied: overrides[1] (paths: Daily/2024-*.md)" in out
     assert "  emoji-heading: off  # set by an override" in out
     assert "  trailing-whitespace: off  # set by an override" in out
-    assert "  broken-link: error\n" in out
+    assert "  broken-link: {severity: error, allow: []}\n" in out
     assert "# Obsidian templates folders: Templates" in out
     assert "# Obsidian excluded files: Archive/" in out
     assert "overrides:" not in out

@@ -5,11 +5,13 @@ show text as written. Notes are multilingual and carry Templater and Dataview sy
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
-from helpers import check_text, fix_text
+from helpers import check_text, fix_text, write_vault
 from vaultlint.rules.links import BrokenHeadingLink, BrokenLink
 
 ZWNJ = "\u200c"
@@ -128,3 +130,70 @@ def test_embed_followed_by_a_block_id_is_a_link_target() -> None:
     assert [f.message.split(":")[0] for f in findings] == [
         "block not found"
     ] and "^faux" in findings[0].message
+
+
+# --- report's orphans: a note an uncertain link may point to is no orphan -------------
+
+KANBAN_HOME = """---
+tags: [moc]
+related: "see [[Réunions hebdo]] and [[Roadmap 2025|the roadmap]] too"
+up: "[[Accueil]]"
+---
+# Tableau de bord
+
+<div class="callout">
+Les lectures : [[ការអាន​ប្រចាំថ្ងៃ]]
+</div>
+
+Prix : tier $$$ et [[Budget ]] pour l'équipe.
+
+%%
+Idées : [[Brouillon/Idées]]
+%%
+"""
+
+
+def test_notes_an_uncertain_link_may_open_are_no_orphans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A frontmatter value holding a wikilink among other text (OQ7), a link
+    in an HTML block (OQ4), in a multi-line comment (OQ2), with spaces around its
+    target (OQ1), or naming a note whose name is in another Unicode form (OQ6):
+    Obsidian may count it, so the note it names is not listed as an orphan; nor is
+    any of them reported as broken."""
+    from vaultlint.cli import main
+
+    nfd_name = unicodedata.normalize("NFD", "Équipe/Été.md")
+    files = {
+        "Tableau.md": KANBAN_HOME,
+        "Accueil.md": "# Accueil\n\n[[Tableau]] — voir aussi [[Été]].\n",
+        "Réunions hebdo.md": "# Réunions hebdo\n",
+        "Roadmap 2025.md": "# Roadmap\n",
+        "ការអាន​ប្រចាំថ្ងៃ.md": "# ការអាន\n",
+        "Budget.md": "# Budget\n",
+        "Brouillon/Idées.md": "# Idées\n",
+        nfd_name: "# Été\n",
+        "Seule.md": "# Une note que rien ne cite\n",
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    assert main(["report", str(vault), "--format", "json", "--no-cache"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["links"]["orphans"] == ["Seule.md"]
+    assert data["links"]["broken"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Schéma : ![[Figure 1]]\n", "![[Figure 1|300]]\n", "Voir ![[Figure 1#Légende]]\n"],
+)
+def test_an_embed_without_extension_is_never_fixed_to_an_image(text: str) -> None:
+    """An embed without an extension means a note (R30): the image of that
+    name is named in the message as a suggestion, never written by a fix."""
+    from vaultlint.rules.links import BrokenEmbed
+
+    files = {"Pièces jointes/Figure 1.png": ""}
+    [finding] = check_text(BrokenEmbed, text, files=files)
+    assert finding.fix is None
+    assert "did you mean ![[Figure 1.png" in finding.message
+    assert "files other than notes need their extension" in finding.message
+    assert fix_text(BrokenEmbed, text, files=files, unsafe=True).note.text == text

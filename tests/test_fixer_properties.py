@@ -481,7 +481,9 @@ def _fix_properties(gen: Generated, unsafe: bool) -> FixOutcome:
       is a finding that the note has once only its characters are repaired,
       which the damage hid rather than a fix created: ``#bookĀ\xa0`` is the
       tag ``#book``, which makes the note a book, and ``Author:`` followed by
-      a damaged no-break space is an empty field);
+      a damaged no-break space is an empty field; nor is a finding whose fix
+      was refused as it would empty the note or make two headings one, when the
+      note had findings of that rule: it is one of them, left unfixed);
     - a frontmatter that failed to parse (or is not closed) is kept as it was;
     - line endings: an LF note gets no CR, a CRLF note no bare LF.
     """
@@ -506,6 +508,12 @@ def _fix_properties(gen: Generated, unsafe: bool) -> FixOutcome:
     new = _unsettled(outcome.findings, unsafe) - unsettled
     if new["VL01"] and _silenced(engine, note):
         del new["VL01"]  # a fix removed what a suppression silenced: it is unused now
+    # A fix the guard refused (it would empty the note or make two headings one) leaves
+    # a problem the note had, which says why: not a new one.
+    refused = Counter(f.code for f in outcome.findings if "(not fixed: " in f.message)
+    new -= Counter(
+        {code: min(n, Counter(f.code for f in before)[code]) for code, n in refused.items()}
+    )
     assert not new, (new, [f.message for f in outcome.findings if f.code in new])
 
     fm = note.frontmatter

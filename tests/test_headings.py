@@ -449,3 +449,101 @@ def test_fixes_converge_and_keep_every_word(lines: list[str]) -> None:
     assert not again.changed
     left = [f.code for f in again.findings if f.fix is not None and f.fix.safe]
     assert left == []
+
+
+# --- no fix makes two headings one, nor empties a note (the fixer's guard) ----------
+
+# A chat answer pasted twice into one note, as people do when they ask again: each
+# answer opens with a decoration heading, and both have a "Balance" section.
+PASTED_TWICE = (
+    "# Sleep and work\n"
+    "## **📘** \n"
+    "### **Balance**\n"
+    "Work and rest in turn.\n"
+    "### **Habits**\n"
+    "- a fixed bedtime\n"
+    "## **📘**\n"
+    "### **Balance**\n"
+    "Rest is work too.\n"
+)
+
+
+def _default_fix(text: str, unsafe: bool, path: str = "Note.md") -> tuple[str, list[str]]:
+    index = memory_index({path: text})
+    note = index.note(path)
+    assert note is not None
+    engine = Engine(Config(root=index.root, rules=default_settings()), index)
+    outcome = fix_note(note, engine.check, unsafe=unsafe)
+    return outcome.note.text, [f"{f.code} {f.message}" for f in outcome.findings]
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_no_fix_makes_two_headings_siblings(unsafe: bool) -> None:
+    fixed, left = _default_fix(PASTED_TWICE, unsafe)
+    # The first decoration goes (its Balance joins the top: no sibling is called so);
+    # the second would make the two Balance sections siblings: it stays, and says why.
+    assert fixed == (
+        "# Sleep and work\n### Balance\nWork and rest in turn.\n### Habits\n- a fixed bedtime\n"
+        "## **📘**\n### Balance\nRest is work too.\n"
+    )
+    assert left == [
+        "HD01 heading without words: '**📘**' (not fixed: two headings 'Balance' would "
+        "then share a parent)"
+    ]
+    again, _ = _default_fix(fixed, unsafe)
+    assert again == fixed
+
+
+def test_the_check_says_a_fix_is_not_offered_and_the_counts_agree() -> None:
+    index = memory_index({"Note.md": PASTED_TWICE})
+    note = index.note("Note.md")
+    assert note is not None
+    findings = Engine(Config(root=index.root, rules=default_settings()), index).check(note)
+    refused = [f for f in findings if "(not fixed: " in f.message]
+    # In check mode both decorations look deletable, but not both together.
+    assert [(f.code, f.line, f.fix) for f in refused] == [("HD01", 7, None)]
+    assert all(f.fix is not None for f in findings if f.code in ("HD01", "HD03") and f.line != 7)
+
+
+def test_bold_stripped_from_headings_that_are_already_duplicates_is_fixed() -> None:
+    # ``### **Balance**`` and ``### Balance`` are one heading to a link already:
+    # removing the bold changes nothing there, so it stays a safe fix.
+    text = "## Habits\n### **Balance**\nWork.\n### Balance\nRest.\n"
+    fixed, left = _default_fix(text, unsafe=False)
+    assert fixed == "## Habits\n### Balance\nWork.\n### Balance\nRest.\n"
+    assert [line.split(" ", 1)[0] for line in left] == ["HD06"]
+
+
+def test_a_duplicate_that_damage_hid_is_one_already() -> None:
+    # Mojibake is repaired (the heading rules judge the repaired text): the two
+    # headings were one to a reader, and duplicate-heading says so once repaired.
+    text = "## CafÃ© notes\nFirst.\n## Café notes\nFinal.\n"
+    fixed, left = _default_fix(text, unsafe=False)
+    assert fixed == "## Café notes\nFirst.\n## Café notes\nFinal.\n"
+    assert [line[:30] for line in left] == ["HD06 duplicate heading 'Café n"]
+
+
+def test_merging_fragments_into_a_heading_the_note_has_is_not_offered() -> None:
+    text = "## 1. Mind as Flow\nAn essay.\n## **1.**\n## **Mind as Flow**\nAgain.\n"
+    fixed, left = _default_fix(text, unsafe=True)
+    assert "## 1. Mind as Flow\nAn essay.\n" in fixed
+    assert fixed.count("Mind as Flow") == 2
+    assert any(line.startswith("HD02 ") and "(not fixed: two headings" in line for line in left)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# 📘\n",
+        "### **✨**\r\n\r\n",
+        "---\ntags: [idea]\n---\n## 🧠\n",
+        "# 📘\n## ****\n",
+        "%% vaultlint-disable-next-line broken-link %%\n",
+    ],
+)
+def test_no_fix_empties_a_note(text: str) -> None:
+    for unsafe in (False, True):
+        fixed, left = _default_fix(text, unsafe)
+        assert fixed.strip() and fixed.strip() != "---\ntags: [idea]\n---", fixed
+        assert any("(not fixed: it would leave the note empty)" in line for line in left), left
+        assert not any(line.startswith("HY02") for line in left)

@@ -42,6 +42,10 @@ def test_with_fix_renamed_links_the_hook_rewrites_them(tmp_path: Path) -> None:
     commit = _git(vault, "commit", "-q", "-m", "rename", env=env, check=False)
     output = commit.stdout + commit.stderr
     assert commit.returncode != 0 and "files were modified by this hook" in output, output
+    # Like every hook it stages nothing: it names the notes it rewrote and how to add them.
+    assert "rewrote 2 links to files renamed in this commit in 2 notes, not staged" in output
+    assert "git add -- Daily/Day.md Index.md" in output
+    assert "Daily/Day.md" not in _git(vault, "diff", "--cached", "--name-only", env=env).stdout
     day = (vault / "Daily/Day.md").read_text()
     assert day == "See [[Concepts/Flow state#Deep work|flow]] and [[Gone]].\n"
     assert (vault / "Index.md").read_text() == "# Index\n\n[x](Concepts/Flow%20state.md)\n"
@@ -60,8 +64,25 @@ def test_a_staged_deletion_names_the_deleted_note(tmp_path: Path) -> None:
     commit = _git(vault, "commit", "-q", "-m", "delete", env=env, check=False)
     output = commit.stdout + commit.stderr
     assert commit.returncode != 0, output
-    assert "Daily/Day.md:1:42" in output and "LK01" in output
-    assert "Daily/Day.md:1: [[Gone]]: Gone.md is deleted in this commit" in output
+    # The finding itself names the deletion; no separate warning line.
+    assert (
+        "Daily/Day.md:1:42  error  LK01  broken link [[Gone]]: 'Gone.md' was deleted in "
+        "this commit (staged)" in output
+    )
+    assert "warning" not in output
+
+
+def test_a_staged_deletion_and_rename_in_one_note(tmp_path: Path) -> None:
+    vault, env = _committed(tmp_path, "fix-renamed-links: true\n")
+    _git(vault, "rm", "-q", "Gone.md", env=env)
+    _git(vault, "mv", "Concepts/Flow.md", "Concepts/Flow state.md", env=env)
+    commit = _git(vault, "commit", "-q", "-m", "both", env=env, check=False)
+    output = commit.stdout + commit.stderr
+    assert commit.returncode != 0, output
+    day = (vault / "Daily/Day.md").read_text()
+    assert day == "See [[Concepts/Flow state#Deep work|flow]] and [[Gone]].\n"
+    # The rewrite moved the link to Gone.md along its line: the message still names it.
+    assert "Daily/Day.md:1:48  error  LK01  broken link [[Gone]]: 'Gone.md' was deleted" in output
 
 
 def test_a_commit_touching_no_link_passes(tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def test_note_over_the_size_limit_is_skipped(
 def test_unreadable_note_is_a_finding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vault = write_vault(tmp_path, {"a.md": "# A\n", "b.md": "# B\n"})
+    vault = write_vault(tmp_path, {"a.md": "# A\n\nSome text.\n", "b.md": "# B\n"})
     real_open = os.open
 
     def deny(file: str, flags: int, *args: int, **kwargs: int) -> int:

@@ -87,7 +87,11 @@ def test_a_folder_that_cannot_be_listed_is_an_error_and_silences_broken_links(
     assert found[0]["message"].startswith("folder cannot be listed: Permission denied;")
     # Never "All checks passed!" when a folder was left out.
     assert main(["check", str(root), "--no-cache"]) == 1
-    assert "All checks passed" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "All checks passed" not in out
+    # The folder is counted as what it is, not as a note.
+    notes = sum(1 for p in root.rglob("*.md") if "Desert" not in p.parts)
+    assert out.splitlines()[-1].endswith(f" {notes} notes and 1 unlistable folder checked."), out
 
 
 def test_an_exact_match_wins_over_a_name_that_differs_only_by_case(tmp_path: Path) -> None:

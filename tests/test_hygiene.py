@@ -26,6 +26,8 @@ EXPECTED = {
     ("Bases/Broken.base", 2, 3, "HY05", "filters must have one key of and, or, not"),
     ("Bases/Broken.base", 8, 1, "HY05", "unknown key 'view'"),
     ("Bases/Broken.base", 15, 9, "HY05", "formula.days_left is not defined"),
+    # note.status is Plan.md's; no note has an author yet
+    ("Bases/Books.base", 23, 9, "HY06", "no note of the vault has the property 'author'"),
     ("Boards/Broken.canvas", 2, 1, "HY05", "invalid JSON: unexpected end of file"),
     ("Boards/Project board.canvas", 3, 87, "LK03", "[[Plan#Budget]]"),
     ("Boards/Project board.canvas", 3, 110, "LK01", "[[Roadmap 2026]]"),
@@ -55,6 +57,27 @@ def test_fixture_vault_reports_exactly_its_problems(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     shutil.copytree(FIXTURE, root)
     assert _strict_findings(root) == EXPECTED
+
+
+def test_the_summary_counts_notes_apart_from_canvases_and_bases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vaultlint.cli import main
+
+    root = tmp_path / "vault"
+    shutil.copytree(FIXTURE, root)
+    main(["check", str(root), "--no-cache"])
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(" 8 notes and 4 canvas/base files checked.")
+    )
+    main(["check", str(root / "Home.md"), str(root / "Boards" / "Broken.canvas"), "--no-cache"])
+    assert (
+        capsys.readouterr().out.splitlines()[-1].endswith(" 1 note and 1 canvas/base file checked.")
+    )
+    main(["check", str(root / "Home.md"), "--no-cache"])
+    assert capsys.readouterr().out.splitlines()[-1].endswith(" 1 note checked.")
 
 
 def test_canvas_links_count_for_orphans_and_nothing_is_written(tmp_path: Path) -> None:
@@ -345,3 +368,47 @@ def test_a_stub_has_one_result_with_all_its_findings(tmp_path: Path) -> None:
         run = workspace.run_check(workspace.targets(), CheckOptions(cache_dir=tmp_path / "c"))
         assert [r.path for r in run.results] == ["Home.md", "Stub.md"]
         assert sorted(f.code for f in run.findings()) == ["HY02", "TX03"]
+
+
+def test_stubs_and_base_properties_follow_other_notes_from_the_cache(tmp_path: Path) -> None:
+    """The vault-wide findings come from each note's cached facts: a warm run parses
+    nothing, and a change to another note (a link to the stub, a property the base
+    names) changes them."""
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "Home.md": "# Home\n\nReading list below.\n",
+            "Ideas/Garden 🌱.md": "# Garden plans\n",
+            "Books/Dune.md": "---\nauthor: Frank Herbert\nstatus: reading\n---\nDesert.\n",
+            "Books/ផែនការ.md": "---\nauthor: ហេង\n---\nសៀវភៅ\r\n",
+            "Reading.base": "filters:\n  and:\n    - 'note.status != \"done\"'\n"
+            "views:\n  - type: table\n    order: [file.name, note.author, note.rating]\n",
+        },
+    )
+    (root / ".vaultlint.yaml").write_text(
+        "rules: {unknown-base-property: warning}\n", encoding="utf-8"
+    )
+    cache = tmp_path / "cache"
+
+    def found() -> tuple[list[tuple[str, str, int]], int]:
+        workspace = Workspace.open([root])
+        run = workspace.run_check(workspace.targets(), CheckOptions(cache_dir=cache))
+        hygiene = [(f.path, f.code, f.line) for f in run.findings() if f.code[:2] == "HY"]
+        return sorted(hygiene), run.parsed
+
+    expected = [("Ideas/Garden 🌱.md", "HY02", 1), ("Reading.base", "HY06", 6)]
+    assert found() == (expected, 5)
+    assert found() == (expected, 0)  # warm: from the cache, nothing parsed
+    (root / "Home.md").write_text("# Home\n\nSee [[Garden 🌱]].\n", encoding="utf-8")
+    (root / "Books" / "Dune.md").write_text(
+        "---\nauthor: Frank Herbert\nstatus: read\nRating: 5\n---\nDesert.\n",
+        encoding="utf-8",
+    )
+    assert found() == ([], 2)  # linked now; Rating (case aside) is a property now
+    (root / "Books" / "Dune.md").unlink()  # the note that had them goes
+    workspace = Workspace.open([root])
+    run = workspace.run_check(workspace.targets(), CheckOptions(cache_dir=cache))
+    assert [(f.path, f.line, f.message) for f in run.findings() if f.code == "HY06"] == [
+        ("Reading.base", 3, "note.status: no note of the vault has the property 'status'"),
+        ("Reading.base", 6, "note.rating: no note of the vault has the property 'rating'"),
+    ]

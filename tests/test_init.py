@@ -21,6 +21,8 @@ repos:
     rev: 507a8d04c9f79b2862368050d01caf1ba498d3bf  # frozen: v0.2.0
     hooks:
       - id: vaultlint-fix
+        types: [file]  # notes, canvases and bases: identify tags only .md as markdown
+        files: '(?i)\\.(md|canvas|base)$'
 """
 
 

@@ -277,7 +277,9 @@ def test_ambiguous_link_is_off_by_default_and_skips_paths() -> None:
             {"img/Figure 1.png": ""},
             None,
         ),  # a link without extension means a note
-        ("![[Figure 1|300]]", {"img/Figure 1.png": ""}, "![[Figure 1.png|300]]"),
+        # ... and so does an embed without one: the image is only suggested
+        ("![[Figure 1|300]]", {"img/Figure 1.png": ""}, None),
+        ("![[Figure 1.pgn|300]]", {"img/Figure 1.png": ""}, "![[Figure 1.png|300]]"),
         # Markdown links are percent-encoded, or not inside <...>
         ("[x](Books%20indx.md#Top)", {"Books index.md": "# Top"}, "[x](Books%20index.md#Top)"),
         ("[x](<Books indx.md>)", {"Books index.md": ""}, "[x](<Books index.md>)"),

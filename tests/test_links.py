@@ -287,6 +287,35 @@ def test_link_text_keeps_the_style_of_the_link(
     assert r.resolve(text, source) == target
 
 
+@pytest.mark.parametrize(
+    ("text", "target", "fixed"),
+    [
+        ("See [[Herbrt]].", "People/Herbert.md", "See [[Herbert|Herbrt]]."),
+        ("[[Dnue#Houses]]", "Novels/Dune.md", "[[Dune#Houses|Dnue > Houses]]"),
+        ("[[Dnue#^atreides]]", "Novels/Dune.md", "[[Dune#^atreides|Dnue > ^atreides]]"),
+        ("[[Herbrt|Frank]]", "People/Herbert.md", "[[Herbert|Frank]]"),  # its display kept
+        ("[[Herbert.md]]", "People/Herbert.md", None),  # already opens it: no edit needed
+        ("| [[Herbrt]] | x |", "People/Herbert.md", None),  # a new | would split the cell
+        ("[Frank](Herbrt.md)", "People/Herbert.md", "[Frank](Herbert.md)"),
+        ("[[ذ Ryl]]", "Notes/ذ رياض.md", "[[ذ رياض|ذ Ryl]]"),
+    ],
+)
+def test_retarget_edit_keeps_what_the_reader_sees(
+    text: str, target: str, fixed: str | None
+) -> None:
+    files = ("People/Herbert.md", "Novels/Dune.md", "Notes/ذ رياض.md", "x.md")
+    r = resolver(*files)
+    note = parsed(text, "x.md")
+    edit = r.retarget_edit(note.links[0], target, note)
+    if fixed is None:
+        assert edit is None or text[edit.start : edit.end] == edit.replacement
+        return
+    assert edit is not None
+    new = text[: edit.start] + edit.replacement + text[edit.end :]
+    assert new == fixed
+    assert r.resolve(parsed(new, "x.md").links[0].path, "x.md") == target
+
+
 def test_join_clamps_at_the_root() -> None:
     from vaultlint.links import _join
 

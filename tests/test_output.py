@@ -12,9 +12,9 @@ from helpers import write_vault
 from vaultlint.cli import main
 from vaultlint.output.github import escape_data, escape_property
 
-NOTES = {
-    "Clean.md": "# Clean\n",
-    "Notes/Dirty, really: yes.md": "# Dirty \n",
+NOTES = {  # each more than a title: a lone title nothing links to is a stub (empty-note)
+    "Clean.md": "# Clean\nNothing to fix.\n",
+    "Notes/Dirty, really: yes.md": "# Dirty \nSee [[Clean]].\n",
     "Broken.md": '---\ntitle: "x\n---\n',
 }
 

@@ -295,7 +295,10 @@ def test_nothing_in_frontmatter_is_a_heading_tag_or_body_link():
     note = parse(text)
     assert note.headings == []
     assert note.tags == []
-    assert note.links == []
+    # A wikilink among other text in a value is no body link, and only uncertain (OQ7).
+    assert [(lk.kind, lk.path, lk.uncertain) for lk in note.links] == [
+        ("frontmatter", "NotALink", True)
+    ]
     assert note.block_ids == []
 
 

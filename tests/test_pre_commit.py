@@ -126,3 +126,36 @@ def test_hook_lets_unfinished_notes_through_and_stops_errors(tmp_path: Path) -> 
     third = _git(vault, "commit", "-q", "-m", "more Dune", env=env, check=False)
     assert third.returncode == 0, third.stdout + third.stderr
     assert _git(vault, "log", "--oneline", env=env).stdout.count("\n") == 2
+
+
+def test_hook_checks_staged_canvas_and_base_files(tmp_path: Path) -> None:
+    """identify tags a ``.canvas`` or ``.base`` file neither markdown nor anything
+    else; the hook's ``files`` pattern still passes them, so a board whose file node
+    points at a renamed note fails the commit."""
+    board = (
+        '{"nodes":[\n'
+        '{"id":"a","type":"file","file":"Projects/Plan 2026.md","x":0,"y":0,'
+        '"width":400,"height":400},\n'
+        '{"id":"b","type":"text","text":"See [[Roadmap]]","x":500,"y":0,'
+        '"width":250,"height":60}\n'
+        '],"edges":[]}\n'
+    )
+    vault, env = _repo(
+        tmp_path,
+        {
+            "Projects/Plan.md": "# Plan\n\nThe plan.\n",
+            "Roadmap.md": "# Roadmap\n\nSee [[Plan]].\n",
+            "Boards/Projects.canvas": board,
+        },
+    )
+    _git(vault, "add", "-A", env=env)
+    first = _git(vault, "commit", "-q", "-m", "board", env=env, check=False)
+    output = first.stdout + first.stderr
+    assert first.returncode != 0, output
+    assert "Boards/Projects.canvas:2:" in output and "LK02" in output, output
+    assert "(at nodes[0].file)" in output
+
+    (vault / "Boards" / "Projects.canvas").write_text(board.replace("Plan 2026", "Plan"))
+    _git(vault, "add", "-A", env=env)
+    second = _git(vault, "commit", "-q", "-m", "board", env=env, check=False)
+    assert second.returncode == 0, second.stdout + second.stderr

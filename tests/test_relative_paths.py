@@ -13,7 +13,7 @@ from vaultlint.cli import main
 NOTES = {
     "Inbox/Sub/Deep note.md": "# Deep\n\nSee [[Nowhere]].\n",
     "Inbox/Top.md": "# Top\n\nSee [[Gone]].\n",
-    "Other/Café.md": "# Café \n",
+    "Other/Café.md": "# Café \n\nUn café près de la gare.\n",
 }
 
 

@@ -79,7 +79,10 @@ def test_json_has_exactly_the_keys_of_the_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = report_json(capsys, str(small_vault(tmp_path)))
-    assert set(data) == {"types", "links", "rules", "hygiene"}
+    assert set(data) == {"types", "links", "rules", "hygiene", "properties"}
+    assert set(data["properties"]) == {"properties", "tags", "near_duplicate_tags"}
+    for use in data["properties"]["properties"]:
+        assert set(use) == {"name", "type", "declared", "notes", "breaking"}
     assert set(data["hygiene"]) == {
         "canvases",
         "bases",
@@ -96,7 +99,9 @@ def test_json_has_exactly_the_keys_of_the_contract(
         assert set(counts) == {"filled", "empty", "missing"}
     assert t["incomplete"] and all(set(i) == {"path", "missing", "empty"} for i in t["incomplete"])
     assert set(data["links"]) == {"broken", "by_target", "orphans"}
-    assert all(set(b) == {"target", "count", "sources"} for b in data["links"]["by_target"])
+    assert all(
+        set(b) == {"target", "count", "planned", "sources"} for b in data["links"]["by_target"]
+    )
     assert all(isinstance(v, int) for v in data["rules"].values())
 
 
@@ -145,7 +150,7 @@ def test_broken_links_are_grouped_by_missing_note_and_orphans_listed(
     # [[Nowhere.md]], [[Nowhere]] and [[nowhere]] ask for one note; the embed is LK02.
     assert links["broken"] == 3
     assert links["by_target"] == [
-        {"target": "Nowhere.md", "count": 3, "sources": ["Books/Bare.md", "Hub.md"]}
+        {"target": "Nowhere.md", "count": 3, "planned": 0, "sources": ["Books/Bare.md", "Hub.md"]}
     ]
     # Hub links to itself only; the template's [[Half]] does not count.
     assert links["orphans"] == ["Books/Bare.md", "Books/Half.md", "Hub.md"]

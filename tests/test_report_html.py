@@ -27,7 +27,7 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip("chromium is not installed (CI installs it)", allow_module_level=True)
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> None:
+def screenshot(page: Path, png: Path, profile: Path, size: tuple[int, int] = (1200, 3200)) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"chromium is missing at {CHROMIUM}: .ci/run installs Debian's package")
     done = subprocess.run(
@@ -43,7 +43,7 @@ def screenshot(page: Path, png: Path, profile: Path) -> None:
             "--disable-sync",
             f"--user-data-dir={profile}",
             f"--screenshot={png}",
-            "--window-size=1200,1600",
+            f"--window-size={size[0]},{size[1]}",
             page.as_uri(),
         ],
         capture_output=True,
@@ -113,7 +113,7 @@ def test_charts_render_in_chromium(tmp_path: Path, capsys: pytest.CaptureFixture
     png = tmp_path / "report.png"
     screenshot(page, png, tmp_path / "profile")
     width, height, colours = png_pixels(png.read_bytes())
-    assert (width, height) == (1200, 1600)
+    assert (width, height) == (1200, 3200)
     counts = {
         name: colours[rgb(colour)]
         for name, colour in (

@@ -34,9 +34,11 @@ FILES = {
 class Client:
     """A language client over the real server, recording what it publishes."""
 
-    def __init__(self, root: Path, watch: bool) -> None:
+    def __init__(self, root: Path, watch: bool, pull: bool = False) -> None:
         self.root = root
         self.watch = watch
+        self.pull = pull
+        self.refreshes = 0
         self.lsp = LanguageClient("vaultlint-tests", "1")
         self.diagnostics: dict[str, list[types.Diagnostic]] = {}
         self.changed = asyncio.Condition()
@@ -54,6 +56,12 @@ class Client:
         def register(params: types.RegistrationParams) -> None:
             self.registrations += params.registrations
 
+        @self.lsp.feature(types.WORKSPACE_DIAGNOSTIC_REFRESH)
+        async def refresh(params: None) -> None:
+            async with self.changed:
+                self.refreshes += 1
+                self.changed.notify_all()
+
         @self.lsp.feature(types.WINDOW_SHOW_MESSAGE)
         def message(params: types.ShowMessageParams) -> None:
             self.messages.append(params.message)
@@ -64,6 +72,14 @@ class Client:
         capabilities = types.ClientCapabilities(
             workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watched)
         )
+        if self.pull:  # as VS Code (and Neovim 0.10+) say they pull diagnostics
+            assert capabilities.workspace is not None
+            capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+                refresh_support=True
+            )
+            capabilities.text_document = types.TextDocumentClientCapabilities(
+                diagnostic=types.DiagnosticClientCapabilities(related_document_support=True)
+            )
         root_uri = from_fs_path(str(self.root))
         await asyncio.wait_for(
             self.lsp.initialize_async(
@@ -136,9 +152,14 @@ class Client:
             ) from None
 
 
-def drive(root: Path, steps: Callable[[Client], Awaitable[None]], watch: bool = True) -> None:
+def drive(
+    root: Path,
+    steps: Callable[[Client], Awaitable[None]],
+    watch: bool = True,
+    pull: bool = False,
+) -> None:
     async def main() -> None:
-        client = Client(root, watch)
+        client = Client(root, watch, pull)
         await client.start()
         try:
             await steps(client)
@@ -265,6 +286,83 @@ def test_a_configuration_change_reloads_it(vault: Path) -> None:
     drive(vault, steps)
 
 
+# --- pull diagnostics (LSP 3.17) -----------------------------------------------------
+
+
+def test_pull_diagnostics_of_open_notes_and_of_the_vault(vault: Path) -> None:
+    write_vault(
+        vault,
+        {
+            "Inbox/Idea.md": "Read [[Chapterhouse]] next.\n",  # closed, a broken link
+            "Inbox/Done.md": "Nothing to say.\n",  # closed, no findings
+            "Inbox/Spaces.md": "العربية 🎉 [[Dune#Spice]] trailing \n",  # closed, two
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        uri = client.open("People/Herbert.md", "[[Chapterhouse]] [[Dune#Houses]]\n")
+
+        async def document(previous: str | None = None) -> Any:
+            return await asyncio.wait_for(
+                client.lsp.text_document_diagnostic_async(
+                    types.DocumentDiagnosticParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        previous_result_id=previous,
+                    )
+                ),
+                TIMEOUT,
+            )
+
+        async def workspace(previous: dict[str, str]) -> dict[str, Any]:
+            ids = [types.PreviousResultId(uri=u, value=v) for u, v in previous.items()]
+            report = await asyncio.wait_for(
+                client.lsp.workspace_diagnostic_async(
+                    types.WorkspaceDiagnosticParams(previous_result_ids=ids)
+                ),
+                TIMEOUT,
+            )
+            return {item.uri: item for item in report.items}
+
+        first = await document()
+        assert first.kind == "full" and rules(first.items) == ["broken-link"]
+        assert (await document(first.result_id)).kind == "unchanged"
+
+        vault_report = await workspace({})
+        # the closed notes with findings; not the open one (pulled as a document)
+        assert set(vault_report) == {client.uri("Inbox/Idea.md"), client.uri("Inbox/Spaces.md")}
+        spaces = vault_report[client.uri("Inbox/Spaces.md")]
+        assert rules(spaces.items) == ["broken-heading-link", "trailing-whitespace"]
+        trailing = next(d for d in spaces.items if _rule(d) == "trailing-whitespace")
+        assert trailing.range.start.character == 34  # UTF-16: the emoji counts two
+        ids = {u: r.result_id for u, r in vault_report.items()}
+
+        # a save creates the note both link to: the closed one is reported clean, and
+        # the client is asked to pull the open one again
+        write_vault(vault, {"Novels/Chapterhouse.md": "# Chapterhouse\n"})
+        client.notify(("Novels/Chapterhouse.md", types.FileChangeType.Created))
+        again = await workspace(ids)
+        idea = again[client.uri("Inbox/Idea.md")]
+        assert idea.kind == "full" and list(idea.items) == []
+        assert again[client.uri("Inbox/Spaces.md")].kind == "unchanged"
+        async with client.changed:
+            await asyncio.wait_for(client.changed.wait_for(lambda: client.refreshes > 0), TIMEOUT)
+        now = await document(first.result_id)
+        assert now.kind == "full" and list(now.items) == []
+
+        # asked again with nothing new, the pull waits for a change, then tells it
+        ids = {u: r.result_id for u, r in again.items() if r.result_id}
+        waiting = asyncio.ensure_future(workspace(ids))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        write_vault(vault, {"Inbox/Done.md": "Nothing to say. \r\n"})
+        client.notify(("Inbox/Done.md", types.FileChangeType.Changed))
+        done = (await waiting)[client.uri("Inbox/Done.md")]
+        assert done.kind == "full" and rules(done.items) == ["trailing-whitespace"]
+        assert client.diagnostics == {}  # nothing pushed to a client that pulls
+
+    drive(vault, steps, pull=True)
+
+
 # --- code actions --------------------------------------------------------------------
 
 
@@ -304,10 +402,10 @@ def test_code_actions_fix_disable_and_suggest(vault: Path) -> None:
         assert edited("vaultlint: fix trailing-whitespace") == text.replace("]] \r", "]]\r")
         assert edited("vaultlint: fix all safe fixes") == text.replace("]] \r", "]]\r")
         assert by_title["vaultlint: fix all safe fixes"].kind == "source.fixAll.vaultlint"
-        assert edited("vaultlint: link to People/Herbert.md") == text.replace("Herbrt", "Herbert")
-        assert edited("vaultlint: fix broken-link (unsafe)") == text.replace(
-            "Herbrt", "Herbert|Herbrt"
-        )
+        # a suggestion keeps the display text, as the unsafe fix does
+        kept = text.replace("Herbrt", "Herbert|Herbrt")
+        assert edited("vaultlint: link to People/Herbert.md") == kept
+        assert edited("vaultlint: fix broken-link (unsafe)") == kept
         disabled = edited("vaultlint: disable broken-link for this line")
         assert disabled == (
             "# Dune\r\n\r\n> %% vaultlint-disable-next-line broken-link %%\r\n"
@@ -380,6 +478,82 @@ def test_hover_and_definition_of_links(vault: Path) -> None:
         top = await definition(66)
         assert top.uri == uri and top.range.start.line == 1
         assert await definition(59) is None  # the broken link goes nowhere
+
+    drive(vault, steps)
+
+
+# --- completion ----------------------------------------------------------------------
+
+
+def test_completion_of_names_headings_and_block_ids(vault: Path) -> None:
+    write_vault(
+        vault,
+        {
+            "Archive/Herbert.md": "# Old\n",  # a second Herbert: the other needs its folder
+            "Novels/Dune Messiah.md": "# Paul: the *emperor* | year 12 ^x\n\n## A [b]\n",
+            "Images/sandworm map.png": "",
+            "Notes/C# notes.md": "",  # a name a wikilink cannot hold
+        },
+    )
+
+    async def steps(client: Client) -> None:
+        text = "x\n"
+        uri = client.open("Novels/Notes.md", text)
+        await client.wait(uri, lambda d: True)
+
+        async def complete(typed: str) -> tuple[list[types.CompletionItem], bool]:
+            nonlocal text
+            text = f"# Notes\n\nSee {typed}"
+            client.change(uri, text)
+            lines = text.split("\n")
+            result = await asyncio.wait_for(
+                client.lsp.text_document_completion_async(
+                    types.CompletionParams(
+                        text_document=types.TextDocumentIdentifier(uri=uri),
+                        position=types.Position(line=len(lines) - 1, character=len(lines[-1])),
+                    )
+                ),
+                TIMEOUT,
+            )
+            if result is None:
+                return [], True
+            assert isinstance(result, types.CompletionList)
+            return list(result.items), not result.is_incomplete
+
+        def chosen(item: types.CompletionItem) -> str:
+            assert isinstance(item.text_edit, types.TextEdit)
+            return apply(text, [item.text_edit])
+
+        items, done = await complete("[[")
+        by_label = {i.label: i for i in items}
+        assert done and "Notes" not in by_label  # not the note itself
+        assert {"Dune", "Dune Messiah", "ทดสอบ ภาษาไทย", "sandworm map.png"} <= set(by_label)
+        # two notes named Herbert: each in the shortest form that opens it from Novels/
+        # (a bare name opens the shorter path, R35)
+        assert by_label["Herbert"].detail == "People/Herbert.md"
+        assert by_label["Archive/Herbert"].detail == "Archive/Herbert.md"
+        assert not any("C#" in label for label in by_label)
+
+        items, _ = await complete("[[dune m")
+        assert [i.label for i in items] == ["Dune Messiah"]
+        assert chosen(items[0]).endswith("See [[Dune Messiah")
+        items, _ = await complete("![[ทด")
+        assert [chosen(i).rpartition("[[")[2] for i in items] == ["ทดสอบ ภาษาไทย"]
+
+        items, _ = await complete("[[Dune Messiah#")
+        # as Obsidian writes heading links (R41), the closing ] dropped
+        assert [(i.label, chosen(i).rpartition("#")[2]) for i in items] == [
+            ("Paul: the *emperor* | year 12 ^x", "Paul the *emperor* year 12 x"),
+            ("A [b]", "A [b"),
+        ]
+        items, _ = await complete("[[Dune#Houses#")  # a chain: the last part is completed
+        assert chosen(items[1]).endswith("[[Dune#Houses#Houses")
+        items, _ = await complete("[[Dune#^")
+        assert [chosen(i).rpartition("[[")[2] for i in items] == ["Dune#^atreides"]
+        items, _ = await complete("[[#")  # the note's own headings, from its buffer
+        assert [i.label for i in items] == ["Notes"]
+        for past in ("[[Dune|Du", "[[Dune]] and more", "no link", "[[Nowhere#"):
+            assert (await complete(past))[0] == []
 
     drive(vault, steps)
 

@@ -172,6 +172,8 @@ def test_workers_report_what_one_process_reports(
         ((), (), ("a.md", None), ()),
         ((), (), (), (("LK01", "broken-link", -5),)),
         ((("book", True, (("Author", "full", True),), ()),), (), (), ()),
+        ((), (), (), (), ("novel", 7), ()),
+        ((), (), (), (), (), (("rating",),)),
     ],
 )
 def test_damaged_facts_in_the_cache_are_computed_again(

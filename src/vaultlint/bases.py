@@ -21,6 +21,11 @@ from vaultlint.plainyaml import load_plain
 TOP_KEYS = ("filters", "formulas", "properties", "summaries", "views")
 FILTER_KEYS = ("and", "or", "not")
 _FORMULA = re.compile(r"(?<![\w.])formula\.([A-Za-z_][\w]*)")
+# ``note.X`` (not followed by a character that would make X longer, as ``-`` may in a
+# name), or ``note["X"]`` / ``note['X']``.
+_NOTE_PROPERTY = re.compile(
+    r"""(?<![\w.])note(?:\.([^\W\d][\w]*)(?![\w-])|\["([^"\]]+)"\]|\['([^'\]]+)'\])"""
+)
 # A ```base (or ~~~base) fence of a note: its opening line's end is where the YAML starts.
 BASE_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})[ \t]*base[ \t]*\r?\n")
 
@@ -29,16 +34,38 @@ Problem = tuple[int, int, str]
 
 def base_problems(text: str) -> list[Problem]:
     """What is wrong with the base ``text`` (empty: nothing)."""
+    return read_base(text)[0]
+
+
+def read_base(text: str) -> tuple[list[Problem], list[Problem]]:
+    """What is wrong with the base ``text``, and the note properties it names
+    (``note.X``, ``note["X"]``): each as (start, end, its name), at its first mention."""
     if not text.strip():
-        return []  # an empty base shows every file: Obsidian accepts it
+        return [], []  # an empty base shows every file: Obsidian accepts it
     try:
         data = load_plain(text)
     except Exception as exc:
-        return [_yaml_problem(text, exc)]
+        return [_yaml_problem(text, exc)], []
     if data is None:
-        return []
+        return [], []
     if not isinstance(data, dict):
-        return [(0, 0, "invalid base: the YAML is not a mapping of sections")]
+        return [(0, 0, "invalid base: the YAML is not a mapping of sections")], []
+    return _problems(text, data), _properties(text, data)
+
+
+def _properties(text: str, data: dict[Any, Any]) -> list[Problem]:
+    found: dict[str, None] = {}
+    for string in _strings(data):
+        if "note" in string:
+            for m in _NOTE_PROPERTY.finditer(string):
+                found.setdefault(m.group(1) or m.group(2) or m.group(3))
+    first: dict[str, tuple[int, int]] = {}
+    for m in _NOTE_PROPERTY.finditer(text):
+        first.setdefault(m.group(1) or m.group(2) or m.group(3), (m.start(), m.end()))
+    return sorted((*first.get(name, (0, 0)), name) for name in found)
+
+
+def _problems(text: str, data: dict[Any, Any]) -> list[Problem]:
     problems: list[Problem] = []
     for key in data:
         if key not in TOP_KEYS:

@@ -51,7 +51,8 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 7  # 7: block ids after embeds; 6: control characters escaped; 5: report facts
+_FORMAT = 10  # 10: tags, properties, stubs and base properties in the facts; 8: planned
+# links; 7: block ids after embeds; 6: control characters escaped; 5: report facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -259,6 +260,46 @@ def pack_findings(findings: Sequence[Finding]) -> bytes:
 
 def unpack_findings(path: str, rows: bytes) -> list[Finding]:
     return [finding_from_row(path, row) for row in unpack(rows)]
+
+
+# What a finding shown but never fixed carries for its fix: whether it is safe.
+_SHOWN_FIX = {True: Fix((), True), False: Fix((), False)}
+
+
+def display_findings(path: str, rows: bytes) -> list[Finding]:
+    """The findings of ``rows`` to render only: their fixes hold no edits (quicker to
+    unpack; never give them to the fixer)."""
+    shown = _SHOWN_FIX
+    severities = _SEVERITIES
+    return [
+        Finding(
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            rule,
+            code,
+            severities[severity],
+            message,
+            None if fix is None else shown[fix[0]],
+            start,
+            end,
+        )
+        for (
+            line,
+            column,
+            end_line,
+            end_column,
+            rule,
+            code,
+            severity,
+            message,
+            fix,
+            start,
+            end,
+        ) in unpack(rows)
+    ]
 
 
 class _PlainUnpickler(pickle.Unpickler):

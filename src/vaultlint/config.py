@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
@@ -82,6 +82,8 @@ class ObsidianSettings:
     attachment_folder: str | None = None  # app.json attachmentFolderPath, as written
     # types.json: lower-cased property name -> Obsidian's type (``properties.read_types``).
     property_types: dict[str, str] = field(default_factory=dict)
+    markdown_links: bool = False  # app.json useMarkdownLinks
+    link_format: Literal["shortest", "relative", "absolute"] = "shortest"  # newLinkFormat
     _prefixes: list[tuple[str, str]] | None = None  # (as written, lowercase prefix)
     _regexes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
@@ -212,6 +214,8 @@ class Config:
                 self.obsidian.ignore_filters,
                 self.obsidian.attachment_folder,
                 sorted(self.obsidian.property_types.items()),
+                self.obsidian.markdown_links,
+                self.obsidian.link_format,
             ],
         }
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
@@ -399,6 +403,10 @@ def read_obsidian_settings(config: Config) -> None:
     config.obsidian.property_types = types
     if warning is not None:
         config.warnings.append(warning)
+    config.obsidian.markdown_links = _json_key(folder / "app.json", "useMarkdownLinks") is True
+    link_format = _json_key(folder / "app.json", "newLinkFormat")
+    if link_format in ("shortest", "relative", "absolute"):
+        config.obsidian.link_format = link_format
 
 
 def _json_key(path: Path, key: str) -> Any:
@@ -439,6 +447,9 @@ def _rule_setting(rule: type[Rule], value: Any, current: RuleSetting, where: str
         options[key] = _check_option_type(rule.options[key], option, f"{at}: {key}")
         if key in rule.limits:
             _check_limits(option, rule.limits[key], f"{at}: {key}")
+        if key in rule.choices and option not in rule.choices[key]:
+            allowed = ", ".join(rule.choices[key])
+            raise ConfigError(f"{at}: {key}: unknown value {option!r} (allowed: {allowed})")
     return RuleSetting(severity, options)
 
 
@@ -455,6 +466,8 @@ def _check_option_type(default: Any, value: Any, at: str) -> Any:
         raise ConfigError(
             f"{at}: expected {_type_name(default)}, got {type(value).__name__} {value!r}"
         )
+    if isinstance(value, (list, tuple)) and not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{at}: expected a list of strings, got {value!r}")
     return value
 
 

@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import cast
 
 from vaultlint.config import Config
 from vaultlint.errors import VaultlintError
-from vaultlint.fixer import drop_locked_fixes
-from vaultlint.model import Finding, Note, Severity
+from vaultlint.facts import (
+    BASE_PROPERTIES,
+    LINKED,
+    PROPERTIES,
+    STUB,
+    TAGS,
+    BaseProperty,
+    NoteFacts,
+)
+from vaultlint.fixer import FixGuard, drop_locked_fixes, guard_fixes
+from vaultlint.model import Finding, Link, Note, Severity
 from vaultlint.rules import ALL_RULES, Context, Rule, get_rule
-from vaultlint.rules.hygiene import STUB_BYTES, EmptyNote, UnusedAttachment
+from vaultlint.rules.hygiene import EmptyNote, UnknownBaseProperty, UnusedAttachment
+from vaultlint.rules.links import BrokenLink
 from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.rules.tagcase import TagCase, TagTable, tag_table
 from vaultlint.suppress import (
     filter_findings,
     find_suppressions,
@@ -22,6 +34,8 @@ from vaultlint.suppress import (
 from vaultlint.vault import Source, VaultIndex
 
 _POSITION = attrgetter("line", "column", "code")
+_VAULT_RULES = (UnusedAttachment, EmptyNote, UnknownBaseProperty)
+_VAULT_WIDE = (*(rule.name for rule in _VAULT_RULES), TagCase.name)
 
 
 class SelectionError(VaultlintError):
@@ -50,6 +64,7 @@ class _Plan:
 
     rules: list[Rule] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
+    guards: list[FixGuard] = field(default_factory=list)  # the rules no fix may bring findings of
 
 
 class Engine:
@@ -78,7 +93,10 @@ class Engine:
             index=index,
             schemas=list(schemas),
             property_types=config.obsidian.property_types,
+            markdown_links=config.obsidian.markdown_links,
+            link_format=config.obsidian.link_format,
         )
+        self.last_tag_table: TagTable | None = None  # the vault's tags at the last vault check
         # Whether a rule that runs reads other files' names (duplicate-name, file-name):
         # then every result depends on the names, as a note's links make it.
         # (An override may turn one on for some paths: then assume it does.)
@@ -107,6 +125,8 @@ class Engine:
                 continue
             plan.severity[rule.name] = severity
             plan.rules.append(rule(setting.options))
+            if rule.guards_fixes:
+                plan.guards.append(cast(FixGuard, plan.rules[-1]))
         self._plans[matched] = plan
         return plan
 
@@ -137,8 +157,22 @@ class Engine:
         if not self.ignore_suppressions:
             findings = self._suppress(note, plan, findings)
         drop_locked_fixes(note, findings)
+        guard_fixes(note, findings, plan.guards)
         findings.sort(key=_POSITION)  # one note: the same order as Finding.sort_key
         return findings
+
+    def planned_links(self, note: Note) -> list[Link]:
+        """The unresolved links of ``note`` that ``broken-link``, as configured for
+        its path, takes for notes not written yet on purpose (not reported)."""
+        rule = next((r for r in self.plan_for(note.path).rules if r.name == BrokenLink.name), None)
+        if not isinstance(rule, BrokenLink) or note.kind not in rule.kinds:
+            return []
+        statuses = self.ctx.index.resolver.statuses(note)
+        return [
+            s.link
+            for s in statuses
+            if s.target is None and not s.link.is_embed and rule.planned(s.link, self.ctx)
+        ]
 
     def _suppress(self, note: Note, plan: _Plan, findings: list[Finding]) -> list[Finding]:
         suppressions = find_suppressions(note)
@@ -148,7 +182,10 @@ class Engine:
         reporter = next((r for r in plan.rules if r.name == UnusedSuppression.name), None)
         if reporter is None:
             return kept
-        for directive, message, fix in unused_directives(note, suppressions, plan.severity):
+        # A vault-wide rule's findings come after this check: its directives are not
+        # judged here (``tag_findings`` applies them).
+        enabled = [name for name in plan.severity if name != TagCase.name]
+        for directive, message, fix in unused_directives(note, suppressions, enabled):
             finding = reporter.finding(note, directive.start, directive.end, message, fix)
             if not silences_unused(suppressions, finding):
                 finding.severity = plan.severity[reporter.name]
@@ -156,34 +193,103 @@ class Engine:
         return kept
 
     def has_vault_rules(self) -> bool:
-        """Whether a vault-wide rule (unused-attachment, empty-note's stubs) may run."""
+        """Whether a vault-wide rule (unused-attachment, empty-note's stubs,
+        unknown-base-property) may run."""
         severity = self._plan(()).severity
-        vault_wide = UnusedAttachment.name in severity or EmptyNote.name in severity
+        vault_wide = any(name in severity for name in _VAULT_WIDE)
         return vault_wide or bool(self.config.overrides)
 
-    def vault_findings(self, linked_of: Callable[[str], Iterable[str]]) -> list[Finding]:
-        """The findings of the vault-wide rules (unused-attachment), given the files
-        each note, canvas and base links to (``linked_of`` its vault path): each file
-        of the vault asked once, so the cost grows with the vault."""
+    def tag_table(self, tags_of: Callable[[str], Iterable[str]] | None = None) -> TagTable | None:
+        """The vault's tags (``tags_of`` a note's vault path: its spellings, as
+        ``facts.tag_spellings``; by default read from the notes), when tag-case
+        may run; each note asked once."""
+        if TagCase.name not in self._plan(()).severity and not self.config.overrides:
+            return None
+        index = self.ctx.index
+        if tags_of is None:
+            from vaultlint.facts import tag_spellings
+
+            def tags_of(path: str) -> tuple[str, ...]:
+                note = index.note(path)
+                return () if note is None else tag_spellings(note)
+
+        return tag_table(map(tags_of, index.notes))
+
+    def tag_findings(self, note: Note, table: TagTable) -> list[Finding]:
+        """tag-case's findings on ``note`` given the vault's tags, as configured for its
+        path and minus what its suppressions silence."""
+        severity = self.plan_for(note.path).severity.get(TagCase.name)
+        if severity is None or self.config.is_excluded(note.path):
+            return []
+        rule = TagCase(self.config.rules[TagCase.name].options)
+        found = list(rule.note_findings(note, table))
+        for finding in found:
+            finding.severity = severity
+        if found and not self.ignore_suppressions:
+            found = filter_findings(find_suppressions(note), found)
+        return found
+
+    def vault_findings(self, facts_of: Callable[[str], NoteFacts | None]) -> list[Finding]:
+        """The findings of the vault-wide rules (unused-attachment, empty-note's stubs,
+        unknown-base-property, tag-case), given the facts of each note, canvas and base
+        (``facts_of`` its vault path; None: not readable): each file of the vault asked
+        once, so the cost grows with the vault, and nothing is parsed when the facts
+        come from the cache."""
         index = self.ctx.index
         if not self.has_vault_rules():
             return []
         used: set[str] = set()
+        stubs: list[str] = []
+        properties: set[str] = set()
+        bases: list[tuple[str, tuple[BaseProperty, ...]]] = []
+        tags: dict[str, tuple[str, ...]] = {}
         for path in index.checked:
-            used.update(linked_of(path))
+            facts = facts_of(path)
+            if facts is None:
+                continue
+            used.update(facts[LINKED])
+            tags[path] = facts[TAGS]
+            properties.update(name.casefold() for name, _ in facts[PROPERTIES])
+            if facts[STUB]:
+                stubs.append(path)
+            if facts[BASE_PROPERTIES]:
+                bases.append((path, facts[BASE_PROPERTIES]))
         is_excluded = self.config.is_excluded
-        unused = UnusedAttachment(self.config.rules[UnusedAttachment.name].options)
-        empty = EmptyNote(self.config.rules[EmptyNote.name].options)
-        small = [p for p in index.notes if index.smaller(p, STUB_BYTES)]
+        options = {rule.name: self.config.rules[rule.name].options for rule in _VAULT_RULES}
+        unused = UnusedAttachment(options[UnusedAttachment.name])
+        empty = EmptyNote(options[EmptyNote.name])
+        unknown = UnknownBaseProperty(options[UnknownBaseProperty.name])
+        tagged = self._tag_case_findings(lambda path: tags.get(path, ()))
         found = []
         for finding in (
             *unused.check_vault(index.files, used, self.config.obsidian.in_attachment_folder),
-            *empty.stubs(small, used, index.note),
+            *empty.stubs(stubs, used),
+            *unknown.check_vault(bases, properties),
         ):
             severity = self.plan_for(finding.path).severity.get(finding.rule)
             if severity is not None and not is_excluded(finding.path):
                 finding.severity = severity
                 found.append(finding)
+        return found + tagged
+
+    def _tag_case_findings(self, tags_of: Callable[[str], Iterable[str]] | None) -> list[Finding]:
+        """tag-case's findings: only the notes holding a spelling to report are read."""
+        index = self.ctx.index
+        if tags_of is not None:
+            spellings = {path: tuple(tags_of(path)) for path in index.notes}
+            table = self.tag_table(spellings.__getitem__)
+        else:
+            table = self.tag_table()
+        self.last_tag_table = table
+        if table is None:
+            return []
+        found = []
+        for path in index.notes:
+            if tags_of is not None and not any(map(table.canonical, spellings[path])):
+                continue
+            note = index.note(path)
+            if note is not None:
+                found += self.tag_findings(note, table)
         return found
 
     def source_findings(self, source: Source) -> list[Finding]:

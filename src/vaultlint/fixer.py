@@ -12,9 +12,10 @@ import stat
 import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from vaultlint.model import Finding, Fix, Note
 from vaultlint.parse import parse_note
@@ -92,6 +93,106 @@ def drop_locked_fixes(note: Note, findings: Iterable[Finding]) -> None:
     for finding in findings:
         if finding.fix is not None and touches(finding.fix, locked):
             finding.fix = None
+
+
+class FixGuard(Protocol):
+    """A rule whose findings no fix may bring (empty-note, duplicate-heading)."""
+
+    def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
+        """The ``fixes`` that could bring a finding of the rule."""
+        ...
+
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at every risky fix of the note, applied or not: False when no
+        selection of them could bring a finding."""
+        ...
+
+    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A quick look: whether applying ``risky`` could (then the fixed text is parsed)."""
+        ...
+
+    def brought(self, before: Note, after: Note) -> str | None:
+        """Why ``after`` has a finding ``before`` had not (None: it has none new)."""
+        ...
+
+
+GUARD_SEARCH = 64  # more suspect fixes than this in one pass are all refused
+
+
+def guard_fixes(note: Note, findings: Sequence[Finding], guards: Sequence[FixGuard]) -> None:
+    """Take away each fix that would bring a finding of a ``guards`` rule: a fix that
+    empties the note, or makes two headings one (the finding's message says why).
+
+    What the fixer's next pass applies (``select_fixes``, with and without
+    unsafe fixes) is tried: at once, and, when it brings a finding, the suspect
+    fixes one by one on top of the others. Only notes whose fixes could (a
+    quick look, ``might_bring``) are parsed again, so a check rarely costs more.
+    """
+    fixes = [f.fix for f in findings if f.fix is not None]
+    if not guards or not fixes:
+        return
+    guards = [
+        g for g in guards if (risky := g.risky_fixes(note, fixes)) and g.could_bring(note, risky)
+    ]
+    if not guards:
+        return  # no selection of these fixes could: most notes stop here
+    for unsafe in (False, True):
+        if unsafe and not any(f.fix is not None and not f.fix.safe for f in findings):
+            return  # the same fixes as without unsafe ones: tried already
+        while _guard_pass(note, findings, guards, unsafe):
+            pass
+
+
+def _guard_pass(
+    note: Note, findings: Sequence[Finding], guards: Sequence[FixGuard], unsafe: bool
+) -> bool:
+    """Whether a fix of the pass ``unsafe`` selects had to be taken away."""
+    chosen = [fix for _, fix in select_fixes(note, findings, unsafe)]
+    if not chosen:
+        return False
+    active = []
+    suspects: dict[int, Fix] = {}
+    for guard in guards:
+        risky = guard.risky_fixes(note, chosen)
+        if risky and guard.might_bring(note, risky):
+            active.append(guard)
+            suspects.update((id(fix), fix) for fix in risky)
+    if not active:
+        return False
+    whole = _brought(note, chosen, active)
+    if whole is None:
+        return False
+    kept = [fix for fix in chosen if id(fix) not in suspects]
+    others = _brought(note, kept, active) if kept else None
+    if others is not None:  # not a suspect's doing: the whole pass is refused
+        refused = [(fix, others) for fix in chosen]
+    elif len(suspects) > GUARD_SEARCH:
+        refused = [(fix, whole) for fix in suspects.values()]
+    else:
+        refused = []
+        for fix in suspects.values():
+            reason = _brought(note, [*kept, fix], active)
+            if reason is None:
+                kept.append(fix)
+            else:
+                refused.append((fix, reason))
+    reasons = {id(fix): why for fix, why in refused}
+    for finding in findings:
+        why = None if finding.fix is None else reasons.get(id(finding.fix))
+        if why is not None:
+            finding.fix = None
+            finding.message += f" (not fixed: {why})"
+    return True
+
+
+def _brought(note: Note, fixes: Sequence[Fix], guards: Sequence[FixGuard]) -> str | None:
+    """Why applying ``fixes`` to ``note`` brings a finding of one of ``guards``."""
+    fixed = parse_note(note.path, apply_fixes(note.text, fixes, note.newline))
+    for guard in guards:
+        reason = guard.brought(note, fixed)
+        if reason is not None:
+            return reason
+    return None
 
 
 class _Taken:

@@ -7,12 +7,13 @@ writer (``fixer.write_note``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from vaultlint import fixer
 from vaultlint.cache import NoteResult
 from vaultlint.fixer import FixError, applicable, encode, git_diff, write_note
 from vaultlint.listener import Listener
+from vaultlint.model import Finding, Note
 from vaultlint.pipeline import Checker, CheckRun
 from vaultlint.vault import decode
 
@@ -81,3 +82,57 @@ def _fix_one(
 def _add(run: CheckRun, result: NoteResult) -> NoteResult:
     run.results.append(result)
     return result
+
+
+def fix_with(
+    checker: Checker,
+    paths: Sequence[str],
+    run: CheckRun,
+    check: Callable[[Note], list[Finding]],
+    *,
+    unsafe: bool,
+    diff: bool,
+) -> set[str]:
+    """Fix ``paths`` again with ``check`` (the engine's rules and a vault-wide rule's
+    findings, which ``fix_targets`` did not see), after ``fix_targets`` ran on them:
+    their results, diffs and written files are replaced. The paths fixed are returned;
+    the cache keeps what the engine alone finds."""
+    index = checker.index
+    position = {r.path: i for i, r in enumerate(run.results)}
+    done = set()
+    for path in paths:
+        note = index.note(path)  # as written by fix_targets, or (diff) as on disk
+        if note is None or path not in position:
+            continue
+        try:
+            outcome = fixer.fix_note(note, check, unsafe=unsafe)
+        except FixError as exc:
+            run.errors.append(str(exc))
+            continue
+        if not outcome.changed:
+            continue
+        if diff:
+            header = git_diff(path, "a\n", "b\n").split("\n", 1)[0] + "\n"
+            new = git_diff(path, note.text, outcome.note.text, bom=note.bom)
+            at = next((i for i, d in enumerate(run.diffs) if d.startswith(header)), None)
+            if at is None:
+                run.diffs.append(new)
+            else:
+                run.diffs[at] = new
+        else:
+            source = index.source(path)
+            data = encode(outcome.note.text, note.bom)
+            problem = write_note(index.root, path, source.data, data)
+            if problem is not None:
+                run.warnings.append(f"{path}: {problem}")
+                continue
+            written = decode(path, data)
+            index.replace(outcome.note, written)
+            own = checker.engine.check(outcome.note)
+            checker.record(written, outcome.note, checker.result(path, own, outcome.note))
+            if path not in run.written:
+                run.written.append(path)
+        run.fixed.update(outcome.fixed)
+        run.results[position[path]] = checker.result(path, outcome.findings, outcome.note)
+        done.add(path)
+    return done

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 from urllib.parse import quote
 
-from vaultlint.model import Link, Note
+from vaultlint.model import Edit, Link, LinkKind, Note
 
 # R40: these characters and line breaks count as spaces when headings are compared.
 # Runs of punctuation, line breaks and spaces: each becomes one space (R40).
@@ -48,6 +48,17 @@ def normalize_heading(text: str) -> str:
     Cached: the same headings (``**Notes**``) recur across a vault's notes.
     """
     return _BREAKS.sub(" ", text).strip().lower()
+
+
+# R41: what Obsidian writes as a space when it links to a heading.
+_HEADING_LINK_BREAKS = re.compile(r"[:#|^\\]|%%|\[\[|\]\]")
+
+
+def heading_link_text(text: str) -> str:
+    """A heading as Obsidian writes it in a ``#heading`` link (R41): ``: # | ^ \\``,
+    ``%%``, ``[[`` and ``]]`` as spaces (runs of them one space); R40 matches it.
+    A ``]`` at the end goes too: before the link's ``]]`` it would close the link."""
+    return " ".join(_HEADING_LINK_BREAKS.sub(" ", text).split()).rstrip("] ")
 
 
 TargetsRow = tuple[tuple[int, ...], tuple[str, ...], tuple[str, ...]]
@@ -253,8 +264,13 @@ class LinkResolver:
         A name that exists in the form the link writes is no ambiguity: a
         folder-qualified link to it that does not resolve is broken (R34).
         """
+        return bool(self.unicode_twins(link_path))
+
+    def unicode_twins(self, link_path: str) -> tuple[str, ...]:
+        """The files whose name is the link's in another Unicode normalisation form
+        (OQ6): Obsidian may open one of them; none when the link's own form exists."""
         if link_path.isascii():
-            return False
+            return ()
         if self._nfc_names is None:
             forms: dict[str, set[str]] = {}
             for name in self.index.by_name:
@@ -264,8 +280,8 @@ class LinkResolver:
         for written in (name, name + ".md"):
             others = self._nfc_names.get(unicodedata.normalize("NFC", written), set())
             if others - {written}:
-                return True
-        return False
+                return tuple(p for other in sorted(others) for p in self.index.by_name[other])
+        return ()
 
     # --- headings and blocks ------------------------------------------------------
 
@@ -419,14 +435,15 @@ class LinkResolver:
     def intended(self, link: Link, target: str, note: Note) -> bool:
         """Whether rewriting ``link`` to ``target`` is clearly what its author meant.
 
-        A link with a ``#heading``, or a link (not an embed) without an
-        extension, means a note; the folders the link writes must end the
-        target's folder; and a heading or block it names must be in the target.
+        A link or embed with a ``#heading``, or without an extension, means a
+        note (``![[Figure 1]]`` embeds ``Figure 1.md``, never ``Figure 1.png``);
+        the folders the link writes must end the target's folder; and a heading
+        or block it names must be in the target.
         """
         is_note = target.lower().endswith(".md")
         name = link.path.rpartition("/")[2]
         heading = link.subpath.startswith("#") and not link.subpath.startswith("#^")
-        if not is_note and (heading or (not link.is_embed and not _EXTENSION.search(name))):
+        if not is_note and (heading or not _EXTENSION.search(name)):
             return False
         if "/" in link.path:
             written = [s for s in link.path.lower().split("/")[:-1] if s not in ("", ".", "..")]
@@ -435,50 +452,177 @@ class LinkResolver:
                 return False
         return not link.subpath or self.missing_subpath(link, target, note) is None
 
-    def link_text(self, target: str, source: str, like: Link | None = None) -> str:
-        """How a link to ``target`` is written, in the style of the link ``like``.
+    def link_text(
+        self,
+        target: str,
+        source: str,
+        like: Link | None = None,
+        form: LinkForm | None = None,
+        fallback: LinkForm = "shortest",
+        extension: bool | None = None,
+    ) -> str:
+        """How a link to ``target`` is written from ``source``.
 
-        A bare name gets Obsidian's "shortest" form (R37): the file name if it
-        resolves to ``target``, else the vault path. A link with a folder part
-        gets the vault path, a ``./`` or ``../`` link a relative path; ``.md``
-        is written out only when ``like`` wrote it.
+        Without ``form``, in the style of the link ``like``: a bare name stays
+        bare when the file name resolves to ``target`` (else it is written as
+        ``fallback`` says), a link with a folder part gets the vault path, a
+        ``./`` or ``../`` link a relative path. With ``form``, as Obsidian's
+        "New link format" writes it (R37): *shortest* the file name when no other
+        file has it, else the vault path; *relative* a ``./`` or ``../`` path;
+        *absolute* the vault path. A note's ``.md`` is written when
+        ``extension`` says so (None: when ``like`` wrote it).
         """
         written = like.path if like is not None else ""
         note = target.lower().endswith(".md")
-        drop_md = note and not written.lower().endswith(".md")
-        path = target[:-3] if drop_md else target
-        if written.startswith(("./", "../")):
-            folder = source.rpartition("/")[0]
-            relative = posixpath.relpath(path, folder or ".")
-            return relative if relative.startswith("../") else "./" + relative
-        if "/" in written:
-            return "/" + path if written.startswith("/") else path
-        short = path.rpartition("/")[2]
-        return short if self.resolve(short, source) == target else path
+        keep = written.lower().endswith(".md") if extension is None else extension
+        path = target[:-3] if note and not keep else target
+        if form is None:
+            if written.startswith(("./", "../")):
+                return relative_path(path, source)
+            if "/" in written:
+                return "/" + path if written.startswith("/") else path
+            short = path.rpartition("/")[2]
+            if self.resolve(short, source) == target:
+                return short
+            form = fallback
+        if form == "relative":
+            return relative_path(path, source)
+        if form == "shortest" and self.index.by_name.get(target.rpartition("/")[2].lower()) == [
+            target
+        ]:
+            return path.rpartition("/")[2]
+        return path
 
-    def retarget(self, link: Link, target: str, source: str, text: str) -> str | None:
-        """The new path text for ``link`` so that it opens ``target``; None if unsafe."""
-        new = self.link_text(target, source, link)
-        if _UNLINKABLE.search(new) or self.resolve(new, source) != target:
+    def retarget(
+        self,
+        link: Link,
+        target: str,
+        source: str,
+        text: str,
+        *,
+        form: LinkForm | None = None,
+        fallback: LinkForm = "shortest",
+        extension: bool | None = None,
+        kind: LinkKind | None = None,
+        escape: Escape | None = None,
+    ) -> str | None:
+        """The new path part of ``link`` (written in ``text`` of the note at ``source``),
+        so that it opens ``target``: written as :meth:`link_text` says, for a link
+        of ``kind`` (default: the link's) escaped as ``escape`` says (default: as
+        the link is, ``escaping``); None when no such text is safe.
+
+        This is the one writer of link paths: ``mv``, the hook's rewrites of
+        renamed links and the fixes of the link rules all use it.
+        """
+        new = self.link_text(target, source, link, form, fallback, extension)
+        if self.resolve(new, source) != target:
             return None
-        if link.kind in ("markdown", "markdown-embed"):
-            angled = link.path_start > 0 and text[link.path_start - 1] == "<"
-            if angled:
-                return None if "<" in new or ">" in new else new
+        return write_path(new, kind or link.kind, escape or escaping(link, text))
+
+    def retarget_edit(self, link: Link, target: str, note: Note) -> Edit | None:
+        """The edit of ``link`` in ``note`` that makes it open ``target``, keeping what
+        the reader sees: a wikilink without display text gets the old path as its
+        display (``[[Herbrt]]`` -> ``[[Herbert|Herbrt]]``); None where that is unsafe.
+        What the unsafe broken-link fix and the server's suggestions both write."""
+        new = self.retarget(link, target, note.path, note.text)
+        if new is None:
+            return None
+        end = link.path_end
+        if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
+            end += len(link.subpath)
+            if note.text[link.path_end : end] != link.subpath or in_table(note, link):
+                return None
+            if "]" in link.path or "|" in link.path:
+                return None
+            parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
+            new = f"{new}{link.subpath}|{' > '.join(parts)}"
+        return Edit(link.path_start, end, new)
+
+
+LinkForm = Literal["shortest", "relative", "absolute"]
+LINK_FORMS: tuple[LinkForm, ...] = ("shortest", "relative", "absolute")
+Escape = Literal["plain", "percent", "angle"]
+# What a wikilink or frontmatter path cannot hold, and a Markdown one not even escaped.
+_NOT_IN_WIKI_PATH = re.compile(r"[#|^\[\]\r\n]|%%")
+_NOT_IN_MD_PATH = re.compile(r"[#\r\n]")
+# What a Markdown destination written without escapes cannot hold as it is.
+_MD_UNSAFE = re.compile(r"[\s()<>%\\]")
+
+
+def escaping(link: Link, text: str) -> Escape:
+    """How the path of ``link`` is escaped in ``text``: a Markdown destination in
+    ``<...>`` (``angle``), percent-encoded (``percent``), or as it is (``plain``)."""
+    if link.kind not in ("markdown", "markdown-embed"):
+        return "plain"
+    if link.path_start > 0 and text[link.path_start - 1] == "<":
+        return "angle"
+    return "percent" if "%" in text[link.path_start : link.path_end] else "plain"
+
+
+def write_path(new: str, kind: LinkKind, escape: Escape = "plain") -> str | None:
+    """``new`` as the path part of a link of ``kind``: a Markdown destination in
+    ``<...>`` as it is, a percent-encoded one encoded as Obsidian writes it, any
+    other with only what a destination cannot hold as it is escaped; None when
+    it cannot be written (a ``#`` or a line break, ``<>%`` between angle
+    brackets, quotes in a frontmatter value, what a wikilink cannot name)."""
+    if kind in ("markdown", "markdown-embed"):
+        if _NOT_IN_MD_PATH.search(new):
+            return None
+        if escape == "angle":
+            return None if any(c in new for c in "<>%") else new
+        if escape == "percent":
             return encode_destination(new)
-        if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
-            return None  # would need YAML escaping inside the quoted value
-        return new
+        return _MD_UNSAFE.sub(lambda m: quote(m.group()), new)
+    if _NOT_IN_WIKI_PATH.search(new):
+        return None
+    if kind == "frontmatter" and any(c in new for c in "\"'\\"):
+        return None  # would need YAML escaping inside the quoted value
+    return new
 
 
-def encode_destination(path: str) -> str:
+def in_table(note: Note, link: Link) -> bool:
+    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
+    text = note.text
+    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
+    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
+    end = min(ends) if ends else len(text)
+    return "|" in text[start : link.start] or "|" in text[link.end : end]
+
+
+def link_name(path: str) -> str | None:
+    """The name a bare link to the file at ``path`` writes (a note without ``.md``);
+    None when a wikilink cannot hold it (R27)."""
+    name = path.rpartition("/")[2]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    return name if name and linkable(name) else None
+
+
+def linkable(text: str) -> bool:
+    """Whether a wikilink's path can hold ``text`` (R27: no ``# | ^ [ ]`` nor ``%%``)."""
+    return _UNLINKABLE.search(text) is None
+
+
+def target_key(path: str) -> str:
+    """Links to one missing note, however written: case and ``.md`` do not matter."""
+    key = path.strip().casefold()
+    return key[:-3] if key.endswith(".md") else key
+
+
+def relative_path(path: str, source: str) -> str:
+    """``path`` as a ``./`` or ``../`` path from the folder of ``source``."""
+    relative = posixpath.relpath(path, source.rpartition("/")[0] or ".")
+    return relative if relative.startswith("../") else "./" + relative
+
+
+def encode_destination(path: str, safe: str = "") -> str:
     """``path`` as a Markdown link destination, percent-encoded as ``encodeURI`` does.
 
     Obsidian decodes destinations with ``decodeURI`` semantics (R19, OQ8), which
     leaves reserved escapes such as ``%26`` undecoded: those characters stay as
     they are. Parentheses are encoded so that the destination stays balanced.
     """
-    return quote(path, safe="/;,?:@&=+$!*'")
+    return quote(path, safe="/;,?:@&=+$!*'" + safe)
 
 
 def _join(folder: str, relative: str) -> str:

@@ -203,6 +203,8 @@ class Note:
     places: dict[int, str] = field(default_factory=dict)
     # What makes a canvas, a base or a note's ``base`` block invalid: (start, end, message).
     syntax: list[tuple[int, int, str]] = field(default_factory=list)
+    # The note properties a base (or a ``base`` block) names: (start, end, name).
+    base_properties: list[tuple[int, int, str]] = field(default_factory=list)
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)

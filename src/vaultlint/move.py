@@ -34,6 +34,7 @@ from vaultlint.errors import UsageError
 from vaultlint.fixer import encode, git_diff, git_quote, write_note
 from vaultlint.links import (
     FileIndex,
+    LinkForm,
     LinkResolver,
     LinkTargets,
     normalize_heading,
@@ -44,12 +45,8 @@ from vaultlint.model import Edit, Link, Note
 from vaultlint.parse import parse_note
 from vaultlint.vault import VaultIndex, name_tables, vault_path
 
-LINK_FORMATS = ("shortest", "relative", "absolute")
-_UNLINKABLE = re.compile(r"[#|^\[\]\r\n]|%%")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _JSON_COLON = re.compile(r"\s*:\s*")
-# What a Markdown destination written without escapes cannot hold as it is.
-_MD_UNSAFE = re.compile(r"[\s()<>%\\]")
 
 
 class MoveError(UsageError):
@@ -155,17 +152,18 @@ def plan_move(
     index: VaultIndex,
     sources: Sequence[Path],
     destination: Path | str,
-    config_folder: str = ".obsidian",
+    link_format: LinkForm = "shortest",
 ) -> MovePlan:
     """The move of ``sources`` to ``destination`` (a new name, or a folder: an existing
     one, or one named with a trailing ``/``), with every link it must rewrite;
-    a ``MoveError`` when it is refused."""
+    a ``MoveError`` when it is refused. A bare link whose name no longer resolves
+    gets the path ``link_format`` (``newLinkFormat``) writes."""
     moves, folders = _destinations(root, index, sources, destination)
     files = _moved_files(index, moves)
     _check_destinations(root, index, moves, files)
     plan = MovePlan(moves, files, folders)
     after = _Names(index, files)
-    rewriter = _Rewriter(index, index, after, files, _link_format(root, config_folder), plan)
+    rewriter = _Rewriter(index, index, after, files, link_format, plan)
     rewriter.after_of = files
     rewriter.run()
     return plan
@@ -261,16 +259,6 @@ def _hidden(path: str) -> bool:
     return any(part.startswith(".") for part in path.split("/") if part)
 
 
-def _link_format(root: Path, config_folder: str) -> str:
-    """``newLinkFormat`` of Obsidian's ``app.json`` ("shortest" when not set)."""
-    try:
-        data = json.loads((root / config_folder / "app.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return "shortest"
-    value = data.get("newLinkFormat") if isinstance(data, dict) else None
-    return value if value in LINK_FORMATS else "shortest"
-
-
 class _Names:
     """The vault's names with ``files`` renamed (old -> new) and ``extra`` files added:
     the vault after a move, or before the staged renames and deletions (a
@@ -306,7 +294,7 @@ class _Rewriter:
         before: FileIndex,
         after: FileIndex,
         files: dict[str, str],
-        link_format: str,
+        link_format: LinkForm,
         plan: MovePlan,
         staged: bool = False,
     ) -> None:
@@ -321,6 +309,8 @@ class _Rewriter:
         self.staged = staged
         self.deleted: frozenset[str] = frozenset()
         self.broken: dict[str, list[str]] = {}  # note -> what broke in it (staged)
+        # note -> (line, path as written) -> the deleted file a link opened (staged)
+        self.deleted_links: dict[str, dict[tuple[int, str], str]] = {}
 
     def _refuse(self, path: str, message: str) -> None:
         if not self.staged:
@@ -358,9 +348,13 @@ class _Rewriter:
             was = self.before.resolve(link.path, path)
             goal = None if was is None else self.files.get(was, was)
             if was in self.deleted:
-                self.broken.setdefault(note.path, []).append(
-                    f"{note.path}:{link.line}: {show_link(link)}: {was} is deleted in this commit"
-                )
+                self.deleted_links.setdefault(note.path, {})[link.line, link.path] = was
+                now = self.after.resolve(link.path, new_path)
+                if now is not None:  # not broken, but no longer what it was
+                    self.broken.setdefault(note.path, []).append(
+                        f"{note.path}:{link.line}: {show_link(link)}: '{was}' was deleted in "
+                        f"this commit (staged); it now opens {now}"
+                    )
                 expected.append(None)
                 continue
             expected.append(goal)
@@ -382,7 +376,7 @@ class _Rewriter:
                     continue
                 self.plan.warnings.append(f"{where}: was broken; it opens {now} after the move")
                 continue
-            text = self._path_text(link, goal, new_path, note.text)
+            text = self.after.retarget(link, goal, new_path, note.text, fallback=self.link_format)
             if text is None:
                 self._refuse(
                     note.path, f"{where}: would no longer open {was}, and cannot be rewritten to"
@@ -392,33 +386,6 @@ class _Rewriter:
             edits.append(Edit(link.path_start, link.path_end, text))
         if edits:
             self._rewrite(note, new_path, edits, expected)
-
-    def _path_text(self, link: Link, target: str, source: str, text: str) -> str | None:
-        """The new path part of ``link``, in its style, so that it opens ``target``."""
-        written = link.path
-        is_note = target.lower().endswith(".md")
-        path = target[:-3] if is_note and not written.lower().endswith(".md") else target
-        if written.startswith(("./", "../")):
-            new = _relative(path, source)
-        elif "/" in written:
-            new = "/" + path if written.startswith("/") else path
-        else:
-            short = path.rpartition("/")[2]
-            if self.after.resolve(short, source) == target:
-                new = short
-            elif self.link_format == "relative":
-                new = _relative(path, source)
-            else:
-                new = path
-        if self.after.resolve(new, source) != target:
-            return None
-        if link.kind in ("markdown", "markdown-embed"):
-            return _destination(new, link, text)
-        if _UNLINKABLE.search(new):
-            return None
-        if link.kind == "frontmatter" and any(c in new for c in "\"'\\"):
-            return None
-        return new
 
     def _rewrite(
         self, note: Note, new_path: str, edits: list[Edit], expected: list[str | None]
@@ -524,22 +491,6 @@ def _in_comment(note: Note, link: Link) -> bool:
     return region is not None and region.kind in ("comment", "html-comment")
 
 
-def _relative(path: str, source: str) -> str:
-    folder = source.rpartition("/")[0]
-    relative = posixpath.relpath(path, folder or ".")
-    return relative if relative.startswith("../") else "./" + relative
-
-
-def _destination(new: str, link: Link, text: str) -> str | None:
-    """``new`` as a Markdown destination, escaped the way the link was written."""
-    if link.path_start > 0 and text[link.path_start - 1] == "<":
-        return None if any(c in new for c in "<>\r\n") else new
-    raw = text[link.path_start : link.path_end]
-    if "%" in raw:  # written percent-encoded, as Obsidian writes them
-        return quote(new, safe="/;,?:@&=+$!*'")
-    return _MD_UNSAFE.sub(lambda m: quote(m.group()), new)
-
-
 def _apply(text: str, edits: Iterable[Edit]) -> str:
     parts = []
     at = 0
@@ -612,11 +563,14 @@ class Backlinks:
     """The notes that link to what a commit renames or deletes."""
 
     plan: MovePlan  # the rewrites that keep the links to renamed files
-    broken: dict[str, list[str]]  # note -> its links to deleted files (or not rewritable)
+    broken: dict[str, list[str]]  # note -> what cannot be kept of its links, as messages
+    # note -> (line, path as written) -> the deleted file a link opened (a rewrite of
+    # the links to renamed files changes neither): ``broken-link`` names it
+    deleted: dict[str, dict[tuple[int, str], str]] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
-        return sorted({r.path for r in self.plan.rewrites} | set(self.broken))
+        return sorted({r.path for r in self.plan.rewrites} | set(self.broken) | set(self.deleted))
 
 
 def staged_changes(root: Path) -> StagedChanges | None:
@@ -650,7 +604,7 @@ def staged_changes(root: Path) -> StagedChanges | None:
 
 
 def staged_backlinks(
-    root: Path, index: VaultIndex, changes: StagedChanges, config_folder: str = ".obsidian"
+    index: VaultIndex, changes: StagedChanges, link_format: LinkForm = "shortest"
 ) -> Backlinks:
     """The links that opened a file the commit renames or deletes, in the vault as it
     is now: those to renamed files with the rewrite that keeps them (as ``mv`` would
@@ -663,13 +617,11 @@ def staged_backlinks(
         return Backlinks(plan, {})
     back = {new: old for old, new in renamed.items()}
     before = _Names(index, back, deleted)
-    rewriter = _Rewriter(
-        index, before, index, renamed, _link_format(root, config_folder), plan, staged=True
-    )
+    rewriter = _Rewriter(index, before, index, renamed, link_format, plan, staged=True)
     rewriter.before_of = back
     rewriter.deleted = frozenset(deleted)
     rewriter.run()
-    return Backlinks(plan, rewriter.broken)
+    return Backlinks(plan, rewriter.broken, rewriter.deleted_links)
 
 
 def write_rewrites(root: Path, plan: MovePlan) -> list[str]:

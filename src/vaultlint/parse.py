@@ -62,6 +62,7 @@ _FM_KEY = re.compile(
     r"""^(?:"([^"\r\n]*)"|'([^'\r\n]*)'|([^\s#:"'\-?][^:\r\n]*?))[ \t]*:(?=[ \t]|\r?$)""", re.M
 )
 _WHOLE_WIKILINK = re.compile(r"\s*\[\[([^\[\]\r\n]+)\]\]\s*")
+_INNER_WIKILINK = re.compile(r"\[\[([^\[\]\r\n]+)\]\]")
 
 
 def _parse_frontmatter(text: str) -> Frontmatter | None:
@@ -1086,38 +1087,46 @@ def _markdown_link(note: Note, m: re.Match[str], uncertain: bool) -> Link | None
 
 
 def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
+    """The frontmatter's links: a string value that is one quoted wikilink (R21),
+    and, uncertain, wikilinks among other text in a value (``"see [[A]] too"``,
+    OQ7): never reported, but a note they may point to is no orphan."""
     cursor = 0
     for key, value in _string_values(fm.data, None):
         whole = _WHOLE_WIKILINK.fullmatch(value)
-        if whole is None:
+        if whole is not None:
+            inners = [whole.group(1)]
+        elif "[[" in value:
+            inners = [m.group(1) for m in _INNER_WIKILINK.finditer(value)]
+        else:
             continue
-        inner = whole.group(1)
-        written = "[[" + inner + "]]"
-        at = fm.raw.find(written, cursor)
-        if at == -1:
-            at = fm.raw.find(written)
-        if at == -1:
-            continue  # written with YAML escapes: no exact span to point at
-        cursor = at + len(written)
-        start = fm.raw_start + at
-        target, display = _split_pipe(inner)
-        hash_at = target.find("#")
-        path, subpath = (target, "") if hash_at == -1 else (target[:hash_at], target[hash_at:])
-        yield Link(
-            kind="frontmatter",
-            raw=target,
-            path=path,
-            subpath=subpath,
-            display=display,
-            line=note.line_of(start),
-            start=start,
-            end=start + len(written),
-            path_start=start + 2,
-            path_end=start + 2 + len(path),
-            # OQ7: links in aliases and tags are unverified.
-            uncertain=str(key).lower() in ("aliases", "tags", "alias", "tag")
-            or path != path.strip(),
-        )
+        for inner in inners:
+            written = "[[" + inner + "]]"
+            at = fm.raw.find(written, cursor)
+            if at == -1:
+                at = fm.raw.find(written)
+            if at == -1:
+                continue  # written with YAML escapes: no exact span to point at
+            cursor = at + len(written)
+            start = fm.raw_start + at
+            target, display = _split_pipe(inner)
+            hash_at = target.find("#")
+            path, subpath = (target, "") if hash_at == -1 else (target[:hash_at], target[hash_at:])
+            yield Link(
+                kind="frontmatter",
+                raw=target,
+                path=path,
+                subpath=subpath,
+                display=display,
+                line=note.line_of(start),
+                start=start,
+                end=start + len(written),
+                path_start=start + 2,
+                path_end=start + 2 + len(path),
+                # OQ7: links in aliases and tags, and among other text, are unverified.
+                uncertain=whole is None
+                or str(key).lower() in ("aliases", "tags", "alias", "tag")
+                or path != path.strip(),
+            )
 
 
 def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterator[tuple[Any, str]]:
@@ -1146,6 +1155,8 @@ def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterato
 
 _TAG_CHAR = r"(?:[\w\-/]|[^\x00-\x7f\s\u00a0-\u00bf\u2000-\u206f\u3000-\u303f\ufeff])"
 _TAG = re.compile(r"#(?P<name>" + _TAG_CHAR + r"+)")
+# A whole tag name (without ``#``), as a body tag is read.
+TAG_NAME = re.compile(_TAG_CHAR + r"+")
 _NOT_BEFORE_TAG = re.compile(r"[\w#&/\\]")
 _BLOCK_ID = re.compile(r"\^(?P<id>[A-Za-z0-9-]+)[ \t]*\r?$", re.M)
 _NO_TAGS_IN = frozenset(

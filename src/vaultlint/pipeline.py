@@ -11,12 +11,23 @@ the others' (``#subpath`` links in its notes may point at them) and checks its
 share. So each note is read and parsed once, by one process. The findings
 come back packed (``NoteResult``), already rendered in the run's text format,
 and equal the serial path's, which tests compare.
+
+No more processes run than there are CPUs, nor than the notes to check keep busy
+(one per ``NOTES_PER_PROCESS``); a worker that cannot be started (a process
+limit) leaves its share to this process. A worker never outlives this process
+(killed with ``kill -9`` or by the OOM killer): it holds no end of the pipes but
+its own, so it reads the end of its pipe, asks to be killed with its parent
+(Linux), and checks that its parent is the one that forked it while it waits.
+A worker's failure is one line (``WorkerError``); its traceback, its cause.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,6 +41,7 @@ from vaultlint.cache import (
     NoteResult,
     content_hash,
     count,
+    display_findings,
     names_hash,
     pack,
 )
@@ -42,6 +54,10 @@ from vaultlint.vault import Source, VaultIndex
 # Fewer stale notes than this are checked in this process: forking and sending
 # results back cost more than they save (measured in benchmarks/RESULTS.md).
 PARALLEL_MIN = 400
+# Each process (this one and each worker) gets at least this many of the notes to check.
+NOTES_PER_PROCESS = PARALLEL_MIN // 2
+# How often (seconds) a waiting worker checks that the process that forked it is alive.
+PARENT_CHECK = 1.0
 # A run that checks less than 1/SMALL_RUN of the vault's notes (pre-commit's
 # staged notes) does not load the cache: checking those few is quicker.
 SMALL_RUN = 20
@@ -52,6 +68,32 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def processes(jobs: int, stale: int, cpus: int | None = None) -> int:
+    """The processes (this one included) that check ``stale`` notes under ``-j jobs``:
+    no more than the CPUs, nor than one per ``NOTES_PER_PROCESS`` notes."""
+    cpus = default_jobs() if cpus is None else cpus
+    return max(1, min(jobs, cpus, stale // max(1, NOTES_PER_PROCESS)))
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed: its exception in one line; its traceback is the cause."""
+
+
+class _RemoteTraceback(Exception):
+    """A worker's traceback, shown (with ``-v``) as the cause of its ``WorkerError``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return f"in the worker process:\n{self.text}"
+
+
+class _Orphaned(Exception):
+    """The process that forked this worker is gone: nobody waits for its results."""
 
 
 def cache_worth_loading(targets: int, notes: int) -> bool:
@@ -111,6 +153,9 @@ class Checker:
     wants_findings: bool = True
     # Whether it wants them even when the run prints text (a baseline filters them).
     keeps_findings: bool = False
+    # Whether workers send their findings back packed all the same (a report that lists
+    # each note's findings reads the packed rows).
+    ships_rows: bool = False
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)
 
@@ -127,8 +172,8 @@ class Checker:
         the run's (and the run wants findings), or ``with_findings`` asks for them.
         """
         cache = self.cache
-        if cache is None:
-            return None
+        if cache is None or path in self.index.staged_deletions:
+            return None  # a message that names a staged deletion is never cached
         entry = cache.valid(self.index.root, path, self.names, self.files)
         if entry is None:
             return None
@@ -137,13 +182,22 @@ class Checker:
             return None
         result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key, facts=facts)
         text_usable = result.text is not None and result.text_key == self.text_key
-        if with_findings or (self.wants_findings and not text_usable):
-            try:
+        # Unpacked now (so checked) when the run will want them; a baseline that
+        # filters them unpacks them itself, from the rows.
+        needs_findings = with_findings or (
+            not text_usable and self.wants_findings and self.render is None
+        )
+        try:
+            if needs_findings:
                 findings = result.findings()
-            except Exception:  # an entry of the right shape but wrong contents
-                return None
-            if not text_usable:
-                result = self._rendered(result, findings)
+                if not text_usable:
+                    result = self._rendered(result, findings)
+            elif not text_usable and self.render is not None:
+                # Only the text is wanted: rendered from findings without their edits.
+                shown = display_findings(path, entry.rows)
+                result.text, result.text_key = self.render(shown).encode(), self.text_key
+        except Exception:  # an entry of the right shape but wrong contents
+            return None
         self.hashes[path] = entry.hash
         if entry.targets is not None:
             self.index.packed_targets[path] = entry.targets
@@ -153,7 +207,8 @@ class Checker:
         """The result of checking ``path`` (``note`` None: a file that could not be read)."""
         facts = None
         if self.facts:
-            facts = note_facts(note, findings, self.engine.ctx, self.index.resolver)
+            planned = self.engine.planned_links(note) if note is not None else ()
+            facts = note_facts(note, findings, self.engine.ctx, self.index.resolver, planned)
         return self._rendered(NoteResult(path, None, count(findings), facts=facts), findings)
 
     def _rendered(self, result: NoteResult, findings: list[Finding]) -> NoteResult:
@@ -164,8 +219,13 @@ class Checker:
 
     def record(self, source: Source, note: Note | None, result: NoteResult) -> None:
         """Store what checking ``source`` found in the cache (when there is one)."""
-        if self.cache is not None and _cacheable(source):
+        if self.cache is not None and self.storable(source):
             self.cache.store(source.path, self._entry(source, note, result))
+
+    def storable(self, source: Source) -> bool:
+        """Whether a result of ``source`` may be cached: all its bytes were read, and
+        no message of it names a staged deletion (true of this commit alone)."""
+        return _cacheable(source) and source.path not in self.index.staged_deletions
 
     def _entry(self, source: Source, note: Note | None, result: NoteResult) -> Entry:
         digest = content_hash(source.data)
@@ -218,8 +278,9 @@ class Checker:
                 stale.append(path)
             else:
                 results.append(found)
-        if self.jobs > 1 and len(stale) >= PARALLEL_MIN and _can_fork():
-            results += self._check_parallel(stale)
+        jobs = processes(self.jobs, len(stale))
+        if jobs > 1 and len(stale) >= PARALLEL_MIN and _can_fork():
+            results += self._check_parallel(stale, jobs)
         else:
             results += [self._check_serial(path) for path in stale]
         return results
@@ -230,34 +291,60 @@ class Checker:
         self.record(source, note, result)
         return result
 
-    def _check_parallel(self, stale: Sequence[str]) -> list[NoteResult]:
-        shares = _shares(stale, self.jobs)
-        context = multiprocessing.get_context("fork")
-        pipes = []
-        for share in shares[1:]:
-            mine, theirs = context.Pipe()
-            process = context.Process(target=_work, args=(self, share, theirs), daemon=True)
-            process.start()
-            theirs.close()
-            pipes.append((mine, process))
-        own_rows = self._parse_share(shares[0])
-        worker_rows = [_receive(conn) for conn, _ in pipes]
-        for n, (conn, _) in enumerate(pipes):
-            others = [own_rows, *(rows for m, rows in enumerate(worker_rows) if m != n)]
-            conn.send(_merged(others))
-        self._take_rows(_merged(worker_rows))
-        results = [self._check_serial(path) for path in shares[0]]
-        for conn, process in pipes:
-            result: NoteResult
-            entry: Entry | None
-            for result, entry in _receive(conn):
-                results.append(result)
-                if self.cache is not None and entry is not None:
-                    self.cache.store(result.path, entry)
-            conn.close()
-            process.join()
+    def _check_parallel(self, stale: Sequence[str], jobs: int) -> list[NoteResult]:
+        shares = _shares(stale, jobs)
+        pipes = self._start_workers(shares)
+        try:
+            own_rows = self._parse_share(shares[0])
+            worker_rows = [_receive(conn) for conn, _ in pipes]
+            for n, (conn, _) in enumerate(pipes):
+                others = [own_rows, *(rows for m, rows in enumerate(worker_rows) if m != n)]
+                conn.send(_merged(others))
+            self._take_rows(_merged(worker_rows))
+            results = [self._check_serial(path) for path in shares[0]]
+            for conn, process in pipes:
+                result: NoteResult
+                entry: Entry | None
+                for result, entry in _receive(conn):
+                    results.append(result)
+                    if self.cache is not None and entry is not None:
+                        self.cache.store(result.path, entry)
+                conn.close()
+                process.join()
+        except BaseException:
+            _stop(pipes)
+            raise
         self.parsed += sum(len(share) for share in shares[1:])
         return results
+
+    def _start_workers(self, shares: list[list[str]]) -> list[tuple[Any, Any]]:
+        """A worker for each share but the first (this process's), which takes the
+        shares of any that cannot be started (a process or file limit)."""
+        context = multiprocessing.get_context("fork")
+        pipes: list[tuple[Any, Any]] = []
+        for n, share in enumerate(shares[1:], 1):
+            try:
+                mine, theirs = context.Pipe()
+            except OSError:
+                shares[0] += [path for rest in shares[n:] for path in rest]
+                break
+            # The worker closes every end held here: its own and those of the workers
+            # before it, else its parent's death would never reach its pipe.
+            ends = [mine, *(conn for conn, _ in pipes)]
+            process = context.Process(
+                target=_work, args=(self, share, theirs, ends, os.getpid()), daemon=True
+            )
+            try:
+                process.start()
+            except OSError:  # fork failed: EAGAIN under RLIMIT_NPROC, ENOMEM
+                mine.close()
+                theirs.close()
+                shares[0] += [path for rest in shares[n:] for path in rest]
+                break
+            theirs.close()
+            pipes.append((mine, process))
+        del shares[len(pipes) + 1 :]
+        return pipes
 
     def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
         """Read and parse ``share``: the headings and block ids other notes' links need."""
@@ -292,30 +379,74 @@ def _merged(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def _receive(conn: Any) -> Any:
     message = conn.recv()
     if isinstance(message, tuple) and message and message[0] == "error":
-        raise RuntimeError(f"a worker process failed:\n{message[1]}")
+        raise WorkerError(f"a worker process failed: {message[1]}") from _RemoteTraceback(
+            message[2]
+        )
     return message
 
 
-def _work(checker: Checker, share: Sequence[str], conn: Any) -> None:
+def _stop(pipes: Sequence[tuple[Any, Any]]) -> None:
+    """End the workers of a run that failed or was interrupted."""
+    for conn, process in pipes:
+        with contextlib.suppress(OSError):
+            conn.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+
+
+def _work(
+    checker: Checker, share: Sequence[str], conn: Any, ends: Sequence[Any], parent: int
+) -> None:
     """A worker process: parse ``share``, swap headings with the others, check it."""
     try:
+        for end in ends:
+            end.close()
+        _die_with_parent(parent)
         conn.send(checker._parse_share(share))
-        checker._take_rows(_receive(conn))
+        checker._take_rows(_await(conn, parent))
         results = []
         for path in share:
             source, note, findings = checker.check_one(path)
             result = checker.result(path, findings, note)
             entry = None
-            if checker.cache is not None and _cacheable(source):
+            if checker.cache is not None and checker.storable(source):
                 entry = checker._entry(source, note, result)
             # Without a text to print, the main process may want the findings themselves.
-            wanted = checker.wants_findings and (checker.render is None or checker.keeps_findings)
+            wanted = checker.ships_rows or (
+                checker.wants_findings and (checker.render is None or checker.keeps_findings)
+            )
             results.append((result.shipped(with_findings=wanted), entry))
         conn.send(results)
-    except BaseException:
-        conn.send(("error", traceback.format_exc()))
+    except (_Orphaned, EOFError, BrokenPipeError):
+        pass  # the main process is gone: nobody to tell
+    except BaseException as exc:
+        summary = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        with contextlib.suppress(OSError):
+            conn.send(("error", summary, traceback.format_exc()))
     finally:
         conn.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask to be killed when the process that forked this one dies (Linux), then
+    check it has not already."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):  # no libc to load: the checks remain
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        raise _Orphaned
+
+
+def _await(conn: Any, parent: int) -> Any:
+    """The next message from the main process; ``_Orphaned`` if it dies meanwhile."""
+    while not conn.poll(PARENT_CHECK):
+        if os.getppid() != parent:
+            raise _Orphaned
+    return _receive(conn)
 
 
 def _cacheable(source: Source) -> bool:

@@ -24,11 +24,14 @@ anchor it with ``^...$`` to match the whole value; RE2 syntax, matched in time
 linear in the value so that no pattern can hang a run: no backreferences or
 lookaround, ``\\d``, ``\\w`` and ``\\b`` are ASCII, ``\\p{L}`` is any
 letter), ``enum`` (allowed values, compared ignoring case and surrounding
-spaces), ``type`` (``text``, ``number``, ``date`` as ISO 8601 ``2024-05-01``
-or ``2024-05-01T10:30``, ``url``, ``list``).
+spaces), ``type``: ``text``, ``number``, ``date`` as ISO 8601 ``2024-05-01``
+or ``2024-05-01T10:30``, ``url``, and Obsidian's property types ``checkbox``
+(``true`` or ``false``), ``datetime`` (``2024-05-01T10:30`` or
+``2024-05-01T10:30:00``), ``list`` (or ``multitext``, Obsidian's name for it),
+``tags`` (a list of tag names) and ``aliases`` (a list of texts).
 ``pattern``, ``enum`` and ``type`` apply to each item of a list value: a YAML
-list in the frontmatter, or the comma-separated items of a body field of type
-``list``. Section options: ``required`` (present and not empty), ``level``
+list in the frontmatter, or the comma-separated items of a body field of a
+list type. Section options: ``required`` (present and not empty), ``level``
 (only headings of this level count).
 
 Matching is case-insensitive throughout: field keys ignore case and
@@ -53,7 +56,7 @@ import datetime
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -61,10 +64,16 @@ from typing import Any, Literal, Protocol
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import FieldEntry, Heading, Link, Note
+from vaultlint.parse import TAG_NAME
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys, shown
 
 SHIPPED_SCHEMAS = ("book",)  # rules/<name>.yaml; the other files there are config presets
-FIELD_TYPES = ("text", "number", "date", "url", "list")
+FIELD_TYPES = (
+    *("text", "number", "date", "url", "list"),
+    *("checkbox", "datetime", "multitext", "tags", "aliases"),
+)
+# The types whose value is a list (``multitext`` is Obsidian's name for ``list``).
+LIST_TYPES = frozenset(("list", "multitext", "tags", "aliases"))
 TOP_KEYS = ("name", "description", "match", "fields", "sections")
 MATCH_KEYS = ("folders", "tags", "frontmatter", "fields")
 FIELD_KEYS = ("required", "links", "pattern", "enum", "type")
@@ -206,6 +215,73 @@ def shipped_schemas() -> tuple[Schema, ...]:
         )
         for name in SHIPPED_SCHEMAS
     )
+
+
+# Obsidian's property types (``.obsidian/types.json``) as schema types.
+OBSIDIAN_TYPES = {
+    "text": "text",
+    "multitext": "list",
+    "number": "number",
+    "checkbox": "checkbox",
+    "date": "date",
+    "datetime": "datetime",
+    "tags": "tags",
+    "aliases": "aliases",
+}
+# Schema types that agree with an Obsidian type without being its name: a URL is
+# text, and a list type holds what any other list type holds.
+_AGREES = {
+    "text": frozenset(("text", "url")),
+    "list": LIST_TYPES,
+    "tags": frozenset(("list", "multitext", "tags")),
+    "aliases": frozenset(("list", "multitext", "aliases")),
+}
+# The Obsidian types whose values cannot hold a link.
+_NO_LINKS = frozenset(("number", "checkbox", "date", "datetime", "tags"))
+
+
+def reconcile_types(
+    schemas: Sequence[Schema], types: Mapping[str, str], source: str
+) -> tuple[list[Schema], list[str]]:
+    """The schemas with each field typed as ``types`` (Obsidian's, from the file
+    ``source``: property name -> type) says, and a warning for each field whose
+    ``type`` contradicts it.
+
+    ``types.json`` wins: Obsidian keeps one type per property name across the
+    vault and edits values to it, so a schema that disagrees is checked (by
+    ``field-value``) with Obsidian's type. A field that then could hold no value
+    at all, as its ``enum`` values or ``links: true`` do not fit Obsidian's type,
+    cannot be reconciled: a ``SchemaError`` (exit 2).
+    """
+    wanted = {field_key(str(name)): kind for name, kind in types.items() if kind in OBSIDIAN_TYPES}
+    out: list[Schema] = []
+    warnings: list[str] = []
+    for schema in schemas:
+        fields = []
+        for spec in schema.fields:
+            kind = wanted.get(spec.key)
+            mine = OBSIDIAN_TYPES.get(kind or "")
+            if kind is None or mine is None or spec.type is None:
+                fields.append(spec)
+                continue
+            if spec.type == mine or spec.type in _AGREES.get(mine, ()):
+                fields.append(spec)
+                continue
+            at = f"{schema.source}: fields: {spec.name}"
+            bad = next((v for v in spec.enum if not _has_type(mine, v, v)), None)
+            if bad is not None or (spec.links and kind in _NO_LINKS):
+                why = f"enum value {bad!r}" if bad is not None else "links: true"
+                raise SchemaError(
+                    f"{at}: type {spec.type} contradicts {source} ({kind}), and its {why} "
+                    f"cannot be {kind}: change the schema or {source}"
+                )
+            warnings.append(
+                f"{at}: type {spec.type} contradicts {source} ({kind}); {source} wins: "
+                f"field-value checks it as {mine}"
+            )
+            fields.append(replace(spec, type=mine))
+        out.append(replace(schema, fields=tuple(fields)))
+    return out, warnings
 
 
 def load_schema_file(path: Path) -> Schema:
@@ -704,10 +780,14 @@ _DATE = re.compile(
 )
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#]+(?:[/?#]\S*)?")
 _MARKDOWN_URL = re.compile(r"\[[^\]\r\n]*\]\(<?([^)\s>]+)>?\)")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?")
 _TYPE_NAMES = {
     "number": "a number",
     "date": "an ISO 8601 date (YYYY-MM-DD)",
     "url": "a URL",
+    "checkbox": "a checkbox (true or false)",
+    "datetime": "a date and time (YYYY-MM-DDTHH:mm[:ss])",
+    "tags": "a tag name (no #, no space)",
 }
 
 
@@ -725,11 +805,11 @@ def _value_problems(spec: FieldSpec, entry: FieldEntry, view: _NoteView) -> Iter
     items: list[Any]
     if isinstance(raw, list):
         items = list(raw)
-    elif spec.type == "list":
+    elif spec.type in LIST_TYPES:
         items = [item.strip() for item in entry.value.split(",")]
     else:
         items = [raw]
-    if spec.type == "list":
+    if spec.type in LIST_TYPES:
         if entry.source == "frontmatter" and not isinstance(raw, list):
             yield ValueProblem(entry, "type", f"'{spec.name}' is not a list: {_show(entry.value)}")
         elif any(_scalar_text(item) == "" for item in items):
@@ -777,6 +857,15 @@ def _has_type(kind: str | None, item: Any, text: str) -> bool:
         except ValueError:
             return False
         return True
+    if kind == "checkbox":
+        return isinstance(item, bool) or text.casefold() in ("true", "false")
+    if kind == "datetime":
+        if isinstance(item, datetime.datetime):
+            return True
+        m = _DATETIME.fullmatch(text)
+        return m is not None and _has_type("date", text[:10], text[:10])
+    if kind == "tags":
+        return isinstance(item, str) and TAG_NAME.fullmatch(text) is not None
     if kind == "url":
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]

@@ -24,8 +24,16 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from vaultlint.errors import VaultlintError
 from vaultlint.fixer import applicable
-from vaultlint.links import LinkStatus, normalize_heading, show_link
+from vaultlint.links import (
+    LinkStatus,
+    heading_link_text,
+    link_name,
+    linkable,
+    normalize_heading,
+    show_link,
+)
 from vaultlint.model import Edit, Finding, Link, Note, Severity
+from vaultlint.parse import line_starts
 from vaultlint.suppress import UNUSED
 from vaultlint.vault import CONFIG_NAMES, find_root
 from vaultlint.version import __version__
@@ -34,6 +42,11 @@ from vaultlint.workspace import Workspace
 FIX_ALL = "source.fixAll.vaultlint"
 DOCS_URL = "https://github.com/vaultlint/vaultlint#rules"
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
+MAX_NAMES = 200  # note names sent at most: the client asks again as more is typed
+_Item = tuple[str, str, str, str]  # a completion: label, detail, text inserted, filter text
+HOLD_SECONDS = 60.0  # how long a workspace pull with nothing new waits for a change
+_Report = tuple[str, list[types.Diagnostic]]  # a note's result id and diagnostics
+_Name = tuple[str, str | None, str]  # a file, its link text if one for all notes, lower-cased
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -50,6 +63,8 @@ class OpenNote:
     workspace: Workspace
     note: Note
     findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[types.Diagnostic] = field(default_factory=list)
+    result_id: str = ""  # changes whenever the diagnostics may have (pull diagnostics)
 
 
 class VaultlintServer(LanguageServer):
@@ -60,6 +75,14 @@ class VaultlintServer(LanguageServer):
         self.watching: set[Path] = set()  # roots our own watcher follows
         self.client_watches = False
         self.watch_tasks: list[asyncio.Task[None]] = []
+        # Per vault, its file list (while it is the index's) and the names links use.
+        self.names: dict[Workspace, tuple[list[str], list[_Name]]] = {}
+        # Pull diagnostics (LSP 3.17), when the client pulls and can be told to pull again:
+        # then nothing is pushed, and the vault's closed notes are reported too.
+        self.pull = False
+        self.reports: dict[Workspace, dict[str, _Report]] = {}  # vault path -> its report
+        self.serial = 0
+        self.vault_changed = asyncio.Event()
 
     # --- vaults and notes ------------------------------------------------------------
 
@@ -108,10 +131,12 @@ class VaultlintServer(LanguageServer):
             except VaultlintError as exc:
                 self.warn(str(exc))
                 open_note.findings = []
-        diagnostics = [self.diagnostic(open_note.note, f) for f in open_note.findings]
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=open_note.uri, diagnostics=diagnostics)
-        )
+        open_note.diagnostics = [self.diagnostic(open_note.note, f) for f in open_note.findings]
+        open_note.result_id = self.next_id()
+        if not self.pull:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=open_note.uri, diagnostics=open_note.diagnostics)
+            )
         if not workspace.has_link_graph:  # dependents need it: made once the first note is shown
             with contextlib.suppress(RuntimeError):  # no event loop: made on first use
                 asyncio.get_running_loop().call_soon(self.make_graph, workspace)
@@ -138,9 +163,132 @@ class VaultlintServer(LanguageServer):
             return
         self.make_graph(workspace)
         affected = set(workspace.dependents(paths)) | set(paths)
+        rechecked = False
         for open_note in list(self.notes.values()):
             if open_note.workspace is workspace and (settings or open_note.path in affected):
                 self.recheck(open_note)
+                rechecked = True
+        if workspace in self.reports:
+            if settings:
+                del self.reports[workspace]  # made again, whole, when next asked for
+            else:
+                self.report_notes(workspace, sorted(affected))
+            self.vault_changed.set()
+        if rechecked and self.pull:
+            self.workspace_diagnostic_refresh(None)  # the client pulls the open notes again
+
+    # --- pull diagnostics (LSP 3.17) ----------------------------------------------------
+
+    def next_id(self) -> str:
+        self.serial += 1
+        return str(self.serial)
+
+    def document_diagnostics(
+        self, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        open_note = self.notes.get(uri)
+        if open_note is not None:
+            result_id, diagnostics = open_note.result_id, open_note.diagnostics
+        else:
+            found = self.closed_report(uri)
+            if found is None:
+                return types.RelatedFullDocumentDiagnosticReport(items=[])
+            result_id, diagnostics = found
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=diagnostics, result_id=result_id)
+
+    def closed_report(self, uri: str) -> _Report | None:
+        file = to_fs_path(uri)
+        workspace = None if file is None else self.vault_of(Path(file))
+        if file is None or workspace is None:
+            return None
+        try:
+            path = workspace.vault_path(Path(file))
+        except VaultlintError:
+            return None
+        reports = self.reports.get(workspace)
+        if reports is None or path not in reports:
+            self.report_notes(workspace, [path], reports is None)
+        return self.reports[workspace].get(path)
+
+    async def workspace_diagnostics(
+        self, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        """The findings of every closed note of the open vaults: made once from a check
+        of the vault (its cache), then kept up to date as files change. Asked again
+        with nothing changed, the answer waits (a while) for a change."""
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        for _ in range(2):
+            self.vault_changed.clear()
+            items = self.workspace_items(previous)
+            if not previous or any(
+                isinstance(i, types.WorkspaceFullDocumentDiagnosticReport) for i in items
+            ):
+                return types.WorkspaceDiagnosticReport(items=items)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.vault_changed.wait(), HOLD_SECONDS)
+        return types.WorkspaceDiagnosticReport(items=items)
+
+    def workspace_items(
+        self, previous: dict[str, str]
+    ) -> list[types.WorkspaceDocumentDiagnosticReport]:
+        items: list[types.WorkspaceDocumentDiagnosticReport] = []
+        seen = set()
+        for workspace in list(self.vaults.values()):
+            if workspace not in self.reports:
+                self.report_notes(workspace, workspace.targets(None), True)
+            for path, (result_id, diagnostics) in self.reports[workspace].items():
+                uri = from_fs_path(str(workspace.root / path))
+                if uri is None or uri in self.notes:
+                    continue  # an open note: the client pulls it as a document
+                seen.add(uri)
+                if previous.get(uri) == result_id:
+                    items.append(
+                        types.WorkspaceUnchangedDocumentDiagnosticReport(
+                            uri=uri, result_id=result_id, version=None
+                        )
+                    )
+                elif diagnostics or uri in previous:
+                    items.append(
+                        types.WorkspaceFullDocumentDiagnosticReport(
+                            uri=uri, items=diagnostics, result_id=result_id, version=None
+                        )
+                    )
+        for uri in previous.keys() - seen - self.notes.keys():  # gone from the vault
+            items.append(
+                types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=[], version=None)
+            )
+        return items
+
+    def report_notes(self, workspace: Workspace, paths: Sequence[str], whole: bool = False) -> None:
+        """Check the notes at ``paths`` as they are on disk (``whole``: the vault's
+        check, from its cache) and keep their diagnostics, with new result ids."""
+        reports = self.reports.setdefault(workspace, {})
+        try:
+            if whole:
+                run = workspace.run_check(list(paths))
+                by_path = {r.path: r.findings() for r in run.results}
+            else:
+                by_path = {p: self.disk_findings(workspace, p) for p in paths}
+        except VaultlintError as exc:
+            self.warn(str(exc))
+            return
+        for path, findings in by_path.items():
+            text = workspace.index.source(path).text if findings else ""
+            lines = Note(path, text or "", line_starts=line_starts(text or ""))
+            diagnostics = [self.diagnostic(lines, f) for f in findings]
+            old = reports.get(path)
+            if old is None or old[1] != diagnostics:
+                reports[path] = (self.next_id(), diagnostics)
+
+    def disk_findings(self, workspace: Workspace, path: str) -> list[Finding]:
+        """A note's findings as its file is now (none when it is gone or excluded)."""
+        if workspace.config.is_excluded(path) or not path.lower().endswith(".md"):
+            return []
+        text = workspace.index.source(path).text if path in workspace.index.notes else None
+        return [] if text is None else workspace.check_text(path, text)
 
     # --- positions -------------------------------------------------------------------
 
@@ -259,10 +407,9 @@ class VaultlintServer(LanguageServer):
         resolver = open_note.workspace.index.resolver
         actions = []
         for target in resolver.suggest(link, note.path).paths:
-            new = resolver.retarget(link, target, note.path, note.text)
-            if new is None:
+            edit = resolver.retarget_edit(link, target, note)  # as the unsafe fix writes it
+            if edit is None:
                 continue
-            edit = Edit(link.path_start, link.path_end, new)
             actions.append(
                 types.CodeAction(
                     title=f"vaultlint: link to {target}",
@@ -347,6 +494,103 @@ class VaultlintServer(LanguageServer):
         uri = open_note.uri if target == note.path else from_fs_path(str(workspace.root / target))
         return types.Location(uri=uri, range=types.Range(start=position, end=position))
 
+    # --- completion inside [[...]] ----------------------------------------------------
+
+    def complete(self, params: types.CompletionParams) -> types.CompletionList | None:
+        """Note names after ``[[``, then headings after ``#``, block ids after ``#^``:
+        from the index's names and the one target note, never a parse of the vault."""
+        open_note = self.notes.get(params.text_document.uri)
+        if open_note is None:
+            return None
+        note = open_note.note
+        offset = self.offset(note, params.position)
+        line_start = note.line_starts[min(params.position.line, len(note.line_starts) - 1)]
+        before = note.text[line_start:offset]
+        opening = before.rfind("[[")
+        if opening == -1:
+            return None
+        typed = before[opening + 2 :]
+        if "]]" in typed or "|" in typed:
+            return None  # past the link, or in its display text
+        start = line_start + opening + 2
+        if "#" not in typed:
+            items, complete = self.name_items(open_note, typed)
+            return self.completion_list(note, start, offset, items, complete)
+        path, _, subpath = typed.partition("#")
+        workspace = open_note.workspace
+        target = workspace.index.resolver.resolve(path, note.path)
+        target_note = None
+        if target is not None and target.lower().endswith(".md"):
+            target_note = note if target == note.path else self.target_note(workspace, target)
+        if target_note is None:
+            return None
+        if subpath.startswith("^"):
+            start += len(path) + 2
+            items = [(b.id, f"line {b.line}", b.id, b.id) for b in target_note.block_ids]
+            kind = types.CompletionItemKind.Reference
+        else:
+            start += len(path) + 1 + len(subpath) - len(subpath.rpartition("#")[2])
+            headings = sorted(
+                target_note.headings + target_note.uncertain_headings, key=lambda h: h.start
+            )
+            items = [
+                (h.text, f"{'#' * h.level} line {h.line}", written, written)
+                for h in headings
+                if (written := heading_link_text(h.text))
+            ]
+            kind = types.CompletionItemKind.Text
+        return self.completion_list(note, start, offset, items, True, kind)
+
+    def name_items(self, open_note: OpenNote, typed: str) -> tuple[list[_Item], bool]:
+        """The files whose link text or path hold every word typed, in the shortest
+        form a link opens them with (Obsidian's): at most ``MAX_NAMES`` of them."""
+        workspace, source = open_note.workspace, open_note.note.path
+        index = workspace.index
+        names = self.names.get(workspace)
+        if names is None or names[0] is not index.files:
+            names = (index.files, _link_names(index.files, index.by_name))
+            self.names[workspace] = names
+        words = typed.lower().split()
+        resolver = index.resolver
+        items: list[_Item] = []
+        for path, short, haystack in names[1]:
+            if path == source or not all(w in haystack for w in words):
+                continue
+            text = short if short is not None else resolver.link_text(path, source)
+            if short is None and not linkable(text):
+                continue
+            # a folder typed: the client filters on the path, which holds what was typed
+            shown = path[:-3] if "/" in typed and path.lower().endswith(".md") else path
+            items.append((text, path, text, shown if "/" in typed else text))
+            if len(items) == MAX_NAMES:
+                return items, False
+        return items, True
+
+    def completion_list(
+        self,
+        note: Note,
+        start: int,
+        end: int,
+        items: Sequence[_Item],
+        complete: bool,
+        kind: types.CompletionItemKind = types.CompletionItemKind.File,
+    ) -> types.CompletionList:
+        where = self.range(note, start, end)
+        return types.CompletionList(
+            is_incomplete=not complete,
+            items=[
+                types.CompletionItem(
+                    label=label,
+                    kind=kind,
+                    detail=detail,
+                    sort_text=f"{n:05d}",
+                    filter_text=seen,
+                    text_edit=types.TextEdit(range=where, new_text=new),
+                )
+                for n, (label, detail, new, seen) in enumerate(items)
+            ],
+        )
+
     # --- watching the disk -------------------------------------------------------------
 
     def watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
@@ -392,6 +636,7 @@ def make_server() -> VaultlintServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: VaultlintServer, params: types.InitializedParams) -> None:
         capabilities = ls.client_capabilities
+        ls.pull = client_pulls(capabilities)
         watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
         if watched and watched.dynamic_registration:
             ls.client_watches = True
@@ -432,9 +677,13 @@ def make_server() -> VaultlintServer:
         closed = ls.notes.pop(params.text_document.uri, None)
         if closed is not None:
             closed.workspace.refresh([closed.path])  # its links: the file's again
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-            )
+            if closed.workspace in ls.reports:  # the vault's report: the file as it is
+                ls.report_notes(closed.workspace, [closed.path])
+                ls.vault_changed.set()
+            if not ls.pull:
+                ls.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+                )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched(ls: VaultlintServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -446,6 +695,32 @@ def make_server() -> VaultlintServer:
     )
     def code_action(ls: VaultlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=["[", "#", "^"]),
+    )
+    def completion(
+        ls: VaultlintServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        return ls.complete(params)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="vaultlint", inter_file_dependencies=True, workspace_diagnostics=True
+        ),
+    )
+    def document_diagnostic(
+        ls: VaultlintServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        return ls.document_diagnostics(params)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(
+        ls: VaultlintServer, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        return await ls.workspace_diagnostics(params)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: VaultlintServer, params: types.HoverParams) -> types.Hover | None:
@@ -469,6 +744,14 @@ def serve() -> int:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+
+def client_pulls(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client pulls diagnostics (LSP 3.17) and can be asked to pull again
+    (``workspace/diagnostic/refresh``): else they are pushed, for the open notes."""
+    document = capabilities.text_document and capabilities.text_document.diagnostic
+    workspace = capabilities.workspace and capabilities.workspace.diagnostics
+    return bool(document and workspace and workspace.refresh_support)
 
 
 def disable_next_line(note: Note, finding: Finding) -> Edit | None:
@@ -498,6 +781,20 @@ def subpath_line(note: Note, subpath: str) -> int | None:
     last = normalize_heading(body.split("#")[-1])
     headings = sorted(note.headings + note.uncertain_headings, key=lambda h: h.start)
     return next((h.line for h in headings if normalize_heading(h.text) == last), None)
+
+
+def _link_names(files: Sequence[str], by_name: dict[str, list[str]]) -> list[_Name]:
+    """Each linkable file with its link text when that is the same from every note
+    (its name is unique: the name alone), and what a search looks in."""
+    names = []
+    for path in files:
+        short = link_name(path)
+        if short is None:
+            continue
+        unique = len(by_name.get(path.rpartition("/")[2].lower(), ())) == 1
+        written = path[:-3] if path.lower().endswith(".md") else path
+        names.append((path, short if unique else None, written.lower()))
+    return names
 
 
 def _offset_of(note: Note, line: int, column: int) -> int:

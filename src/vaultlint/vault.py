@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from vaultlint.bases import base_problems, fenced_bases
+from vaultlint.bases import fenced_bases, read_base
 from vaultlint.canvas import parse_canvas
 from vaultlint.errors import VaultlintError
 from vaultlint.links import LinkResolver, LinkTargets
@@ -207,7 +207,7 @@ def parse_file(path: str, text: str) -> Note:
         return parse_base(path, text)
     note = parse_note(path, text)
     if "base" in text:
-        note.syntax = _fenced_base_problems(note)
+        _read_fenced_bases(note)
     return note
 
 
@@ -227,16 +227,17 @@ def parse_base(path: str, text: str) -> Note:
     """A ``.base`` file as a note of kind ``base``: no links, its problems in ``syntax``."""
     lf = lf_view(text)
     note = Note(path=path, text=text, kind="base", line_starts=line_starts(lf), lf_text=lf)
-    note.syntax = base_problems(lf)
+    note.syntax, note.base_properties = read_base(lf)
     return note
 
 
-def _fenced_base_problems(note: Note) -> list[tuple[int, int, str]]:
+def _read_fenced_bases(note: Note) -> None:
+    """The problems and note properties of the note's ``base`` code blocks."""
     fences = [(r.start, r.end) for r in note.regions if r.kind == "fence"]
-    found = []
     for offset, body in fenced_bases(note.lf_text, fences):
-        found += [(offset + a, offset + b, m) for a, b, m in base_problems(body)]
-    return found
+        problems, properties = read_base(body)
+        note.syntax += [(offset + a, offset + b, m) for a, b, m in problems]
+        note.base_properties += [(offset + a, offset + b, m) for a, b, m in properties]
 
 
 def name_tables(
@@ -284,6 +285,9 @@ class VaultIndex:
         self.known_targets: dict[str, LinkTargets] = {}
         # ... and the same packed (``cache.pack`` of ``links.targets_row``), unpacked on demand.
         self.packed_targets: dict[str, bytes] = {}
+        # The links (note -> (line, path as written) -> the file) that opened a file
+        # the staged commit deletes: ``broken-link`` names the deletion (``Workspace.staged``).
+        self.staged_deletions: dict[str, dict[tuple[int, str], str]] = {}
 
     def _index_names(self, files: list[str]) -> None:
         self.files = files

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultlint.cache import Cache, NoteResult, cache_folder, cache_secret, claim, settings_key
+from vaultlint.cache import (
+    Cache,
+    NoteResult,
+    cache_folder,
+    cache_secret,
+    claim,
+    settings_key,
+    unpack,
+)
 from vaultlint.config import Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
@@ -37,7 +45,7 @@ from vaultlint.vault import VaultIndex, find_root, scan, vault_path
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
-    from vaultlint.report.collect import Report
+    from vaultlint.report.collect import FindingKey, Report
 
 
 @dataclass(frozen=True)
@@ -245,8 +253,8 @@ class Workspace:
         cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
-        if vault_wide:
-            checker.facts = True  # each result's links, for the vault-wide rules
+        if vault_wide:  # each result's links and more, cached, for the vault-wide rules
+            checker.facts = checker.needs_facts = True
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         use_baseline = options.baseline != "off" and not options.diff
@@ -320,23 +328,48 @@ class Workspace:
         cache: bool = True,
         cache_dir: Path | None = None,
         jobs: int = 0,
+        details: bool = False,
     ) -> Report:
-        """Completeness of typed notes, broken links, orphans and findings per rule, on
-        the notes ``paths`` name (default: the whole vault); lists keep ``top`` items."""
-        from vaultlint.report.collect import collect
+        """Completeness of typed notes, broken links, orphans and findings per rule and
+        per severity, on the notes ``paths`` name (default: the whole vault); lists keep
+        ``top`` items. ``details`` adds each note's findings grouped by rule, and keeps
+        every incomplete note (as the HTML report lists them)."""
+        from vaultlint.report.collect import Header, collect, group_findings
+        from vaultlint.report.history import head_commit
+        from vaultlint.version import __version__
 
         targets = self.targets(self._paths(paths))
         store = self._cache(RuleSelection(), cache_dir, len(targets)) if cache else None
         checker = self._checker(self.engine(), store, jobs, report=True)
+        checker.ships_rows = details
         facts = {}
+        total = errors = warnings = 0
+        grouped = {}
         for result in checker.check(targets):
             found = _facts(result.facts)
             if found is None:  # an entry whose facts are damaged: check the note again
-                found = _facts(checker._check_serial(result.path).facts)
+                result = checker._check_serial(result.path)
+                found = _facts(result.facts)
             assert found is not None
             facts[result.path] = found
+            total, errors, warnings = (
+                total + result.counts[0],
+                errors + result.counts[3],
+                warnings + result.counts[4],
+            )
+            if details and result.counts[0]:
+                grouped[result.path] = group_findings(_finding_keys(result))
         self._save(store)
-        return collect(self.index, self.config, self.schemas, facts, targets, top)
+        report = collect(self.index, self.config, self.schemas, facts, targets, top, details)
+        report.severities = {
+            "error": errors,
+            "warning": warnings,
+            "info": total - errors - warnings,
+        }
+        report.findings = grouped
+        date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        report.header = Header(self.root.name, date, head_commit(self.root), __version__)
+        return report
 
     def move(
         self,
@@ -358,7 +391,7 @@ class Workspace:
 
         named = [Path(p) for p in sources]
         plan = plan_move(
-            self.root, self.index, named, destination, self.config.obsidian.config_folder
+            self.root, self.index, named, destination, self.config.obsidian.link_format
         )
         if not dry_run:
             self.refresh(carry_out(self.root, plan, git))
@@ -385,14 +418,16 @@ class Workspace:
     def staged(self) -> tuple[StagedChanges, Backlinks] | None:
         """What the staged commit renames, deletes and changes, with the notes that link
         to the renamed or deleted files (and the rewrites keeping the links to renamed
-        ones, which ``move.write_rewrites`` writes); None outside a git work tree."""
+        ones, which ``move.write_rewrites`` writes); None outside a git work tree.
+        From then on ``broken-link`` names the deletion in its message."""
         from vaultlint.move import staged_backlinks, staged_changes
 
         changes = staged_changes(self.root)
         if changes is None:
             return None
-        folder = self.config.obsidian.config_folder
-        return changes, staged_backlinks(self.root, self.index, changes, folder)
+        backlinks = staged_backlinks(self.index, changes, self.config.obsidian.link_format)
+        self.index.staged_deletions = backlinks.deleted
+        return changes, backlinks
 
     def note(self, path: str) -> Note | None:
         """The parsed note at vault path ``path``; None when it is not a readable note."""
@@ -476,8 +511,8 @@ class Workspace:
                 if found is None:
                     found = _facts(checker._check_serial(result.path).facts)
                 assert found is not None
-                _, broken, linked, codes = found
-                keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw in broken]
+                _, broken, linked, codes = found[:4]
+                keys = [name_key(p) for p in linked] + [name_key(raw) for _, raw, _ in broken]
                 if any(rule == BROKEN_EMBED for _, rule, _ in codes):  # not in the facts
                     note = self.index.note(result.path)
                     keys += link_keys(note) if note is not None else ()
@@ -519,21 +554,25 @@ class Workspace:
     def _vault_findings(self, checker: Checker, run: CheckRun, options: CheckOptions) -> None:
         """Add the vault-wide rules' findings to ``run``; with ``--fix --unsafe-fixes``
         move the unused attachments to ``.trash/`` instead (``fixer.trash_file``)."""
-        from vaultlint.facts import linked
+        from vaultlint.facts import note_facts
 
         results = {r.path: r for r in run.results}
         position = {r.path: i for i, r in enumerate(run.results)}
         index = self.index
+        ctx = checker.engine.ctx
 
-        def linked_of(path: str) -> tuple[str, ...]:
+        def facts_of(path: str) -> NoteFacts | None:
             result = results.get(path)
             facts = None if result is None else _facts(result.facts)
             if facts is not None:
-                return facts[2]
-            note = index.note(path)  # excluded files and templates: read for links alone
-            return () if note is None else linked(note, index.resolver)
+                return facts
+            note = index.note(path)  # excluded files and templates: their links and tags count
+            return None if note is None else note_facts(note, (), ctx, index.resolver)
 
-        found = checker.engine.vault_findings(linked_of)
+        found = checker.engine.vault_findings(facts_of)
+        if options.fix or options.diff:
+            found = self._fix_tags(checker, run, found, options)
+            results = {r.path: r for r in run.results}
         if options.fix and options.unsafe and not options.diff:
             from vaultlint.fixer import FileMoveError, trash_file
 
@@ -567,6 +606,32 @@ class Workspace:
             merged = sorted([*previous, *findings], key=Finding.sort_key)
             new = checker.result(path, merged, index.note(path))
             run.results[position[path]] = new
+
+    def _fix_tags(
+        self, checker: Checker, run: CheckRun, found: list[Finding], options: CheckOptions
+    ) -> list[Finding]:
+        """With ``--fix --unsafe-fixes`` (or ``--diff``), fix the notes tag-case reports
+        (``fixing.fix_with``); the findings left to add to the run are returned."""
+        from vaultlint.fixer import applicable
+        from vaultlint.fixing import fix_with
+
+        table = checker.engine.last_tag_table
+        paths = {f.path for f in found if f.rule == "tag-case" and applicable(f, options.unsafe)}
+        if table is None or not paths:
+            return found
+
+        engine = checker.engine
+        fixed = fix_with(
+            checker,
+            sorted(paths),
+            run,
+            lambda note: [*engine.check(note), *engine.tag_findings(note, table)],
+            unsafe=options.unsafe,
+            diff=options.diff,
+        )
+        done = [f for f in found if f.path in fixed and f.rule == "tag-case"]
+        run.found += len(done)
+        return [f for f in found if not (f.path in fixed and f.rule == "tag-case")]
 
     def _paths(self, paths: Sequence[Path | str] | None) -> list[Path] | None:
         return None if paths is None else _existing(paths)
@@ -649,6 +714,17 @@ def _existing(paths: Sequence[Path | str]) -> list[Path]:
 
 def _result_path(result: NoteResult) -> str:
     return result.path
+
+
+def _finding_keys(result: NoteResult) -> list[FindingKey]:
+    """(line, code, rule, severity, message) of each of a result's findings, read from
+    its packed rows (``cache.finding_row``) without making ``Finding``s of them."""
+    if result.live is not None or result.rows is None:
+        return [(f.line, f.code, f.rule, f.severity.value, f.message) for f in result.findings()]
+    try:
+        return [(r[0], r[5], r[4], r[6], r[7]) for r in unpack(result.rows)]
+    except Exception:  # an entry of the right shape but wrong contents
+        return []
 
 
 def _facts(data: Any) -> NoteFacts | None:

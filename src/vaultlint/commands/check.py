@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 import time
 from collections import Counter
@@ -236,7 +237,7 @@ def run(ns: argparse.Namespace) -> int:
     if ns.verbose:
         elapsed = time.perf_counter() - started
         print(
-            f"vaultlint: {len(targets)} notes checked in {elapsed:.2f} s, "
+            f"vaultlint: {_checked(targets)} checked in {elapsed:.2f} s, "
             f"{run.parsed} parsed, {len(targets) - run.parsed} from the cache "
             f"(vault root {workspace.root})",
             file=sys.stderr,
@@ -269,10 +270,7 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     if plan.rewrites and ns.fix and (ns.unsafe_fixes or workspace.config.fix_renamed_links):
         written = write_rewrites(root, plan)
         workspace.refresh(written)
-        print(
-            f"Rewrote {plan.links} links to files renamed in this commit in {len(written)} notes.",
-            file=sys.stderr,
-        )
+        _say_rewritten(root, plan.links, written)
     else:
         for rewrite in plan.rewrites:
             print(
@@ -286,6 +284,20 @@ def _with_staged(ns: argparse.Namespace, workspace: Workspace, targets: list[str
     excluded = workspace.config.is_excluded
     chosen.update((path, None) for path in backlinks.notes if not excluded(path))
     return list(chosen)
+
+
+def _say_rewritten(root: Path, links: int, written: list[str]) -> None:
+    """Name the notes the hook rewrote: like every pre-commit hook it leaves them
+    unstaged (pre-commit fails the run on modified files), to be looked at and added."""
+    if not written:
+        return
+    print(
+        f"vaultlint: rewrote {_count(links, 'link')} to files renamed in this commit in "
+        f"{_count(len(written), 'note')}, not staged; review them, then stage them:",
+        file=sys.stderr,
+    )
+    shown = [shlex.quote(os.path.relpath(root / path)) for path in written]
+    print(printable("  git add -- " + " ".join(shown)), file=sys.stderr)
 
 
 def _run_watch(ns: argparse.Namespace, workspace: Workspace, paths: list[Path]) -> int:
@@ -416,18 +428,17 @@ def _root_for(named: Path) -> Path:
 
 
 def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
-    """How to render one note's findings in the run's text format (None for the
-    other formats), paths from the current folder."""
-    from vaultlint.output.text import color_wanted, path_display, text_renderer
+    """How to render one note's findings in the run's format, when it renders notes
+    one by one (paths from the current folder)."""
+    from vaultlint.output import note_renderer
+    from vaultlint.output.text import color_wanted
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
-    where, show = path_display(root)
-    render = text_renderer(fmt, color, show)
-    key = f"{fmt}{'+color' if color else ''}" + (f"@{where}" if where else "")
-    return None if render is None else TextFormat(render, key)
+    chosen = note_renderer(fmt, color, root)
+    return None if chosen is None else TextFormat(chosen.render, chosen.key)
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:
@@ -458,15 +469,14 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
 
 
 def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> None:
-    from vaultlint.output import OutputContext, renderer
-    from vaultlint.output.text import write_texts
+    from vaultlint.output import OutputContext, renderer, write_notes
 
     fmt = ns.output_format or default_format()
     with output_to(ns.output_file, root, ns.cache_dir) as out:
         if ns.statistics:
             _statistics(run.findings(), out, as_json=fmt == "json")
         elif run.text_format is not None:  # each result holds its text
-            write_texts(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
+            write_notes(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
             renderer(fmt)(run.findings(), out, OutputContext(run.root, run.checked, strict))
     if not ns.quiet and fmt in ("full", "concise"):
@@ -484,7 +494,7 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
     fix applies to a fixed point and no fix is offered that the fixer refuses.
     """
     left = run.total(0)
-    notes = _count(len(run.checked), "note")
+    notes = _checked(run.checked)
     if not run.checked:
         return "No notes checked."
     fixed = run.fixed_findings() if ns.fix else 0
@@ -499,6 +509,22 @@ def _summary(run: CheckRun, ns: argparse.Namespace) -> str:
             f" ({fixable} fixable with {flags})." if fixable else "."
         )
     return f"{text}{_hidden_unsafe(run, ns)}{_baselined(run)} {notes} checked."
+
+
+def _checked(paths: Sequence[str]) -> str:
+    """What was checked, each kind counted: notes, canvas and base files, and folders
+    that could not be listed (reported unreadable)."""
+    from vaultlint.vault import file_kind
+
+    kinds = Counter(file_kind(path) for path in paths)
+    parts = [_count(kinds["note"], "note")]
+    if kinds["canvas"] or kinds["base"]:
+        parts.append(_count(kinds["canvas"] + kinds["base"], "canvas/base file"))
+    if kinds[None]:
+        parts.append(_count(kinds[None], "unlistable folder"))
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _baselined(run: CheckRun) -> str:

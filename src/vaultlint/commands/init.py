@@ -20,6 +20,8 @@ repos:
     rev: {RELEASE_REV}  # frozen: {RELEASE_TAG}
     hooks:
       - id: vaultlint-fix
+        types: [file]  # notes, canvases and bases: identify tags only .md as markdown
+        files: '(?i)\\.(md|canvas|base)$'
 """
 
 

@@ -69,7 +69,12 @@ def run(ns: argparse.Namespace) -> int:
 
     with waiting("Reading the vault for the report"):
         report = workspace.report(
-            paths, top=ns.top, cache=not ns.no_cache, cache_dir=ns.cache_dir, jobs=ns.jobs
+            paths,
+            top=ns.top,
+            cache=not ns.no_cache,
+            cache_dir=ns.cache_dir,
+            jobs=ns.jobs,
+            details=ns.format == "html",
         )
     for message in workspace.skipped():
         print(f"vaultlint: warning: {message}", file=sys.stderr)
@@ -102,7 +107,8 @@ def _history(
         raise UsageError(str(exc)) from None
 
 
-def render_text(report: Report, fmt: str, limit: int) -> str:
+def render_text(report: Report, fmt: str, limit: int, base: str = "") -> str:
+    """The report in ``fmt``; ``base``: the vault root's URL from where an HTML report is."""
     if fmt == "json":
         from vaultlint.report import json_format
 
@@ -110,7 +116,7 @@ def render_text(report: Report, fmt: str, limit: int) -> str:
     if fmt == "html":
         from vaultlint.report import html_format
 
-        return html_format.render(report, limit)
+        return html_format.render(report, limit, base)
     from vaultlint.report import markdown
 
     return markdown.render(report, limit)
@@ -123,7 +129,24 @@ def _write(ns: argparse.Namespace, report: Report, root: Path) -> None:
 
             terminal.render(report, out, ns.top)
         else:
-            out.write(render_text(report, ns.format, ns.top))
+            base = vault_url(root, ns.output_file)
+            out.write(render_text(report, ns.format, ns.top, base))
+
+
+def vault_url(root: Path, output: Path | None) -> str:
+    """The vault root as a URL relative to the folder of ``output`` (the current folder
+    for standard output), ending in ``/``; empty when it is that folder; a ``file:``
+    URL when no relative path leads there (another drive)."""
+    from urllib.parse import quote
+
+    folder = Path.cwd() if output is None else output.absolute().parent
+    try:
+        rel = os.path.relpath(root.absolute(), folder)
+    except ValueError:
+        return root.absolute().as_uri() + "/"
+    if rel == ".":
+        return ""
+    return quote(Path(rel).as_posix().encode("utf-8", "surrogateescape"), safe="/") + "/"
 
 
 def append_summary(path: Path, report: Report, limit: int) -> None:

@@ -1,14 +1,24 @@
-"""Output formats for findings: one module a format, one ``render`` a module."""
+"""Output formats for findings: one module a format, one ``render`` a module.
+
+The formats whose text is a sequence of per-note pieces (full, concise, json,
+github) also render each note's findings on their own (``note_renderer``): the
+process that checks a note renders it, the cache keeps the text, and
+``write_notes`` lays the pieces out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TextIO
 
 from vaultlint.model import Finding
 from vaultlint.output.context import OutputContext
 
-__all__ = ["FORMATS", "OutputContext", "Renderer", "renderer"]
+__all__ = ["FORMATS", "NoteRenderer", "OutputContext", "Renderer", "note_renderer", "renderer"]
 
 FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
 
@@ -37,3 +47,64 @@ def renderer(name: str) -> Renderer:
     from vaultlint.output import text
 
     return text.render_concise if name == "concise" else text.render_full
+
+
+@dataclass(frozen=True)
+class NoteRenderer:
+    """One note's findings as text in a format: ``key`` names the format and how it
+    shows paths (a cached text made under another key is not used)."""
+
+    key: str
+    render: Callable[[Sequence[Finding]], str]
+
+
+def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
+    """How a format renders one note's findings (None for SARIF and JUnit, which
+    render the whole run at once). ``color``: the full format's ANSI styles."""
+    if fmt in ("full", "concise"):
+        from vaultlint.output.text import path_display, text_renderer
+
+        where, show = path_display(root)
+        render = text_renderer(fmt, color, show)
+        assert render is not None
+        key = f"{fmt}{'+color' if color else ''}" + (f"@{where}" if where else "")
+        return NoteRenderer(key, render)
+    if fmt == "json":  # vault paths: the same text from any folder
+        from vaultlint.output import json_format
+
+        return NoteRenderer("json", json_format.note_text)
+    if fmt == "github":
+        from vaultlint.output import github
+        from vaultlint.output.context import repo_paths
+
+        where, show = repo_paths(root)
+        return NoteRenderer(f"github@{where}", partial(github.note_text, show=show))
+    return None
+
+
+# How the notes' texts are laid out: before, between, after, and for no note at all.
+_LAYOUT = {
+    "full": (b"", b"\n", b"", b""),
+    "json": (b"[\n", b",\n", b"\n]\n", b"[]\n"),
+}
+
+
+def write_notes(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
+    """Write the texts (UTF-8) of notes with findings, in order, as ``fmt`` lays them
+    out.
+
+    One write of the whole: never many small ones, which are each a system call
+    where standard output is unbuffered. The bytes go straight to the binary stream
+    under ``out`` when it takes UTF-8 as is: a warm run prints its findings' text from
+    the cache without decoding it.
+    """
+    before, between, after, empty = _LAYOUT.get(fmt, (b"", b"", b"", b""))
+    pieces = [text for text in texts if text]
+    data = before + between.join(pieces) + after if pieces else empty
+    buffer = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
+    if buffer is None or encoding != "utf8" or os.linesep != "\n":
+        out.write(data.decode())
+        return
+    out.flush()
+    buffer.write(data)

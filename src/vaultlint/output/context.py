@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+Show = Callable[[str], str]  # a vault path as printed
 
 
 @dataclass
@@ -23,3 +26,42 @@ class OutputContext:
             return Path(os.path.relpath(full, Path.cwd())).as_posix()
         except ValueError:  # another drive on Windows
             return full.as_posix()
+
+
+def repo_paths(root: Path) -> tuple[str, Show]:
+    """``OutputContext.repo_path`` as a mapping computed from the two folders once
+    (``os.path.relpath`` per path costs a large vault a tenth of a second), and a key
+    naming it ("" where vault paths are shown as they are)."""
+    cwd = os.getcwd()
+    base = os.path.abspath(root)
+    if cwd == base:
+        return "", same
+    try:
+        root_from_cwd = os.path.relpath(base, cwd)
+    except ValueError:  # another drive on Windows
+        return "", partial(_prefixed, Path(base).as_posix().rstrip("/") + "/")
+    cwd_in_vault = os.path.relpath(cwd, base)
+    if root_from_cwd.startswith("..") and not cwd_in_vault.startswith(".."):
+        parts = tuple(Path(cwd_in_vault).parts)
+        return "/".join(parts), partial(from_inside, parts)
+    prefix = Path(root_from_cwd).as_posix() + "/"
+    return prefix, partial(_prefixed, prefix)
+
+
+def same(path: str) -> str:
+    return path
+
+
+def _prefixed(prefix: str, path: str) -> str:
+    return prefix + path
+
+
+def from_inside(parts: tuple[str, ...], path: str) -> str:
+    """``path`` from the vault folder ``parts`` (the current folder)."""
+    segments = path.split("/")
+    common = 0
+    while common < len(parts) and common < len(segments) - 1:
+        if segments[common] != parts[common]:
+            break
+        common += 1
+    return "/".join([".."] * (len(parts) - common) + segments[common:])

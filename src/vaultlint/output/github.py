@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
@@ -23,17 +23,21 @@ def escape_property(text: str) -> str:
 
 
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
+    out.write(note_text(findings, ctx.repo_path))
+
+
+def note_text(findings: Sequence[Finding], show: Callable[[str], str]) -> str:
+    """The workflow commands of findings, paths as ``show`` (from the repository root)
+    shows them; ``show`` is asked once per note, not per finding."""
+    lines = []
+    path, file = None, ""
     for f in findings:
-        properties = ",".join(
-            f"{key}={escape_property(printable(str(value)))}"
-            for key, value in (
-                ("file", ctx.repo_path(f.path)),
-                ("line", f.line),
-                ("col", f.column),
-                ("endLine", f.end_line),
-                ("endColumn", f.end_column),
-                ("title", f"vaultlint ({f.code})"),
-            )
+        if f.path != path:
+            path, file = f.path, escape_property(printable(show(f.path)))
+        properties = (
+            f"file={file},line={f.line:d},col={f.column:d},endLine={f.end_line:d},"
+            f"endColumn={f.end_column:d},title={escape_property(f'vaultlint ({f.code})')}"
         )
         message = escape_data(printable(f.message))
-        out.write(f"::{_COMMAND[f.severity]} {properties}::{message} [{f.rule}]\n")
+        lines.append(f"::{_COMMAND[f.severity]} {properties}::{message} [{f.rule}]\n")
+    return "".join(lines)

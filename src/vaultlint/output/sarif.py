@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
@@ -96,34 +96,20 @@ def fingerprints(findings: Sequence[Finding], root: Path) -> list[str]:
     return prints
 
 
-def _result(f: Finding, index: dict[str, int], ctx: OutputContext, fingerprint: str) -> Any:
-    return {
-        "ruleId": f.code,
-        "ruleIndex": index[f.code],
-        "level": _LEVEL[f.severity],
-        "message": {"text": _visible(f"{f.message} [{f.rule}]")},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri(ctx.repo_path(f.path))},
-                    "region": {
-                        "startLine": f.line,
-                        "startColumn": f.column,
-                        "endLine": f.end_line,
-                        "endColumn": max(f.end_column, f.column),
-                    },
-                }
-            }
-        ],
-        "partialFingerprints": {FINGERPRINT: fingerprint},
-    }
-
-
 def report(findings: Sequence[Finding], ctx: OutputContext) -> dict[str, Any]:
+    """The SARIF log as data (what ``render`` writes)."""
     rules = _rules()
     index = {rule["id"]: n for n, rule in enumerate(rules)}
+    uris = _uris(ctx)
     prints = fingerprints(findings, ctx.root)
-    results = [_result(f, index, ctx, p) for f, p in zip(findings, prints, strict=True)]
+    results = [
+        json.loads(_result_text(f, index, uris(f.path), p, ""))
+        for f, p in zip(findings, prints, strict=True)
+    ]
+    return _log(rules, results)
+
+
+def _log(rules: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
     driver = {
         "name": "vaultlint",
         "version": __version__,
@@ -137,6 +123,80 @@ def report(findings: Sequence[Finding], ctx: OutputContext) -> dict[str, Any]:
     }
 
 
+def _uris(ctx: OutputContext) -> Callable[[str], str]:
+    """A note's URI from its vault path, worked out once per note."""
+    from vaultlint.output.context import repo_paths
+
+    show = repo_paths(ctx.root)[1]
+    known: dict[str, str] = {}
+
+    def of(path: str) -> str:
+        found = known.get(path)
+        if found is None:
+            found = known[path] = _string(uri(show(path)))
+        return found
+
+    return of
+
+
+_string = json.encoder.encode_basestring  # C when available
+
+
+def _result_text(f: Finding, index: dict[str, int], uri_text: str, fp: str, pad: str) -> str:
+    """A result as ``json.dumps(indent=2)`` writes it, each line after ``pad``."""
+    message = _string(_visible(f"{f.message} [{f.rule}]"))
+    return (
+        f"{pad}{{\n"
+        f'{pad}  "ruleId": {_string(f.code)},\n'
+        f'{pad}  "ruleIndex": {index[f.code]:d},\n'
+        f'{pad}  "level": "{_LEVEL[f.severity]}",\n'
+        f'{pad}  "message": {{\n{pad}    "text": {message}\n{pad}  }},\n'
+        f'{pad}  "locations": [\n'
+        f"{pad}    {{\n"
+        f'{pad}      "physicalLocation": {{\n'
+        f'{pad}        "artifactLocation": {{\n'
+        f'{pad}          "uri": {uri_text}\n'
+        f"{pad}        }},\n"
+        f'{pad}        "region": {{\n'
+        f'{pad}          "startLine": {f.line:d},\n'
+        f'{pad}          "startColumn": {f.column:d},\n'
+        f'{pad}          "endLine": {f.end_line:d},\n'
+        f'{pad}          "endColumn": {max(f.end_column, f.column):d}\n'
+        f"{pad}        }}\n"
+        f"{pad}      }}\n"
+        f"{pad}    }}\n"
+        f"{pad}  ],\n"
+        f'{pad}  "partialFingerprints": {{\n'
+        f'{pad}    "{FINGERPRINT}": "{fp}"\n'
+        f"{pad}  }}\n"
+        f"{pad}}}"
+    )
+
+
+# Results written at once: the log is streamed, never held whole as text.
+_CHUNK = 2000
+
+
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
-    json.dump(report(findings, ctx), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """The log as ``json.dump(report(...), indent=2, ensure_ascii=False)`` writes it,
+    with the results laid out from a fixed form (the C string encoder), in chunks."""
+    rules = _rules()
+    if not findings:
+        out.write(json.dumps(_log(rules, []), indent=2, ensure_ascii=False) + "\n")
+        return
+    head, _, tail = json.dumps(_log(rules, []), indent=2, ensure_ascii=False).rpartition(
+        '"results": []'
+    )
+    index = {rule["id"]: n for n, rule in enumerate(rules)}
+    uris = _uris(ctx)
+    prints = fingerprints(findings, ctx.root)
+    out.write(head + '"results": [\n')
+    pad = " " * 8
+    for start in range(0, len(findings), _CHUNK):
+        chunk = findings[start : start + _CHUNK]
+        text = ",\n".join(
+            _result_text(f, index, uris(f.path), fp, pad)
+            for f, fp in zip(chunk, prints[start : start + _CHUNK], strict=True)
+        )
+        out.write(text if start == 0 else ",\n" + text)
+    out.write("\n" + " " * 6 + "]" + tail + "\n")

@@ -6,13 +6,15 @@ Both name each finding's severity in words, so it reads without colour too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from vaultlint.model import Finding, Severity
+from vaultlint.output.context import OutputContext, Show, repo_paths
+from vaultlint.output.context import same as _same
 from vaultlint.printable import printable, printable_path
 
 # ANSI styles of the full format: bold, then per severity, dim, and (dim) green.
@@ -22,15 +24,6 @@ _SAFE, _UNSAFE = "\x1b[32m", "\x1b[2;32m"
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-    from vaultlint.output.context import OutputContext
-
-
-Show = Callable[[str], str]  # a vault path as printed
-
-
-def _same(path: str) -> str:
-    return path
 
 
 def path_display(root: Path) -> tuple[str, Show]:
@@ -50,29 +43,9 @@ def path_display(root: Path) -> tuple[str, Show]:
         root_from_cwd = os.path.relpath(base, cwd)
     except ValueError:  # another drive on Windows
         return "", _same
-    cwd_in_vault = os.path.relpath(cwd, base)
-    if root_from_cwd.startswith("..") and not cwd_in_vault.startswith(".."):
-        parts = tuple(Path(cwd_in_vault).parts)
-        return "/".join(parts), partial(_from_inside, parts)
-    if root_from_cwd.startswith(".."):  # beside the vault: vault paths, as from its root
-        return "", _same
-    prefix = Path(root_from_cwd).as_posix() + "/"
-    return prefix, partial(_prefixed, prefix)
-
-
-def _prefixed(prefix: str, path: str) -> str:
-    return prefix + path
-
-
-def _from_inside(parts: tuple[str, ...], path: str) -> str:
-    """``path`` from the vault folder ``parts`` (the current folder)."""
-    segments = path.split("/")
-    common = 0
-    while common < len(parts) and common < len(segments) - 1:
-        if segments[common] != parts[common]:
-            break
-        common += 1
-    return "/".join([".."] * (len(parts) - common) + segments[common:])
+    if root_from_cwd.startswith("..") and os.path.relpath(cwd, base).startswith(".."):
+        return "", _same  # beside the vault: vault paths, as from its root
+    return repo_paths(root)
 
 
 def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
@@ -140,23 +113,6 @@ def text_renderer(
     if fmt == "concise":
         return partial(concise_text, show=show)
     return None
-
-
-def write_texts(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
-    """Write the texts (UTF-8) of files with findings, in order, as ``fmt`` lays them out.
-
-    They go straight to the binary stream under ``out`` when it takes UTF-8 as
-    is: a warm run prints its findings' text from the cache without decoding it.
-    """
-    separator = FULL_SEPARATOR if fmt == "full" else ""
-    data = separator.encode().join(texts)
-    buffer = getattr(out, "buffer", None)
-    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
-    if buffer is None or encoding != "utf8" or os.linesep != "\n":
-        out.write(data.decode())
-        return
-    out.flush()
-    buffer.write(data)
 
 
 def color_wanted(out: TextIO | None) -> bool:

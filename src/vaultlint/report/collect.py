@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vaultlint.facts import NoteFacts, Part, TypeFacts, linked
+from vaultlint.facts import LINKED, STUB, NoteFacts, Part, TypeFacts, linked
 
 if TYPE_CHECKING:
     from vaultlint.config import Config
@@ -53,6 +53,8 @@ class TypeReport:
     fields: dict[str, Counts] = field(default_factory=dict)
     sections: dict[str, Counts] = field(default_factory=dict)
     incomplete: list[Incomplete] = field(default_factory=list)  # the least complete first
+    # The incomplete notes past ``top``, kept only for a report that lists them all (HTML).
+    rest: list[Incomplete] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -69,8 +71,18 @@ class BrokenTarget:
     """A note that broken links ask for: the most-wanted notes that do not exist yet."""
 
     target: str  # as the first link to it wrote it
-    count: int = 0  # broken links to it
+    count: int = 0  # unresolved links to it, planned ones included
     sources: list[str] = field(default_factory=list)  # the notes holding them, sorted
+    planned: int = 0  # of them, links the configuration declares planned (not reported)
+
+    @property
+    def label(self) -> str:
+        """The target as shown in a report: marked when its links are planned."""
+        if not self.planned:
+            return self.target
+        if self.planned == self.count:
+            return f"{self.target} (planned)"
+        return f"{self.target} ({self.planned} planned)"
 
 
 @dataclass
@@ -104,6 +116,33 @@ class HygieneReport:
 
 
 @dataclass
+class PropertyUse:
+    """One property name across the notes (names compared ignoring case)."""
+
+    name: str  # as most notes spell it
+    type: str  # Obsidian's (types.json), else inferred: the kind most values have
+    declared: bool  # whether the type is types.json's
+    notes: int = 0
+    breaking: int = 0  # values whose kind is not the type's (empty ones never are)
+
+
+@dataclass
+class TagUse:
+    tag: str  # as written, without ``#``
+    notes: int
+
+
+@dataclass
+class PropertiesReport:
+    """The frontmatter properties in use, and the tags (every list complete)."""
+
+    properties: list[PropertyUse] = field(default_factory=list)  # most notes first
+    tags: list[TagUse] = field(default_factory=list)  # most notes first
+    # Spellings of one tag (``tag-case``'s groups, nested tags' parents too), most used first.
+    near_duplicates: list[list[TagUse]] = field(default_factory=list)
+
+
+@dataclass
 class TypeCount:
     notes: int = 0
     complete: int = 0
@@ -123,6 +162,60 @@ class HistoryPoint:
     types: dict[str, TypeCount]
 
 
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one rule on one note: how many, and the first one's message."""
+
+    code: str
+    rule: str
+    severity: str  # the first finding's: error, warning or info
+    count: int
+    message: str  # the first finding's
+    lines: tuple[int, ...]  # the lines of the first ``GROUP_LINES`` findings, in order
+    messages: int  # different messages among them
+
+
+GROUP_LINES = 3
+SEVERITIES = ("error", "warning", "info")
+_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# (line, code, rule, severity, message) of one finding, as ``group_findings`` takes it.
+FindingKey = tuple[int, str, str, str, str]
+
+
+def group_findings(findings: Iterable[FindingKey]) -> tuple[FindingGroup, ...]:
+    """One note's findings grouped by rule, the most severe rule first (then by code)."""
+    groups: dict[str, list[FindingKey]] = {}
+    for finding in findings:
+        groups.setdefault(finding[1], []).append(finding)
+    out = []
+    for items in groups.values():
+        items.sort()
+        _, code, rule, severity, message = items[0]
+        out.append(
+            FindingGroup(
+                code,
+                rule,
+                severity,
+                len(items),
+                message,
+                tuple(item[0] for item in items[:GROUP_LINES]),
+                len({item[4] for item in items}),
+            )
+        )
+    out.sort(key=lambda g: (_RANK.get(g.severity, len(SEVERITIES)), g.code))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the report is of: the vault's name, when, at which commit, by which version."""
+
+    vault: str
+    date: str  # when the report was made, UTC: YYYY-MM-DD HH:MM
+    commit: str | None  # the vault's git HEAD, when it is in a work tree with commits
+    version: str
+
+
 @dataclass
 class Report:
     notes: int  # notes reported on
@@ -133,6 +226,11 @@ class Report:
     history: list[HistoryPoint] | None = None  # oldest first
     note_types: dict[str, NoteTypes] = field(default_factory=dict, repr=False)
     hygiene: HygieneReport = field(default_factory=HygieneReport)
+    header: Header | None = None
+    severities: dict[str, int] = field(default_factory=dict)  # error, warning, info -> findings
+    # Per note with findings, grouped by rule (``group_findings``): only when asked for.
+    findings: dict[str, tuple[FindingGroup, ...]] = field(default_factory=dict, repr=False)
+    properties: PropertiesReport = field(default_factory=PropertiesReport)
 
 
 @dataclass
@@ -149,6 +247,11 @@ class _Tally:
     note_types: dict[str, NoteTypes] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)
     dead_ends: list[str] = field(default_factory=list)
+    # property key (case folded) -> spelling -> notes; -> value kind -> values
+    property_names: dict[str, Counter[str]] = field(default_factory=dict)
+    property_kinds: dict[str, Counter[str]] = field(default_factory=dict)
+    tags: list[tuple[str, ...]] = field(default_factory=list)  # each note's spellings
+    stubs: set[str] = field(default_factory=set)  # only a title heading, no link
 
 
 def collect(
@@ -158,8 +261,11 @@ def collect(
     facts: dict[str, NoteFacts],
     targets: Sequence[str],
     top: int,
+    keep_all: bool = False,
+    types: Mapping[str, str] | None = None,
 ) -> Report:
-    """The report on ``targets`` (vault paths of notes) from their ``facts``.
+    """The report on ``targets`` (vault paths of notes) from their ``facts``;
+    ``types`` are Obsidian's property types (``.obsidian/types.json``).
 
     The links of every note of the vault count, so that a note linked only
     from outside ``targets`` is no orphan: the other notes are parsed for their
@@ -170,7 +276,9 @@ def collect(
         found = facts.get(path)
         if found is not None:
             _add_facts(path, found, tally)
-            links = found[2]
+            links = found[LINKED]
+            if found[STUB]:
+                tally.stubs.add(path)
         else:
             note = index.note(path)
             links = () if note is None else linked(note, index.resolver)
@@ -181,6 +289,8 @@ def collect(
                 tally.dead_ends.append(path)
     for report in tally.types.values():
         report.incomplete.sort(key=lambda i: (-i.lacking, -len(i.missing), i.path))
+        if keep_all:
+            report.rest = report.incomplete[top:]
         del report.incomplete[top:]
     return Report(
         notes=sum(map(_is_note, targets)),
@@ -190,7 +300,62 @@ def collect(
         rule_names=tally.rule_names,
         note_types=tally.note_types,
         hygiene=_hygiene(index, config, tally, targets),
+        properties=_properties(tally, types or {}),
     )
+
+
+# Obsidian's types by the value kinds (``facts.value_shape``) they hold; text holds
+# any single value. An empty value fits every type (a checkbox's is indeterminate).
+_FITS = {
+    "text": frozenset(("text", "number", "checkbox", "date", "datetime")),
+    "multitext": frozenset(("list",)),
+    "tags": frozenset(("list",)),
+    "aliases": frozenset(("list",)),
+    "number": frozenset(("number",)),
+    "checkbox": frozenset(("checkbox",)),
+    "date": frozenset(("date",)),
+    "datetime": frozenset(("datetime",)),
+}
+# The type a kind of value suggests, for a name types.json does not list.
+_INFERRED = {"list": "multitext"}
+# Obsidian's default properties, typed even without a types.json.
+DEFAULT_TYPES = {"tags": "tags", "aliases": "aliases", "cssclasses": "multitext"}
+
+
+def _properties(tally: _Tally, types: Mapping[str, str]) -> PropertiesReport:
+    from vaultlint.rules.tagcase import tag_table
+
+    declared = {**DEFAULT_TYPES, **{str(k).casefold(): v for k, v in types.items()}}
+    report = PropertiesReport()
+    for key, names in tally.property_names.items():
+        kinds = tally.property_kinds[key]
+        kind = declared.get(key)
+        if kind is None:
+            filled = [(n, k) for k, n in kinds.items() if k != "empty"]
+            best = max(filled, default=(0, "empty"), key=lambda item: (item[0], item[1]))[1]
+            inferred = _INFERRED.get(best, best)
+        fits = _FITS.get(kind if kind is not None else inferred)
+        breaking = 0
+        if fits is not None:
+            breaking = sum(n for k, n in kinds.items() if k != "empty" and k not in fits)
+        report.properties.append(
+            PropertyUse(
+                name=max(names.items(), key=lambda item: (item[1], item[0]))[0],
+                type=kind if kind is not None else inferred,
+                declared=kind is not None,
+                notes=sum(names.values()),
+                breaking=breaking,
+            )
+        )
+    report.properties.sort(key=lambda p: (-p.notes, p.name.casefold(), p.name))
+    used: Counter[str] = Counter()
+    for spellings in tally.tags:
+        used.update(spellings)
+    report.tags = [TagUse(t, n) for t, n in sorted(used.items(), key=lambda i: (-i[1], i[0]))]
+    report.near_duplicates = [
+        [TagUse(t, n) for t, n in spellings] for _, spellings in tag_table(tally.tags).groups()
+    ]
+    return report
 
 
 def _is_note(path: str) -> bool:
@@ -200,17 +365,15 @@ def _is_note(path: str) -> bool:
 def _hygiene(
     index: VaultIndex, config: Config, tally: _Tally, targets: Sequence[str]
 ) -> HygieneReport:
-    from vaultlint.rules.hygiene import STUB_BYTES, is_attachment, is_stub
+    from vaultlint.rules.hygiene import is_attachment
 
     report = HygieneReport(empty=sorted(tally.empty), dead_ends=sorted(tally.dead_ends))
     for path in targets:
         lower = path.lower()
         report.canvases += lower.endswith(".canvas")
         report.bases += lower.endswith(".base")
-        if _is_note(path) and path not in tally.used and index.smaller(path, STUB_BYTES):
-            note = index.note(path)
-            if note is not None and is_stub(note):
-                report.stubs.append(path)
+        if path in tally.stubs and path not in tally.used:
+            report.stubs.append(path)
     for path in index.files:
         if (
             path not in tally.used
@@ -238,18 +401,29 @@ def _empty_type(schema: Schema) -> TypeReport:
 
 
 def _add_facts(path: str, facts: NoteFacts, tally: _Tally) -> None:
-    types, broken, _, codes = facts
+    types, broken, _, codes, tags, props = facts[:6]
+    if tags:
+        tally.tags.append(tags)
+    for name, kind in props:
+        key = name.casefold()
+        names = tally.property_names.get(key)
+        if names is None:
+            names = tally.property_names[key] = Counter()
+            tally.property_kinds[key] = Counter()
+        names[name] += 1
+        tally.property_kinds[key][kind] += 1
     for code, rule, n in codes:
         tally.rules[code] += n
         tally.rule_names[code] = rule
         if code == EMPTY_NOTE:
             tally.empty.append(path)
-    for key, written in broken:
+    for key, written, planned in broken:
         target = tally.broken.get(key)
         if target is None:
             target = tally.broken[key] = BrokenTarget(written)
             tally.broken_sources[key] = set()
         target.count += 1
+        target.planned += planned
         tally.broken_sources[key].add(path)
     if types is None:  # not readable as a note
         return
@@ -304,7 +478,7 @@ def _links(tally: _Tally, targets: Sequence[str], config: Config) -> LinkReport:
         and config.obsidian.templates_folder_for(path) is None
     ]
     return LinkReport(
-        broken=sum(t.count for _, t in by_target),
+        broken=sum(t.count - t.planned for _, t in by_target),
         by_target=[t for _, t in by_target],
         orphans=sorted(orphans),
     )

@@ -1,7 +1,8 @@
 """Completeness per note type at past commits, read from git objects (no checkout).
 
-The notes of each commit are listed with ``git ls-tree`` and their blobs read
-with one ``git cat-file --batch``. A blob is parsed once however many commits
+The notes of each commit are listed with ``git ls-tree``, their blobs' sizes
+asked with one ``git cat-file --batch-check`` and those within ``max-bytes``
+read, one at a time, from one ``git cat-file --batch``. A blob is parsed once however many commits
 hold it, and not at all when it is the note in the working tree (the report
 has its states already). The configuration and schemas are the working
 tree's, so the numbers show how the notes changed, not the rules.
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +103,17 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names in the git work tree holding ``root`` (one ``git rev-parse``);
+    None outside a work tree, before the first commit, or without git."""
+    try:
+        out = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:
+        return None
+    commit = out.decode("ascii", "replace").strip()
+    return commit if commit and all(c in "0123456789abcdef" for c in commit) else None
+
+
 def _commits(root: Path, count: int) -> list[tuple[str, str, str]]:
     """(sha, date, subject) of the last ``count`` commits of HEAD, newest first."""
     try:
@@ -148,32 +161,72 @@ def _hidden(path: str) -> bool:
 def _read_states(
     root: Path, wanted: Iterable[tuple[str, str]], schemas: Sequence[Schema], max_bytes: int
 ) -> dict[tuple[str, str], NoteTypes]:
+    """The types of each (path, blob) wanted. The blobs' sizes are asked first (one
+    ``git cat-file --batch-check``): a blob over ``max-bytes`` is never read (it
+    counts as unreadable, as the note would in the working tree); the others are
+    read one at a time from one ``git cat-file --batch``."""
     paths_of: dict[str, list[str]] = {}
     for path, oid in wanted:
         paths_of.setdefault(oid, []).append(path)
     if not paths_of:
         return {}
-    oids = sorted(paths_of)
-    out = _git(root, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in oids).encode())
     states: dict[tuple[str, str], NoteTypes] = {}
-    for oid, data in _blobs(out):
+    sizes = _sizes(root, sorted(paths_of))
+    small = [oid for oid in sorted(paths_of) if sizes.get(oid, max_bytes + 1) <= max_bytes]
+    for oid in paths_of.keys() - set(small):
+        for path in paths_of[oid]:
+            states[(path, oid)] = ()
+    for oid, data in _blobs(root, small):
         for path in paths_of.get(oid, ()):
             states[(path, oid)] = _note_types(path, data, schemas, max_bytes)
     return states
 
 
-def _blobs(out: bytes) -> Iterable[tuple[str, bytes]]:
-    """(id, content) of each object in ``git cat-file --batch`` output."""
-    pos = 0
-    while pos < len(out):
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) != 3:  # "<id> missing"
-            continue
-        size = int(header[2])
-        yield header[0].decode(), out[pos : pos + size]
-        pos += size + 1
+def _sizes(root: Path, oids: Sequence[str]) -> dict[str, int]:
+    """The size of each blob of ``oids`` git has (``git cat-file --batch-check``)."""
+    out = _git(root, "cat-file", "--batch-check", stdin=_lines(oids))
+    sizes: dict[str, int] = {}
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[1] == b"blob" and fields[2].isdigit():
+            sizes[fields[0].decode()] = int(fields[2])
+    return sizes
+
+
+def _lines(oids: Sequence[str]) -> bytes:
+    return "".join(f"{oid}\n" for oid in oids).encode()
+
+
+def _blobs(root: Path, oids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """(id, content) of each blob of ``oids``, read from ``git cat-file --batch`` one
+    at a time (so no more than one is held at once)."""
+    if not oids:
+        return
+    with tempfile.TemporaryFile() as ids:  # stdin from a file: git's output never waits
+        ids.write(_lines(oids))
+        ids.seek(0)
+        try:
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=root,
+                stdin=ids,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise HistoryError(f"--history: cannot run git: {exc.strerror or exc}") from None
+        assert process.stdout is not None
+        with process:
+            out = process.stdout
+            for header in iter(out.readline, b""):
+                fields = header.split()
+                if len(fields) != 3 or not fields[2].isdigit():  # "<id> missing"
+                    continue
+                data = out.read(int(fields[2]))
+                out.read(1)  # the newline after the content
+                yield fields[0].decode(), data
+        if process.returncode != 0:
+            raise HistoryError(f"--history: {root}: git cat-file failed")
 
 
 def _note_types(path: str, data: bytes, schemas: Sequence[Schema], max_bytes: int) -> NoteTypes:

@@ -1,17 +1,34 @@
 """The report as one self-contained HTML file: inline CSS and SVG, no script, no network.
 
-Every text from the vault (type, field and note names, commit subjects) goes
-through ``html.escape``; a Content-Security-Policy forbids scripts and fetches
-as a second line of defence.
+Every text from the vault (type, field and note names, messages, commit subjects)
+has its control characters shown (``printable``) and goes through ``html.escape``;
+a Content-Security-Policy forbids scripts and fetches as a second line of defence.
+Each note name opens the note in Obsidian (an ``obsidian://open`` link) and has a
+link to the file beside it, relative to where the report is written. Every list
+is complete: the rows past the first ones are folded in a ``<details>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from html import escape
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape as _escape
+from typing import TypeVar
+from urllib.parse import quote
 
-from vaultlint.report.collect import Counts, HistoryPoint, Report, TypeReport
+from vaultlint.printable import escape_matches, printable
+from vaultlint.report.collect import (
+    SEVERITIES,
+    Attachment,
+    BrokenTarget,
+    Counts,
+    FindingGroup,
+    HistoryPoint,
+    Incomplete,
+    Report,
+    TypeReport,
+)
 
 FILLED = "#2e7d32"
 EMPTY = "#f9a825"
@@ -25,19 +42,96 @@ LABEL_W, BAR_X, BAR_W, ROW_H, BAR_H = 230, 240, 420, 24, 16
 CHART_W = BAR_X + BAR_W + 280
 
 STYLE = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #212121;
-       max-width: 1100px; margin: 24px auto; padding: 0 16px; }
-h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 8px; }
-h3 { font-size: 15px; margin: 16px 0 6px; }
+:root { color-scheme: light dark; --fg: #212121; --bg: #fff; --muted: #5f5f5f; --line: #ddd;
+        --track: #e0e0e0; --link: #0b57d0; --panel: #f4f5f7;
+        --error: #b71c1c; --warning: #8a5300; --info: #1558b0; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e8e8e8; --bg: #16181c; --muted: #aab0b8; --line: #3b4048; --track: #3b4048;
+          --link: #8ab4f8; --panel: #22262c; --error: #ff8a80; --warning: #ffcc80;
+          --info: #9ecbff; }
+}
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
+       background: var(--bg); max-width: 1100px; margin: 24px auto; padding: 0 16px; }
+a { color: var(--link); }
+h1 { font-size: 24px; margin: 0 0 4px; overflow-wrap: anywhere; }
+h2 { font-size: 19px; margin: 28px 0 8px; } h3 { font-size: 15px; margin: 16px 0 6px; }
+h2, h3 { overflow-wrap: anywhere; }
+nav a { margin-right: 12px; white-space: nowrap; }
+.wide { overflow-x: auto; }
 table { border-collapse: collapse; margin: 8px 0 12px; }
-th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left;
+         vertical-align: top; overflow-wrap: break-word; }
+td a { overflow-wrap: anywhere; }  /* a long path may break anywhere, a word does not */
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
+ul { padding-left: 22px; } li { overflow-wrap: anywhere; }
 svg { display: block; margin: 6px 0; }
-svg text { font: 12px system-ui, sans-serif; fill: #212121; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
+svg .t { fill: var(--track); } svg .g { stroke: var(--line); }
 .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px;
                vertical-align: -1px; }
-.muted { color: #616161; }
+.muted, small { color: var(--muted); }
+a[href^="obsidian:"] + a { font-size: 12px; color: var(--muted); }  /* the file beside */
+details { margin: 4px 0; } summary { cursor: pointer; overflow-wrap: anywhere; }
+details.more > summary { color: var(--muted); }
+.tiles { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.tiles div { background: var(--panel); border-left: 4px solid; padding: 6px 12px; }
+.tiles b { font-size: 20px; margin-right: 6px; }
+.tiles .error { border-color: var(--error); } .tiles .warning { border-color: var(--warning); }
+.tiles .info { border-color: var(--info); }
+span.e { color: var(--error); } span.w { color: var(--warning); }
+span.i { color: var(--info); }
+dt { margin-top: 10px; overflow-wrap: anywhere; } dd { margin: 2px 0 0 0; }
+dd ul { margin: 0; } code { font-size: 13px; }
+ul.e li::before { content: "error "; color: var(--error); font-weight: 600; }
+ul.w li::before { content: "warning "; color: var(--warning); font-weight: 600; }
+ul.i li::before { content: "info "; color: var(--info); font-weight: 600; }
 """
+
+T = TypeVar("T")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SEVERITY_CLASS = {"error": "e", "warning": "w", "info": "i"}
+
+
+def text(value: str) -> str:
+    """Vault text as HTML: control characters and lone surrogates shown escaped
+    (``\\x1b``), then ``&<>"`` as entities (safe in a double-quoted attribute too)."""
+    shown = escape_matches(_SURROGATE, printable(value))
+    return _escape(shown, quote=False).replace('"', "&quot;")
+
+
+def _url_bytes(value: str) -> bytes:
+    """A name's bytes for a URL: a byte that is not UTF-8 (os.fsdecode's escape) as itself."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Links:
+    """How a vault path is linked: ``obsidian://open`` in the vault named ``vault``
+    (None: no such link), and the file relative to the report (``base`` is the vault
+    root's URL from there: empty, or ending in ``/``)."""
+
+    vault: str | None
+    base: str = ""
+    entries: dict[str, str] = field(default_factory=dict)  # path -> id of its findings
+
+    def note(self, path: str) -> str:
+        file = _escape(self.base + quote(_url_bytes(path), safe="/"))
+        if self.vault is None:
+            return f'<a href="{file}">{text(path)}</a>'
+        app = (
+            f"obsidian://open?vault={quote(_url_bytes(self.vault), safe='')}"
+            f"&file={quote(_url_bytes(path), safe='')}"  # "&file=" reads as itself
+        )
+        return f'<a href="{app}">{text(path)}</a> <a href="{file}">file</a>'
+
+    def short(self, path: str) -> str:
+        """A link to the note's findings further down (which link the note), when it has
+        any: the folded rest of a long list stays small."""
+        entry = self.entries.get(path)
+        return self.note(path) if entry is None else f'<a href="#{entry}">{text(path)}</a>'
 
 
 @dataclass(frozen=True)
@@ -55,28 +149,34 @@ class BarRow:
     caption: str  # the numbers, after the bar
 
 
-def render(report: Report, limit: int) -> str:
-    body = [
-        "<h1>vaultlint report</h1>",
-        f'<p class="muted">{report.notes} notes checked.</p>',
-        *_overview(report),
-    ]
+def render(report: Report, limit: int, base: str = "") -> str:
+    """The page; ``base`` is the vault root's URL relative to where it is written."""
+    ordered = _by_weight(report.findings)
+    links = Links(
+        report.header.vault if report.header else None,
+        base,
+        {path: f"n{n}" for n, (path, _) in enumerate(ordered)},
+    )
+    body = [*_top(report), *_summary(report), *_overview(report)]
     for t in report.types:
-        body += _type_section(t, limit)
-    body += _links(report, limit)
-    body += _hygiene(report, limit)
+        body += _type_section(t, limit, links)
+    body += _links(report, limit, links)
+    body += _hygiene(report, limit, links)
+    body += properties_section(report, limit)
     body += _rules(report)
-    return _page("\n".join(body))
+    body += _notes(ordered, limit, links)
+    title = "vaultlint report" + (f": {report.header.vault}" if report.header else "")
+    return _page("\n".join(body), text(title))
 
 
-def _page(body: str) -> str:
+def _page(body: str, title: str = "vaultlint report") -> str:
     policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>vaultlint report</title>\n"
+        f"<title>{title}</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -92,16 +192,18 @@ def bar_chart(rows: Sequence[BarRow], title: str) -> str:
     """Horizontal bars, one row each: label, the segments on a grey track, the numbers."""
     height = ROW_H * len(rows) + 4
     parts = [
-        f'<svg width="{CHART_W}" height="{height}" viewBox="0 0 {CHART_W} {height}" '
-        f'role="img" aria-label="{escape(title)}">'
+        f'<div class="wide"><svg width="{CHART_W}" height="{height}" '
+        f'viewBox="0 0 {CHART_W} {height}" role="img" aria-label="{text(title)}">'
     ]
     for n, row in enumerate(rows):
         y = n * ROW_H + 4
         parts.append(
             f'<text x="{LABEL_W}" y="{y + BAR_H - 3}" text-anchor="end">'
-            f"<title>{escape(row.label)}</title>{escape(_short(row.label))}</text>"
+            f"<title>{text(row.label)}</title>{text(_short(row.label))}</text>"
         )
-        parts.append(f'<rect x="{BAR_X}" y="{y}" width="{BAR_W}" height="{BAR_H}" fill="{TRACK}"/>')
+        parts.append(
+            f'<rect class="t" x="{BAR_X}" y="{y}" width="{BAR_W}" height="{BAR_H}" fill="{TRACK}"/>'
+        )
         x = float(BAR_X)
         for segment in row.segments:
             if segment.value <= 0 or row.total <= 0:
@@ -109,14 +211,14 @@ def bar_chart(rows: Sequence[BarRow], title: str) -> str:
             w = BAR_W * segment.value / row.total
             parts.append(
                 f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{BAR_H}" '
-                f'fill="{segment.colour}"><title>{escape(segment.label)}: {segment.value}'
+                f'fill="{segment.colour}"><title>{text(segment.label)}: {segment.value}'
                 "</title></rect>"
             )
             x += w
         parts.append(
-            f'<text x="{BAR_X + BAR_W + 8}" y="{y + BAR_H - 3}">{escape(row.caption)}</text>'
+            f'<text x="{BAR_X + BAR_W + 8}" y="{y + BAR_H - 3}">{text(row.caption)}</text>'
         )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -133,13 +235,14 @@ def line_chart(history: Sequence[HistoryPoint], names: Sequence[str]) -> str:
         return top + plot_h * (1 - percent / 100)
 
     parts = [
-        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        'aria-label="completeness per commit">'
+        f'<div class="wide"><svg width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="completeness per commit">'
     ]
     for tick in (0, 25, 50, 75, 100):
         y = py(tick)
         parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<line class="g" x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            'stroke="#ddd"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick} %</text>'
         )
     step = max(1, -(-n // 10))
@@ -147,8 +250,8 @@ def line_chart(history: Sequence[HistoryPoint], names: Sequence[str]) -> str:
         if i % step == 0 or i == n - 1:
             parts.append(
                 f'<text x="{px(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
-                f"<title>{escape(point.date)} {escape(point.subject)}</title>"
-                f"{escape(point.commit[:7])}</text>"
+                f"<title>{text(point.date)} {text(point.subject)}</title>"
+                f"{text(point.commit[:7])}</text>"
             )
     for k, name in enumerate(names):
         colour = LINE_COLOURS[k % len(LINE_COLOURS)]
@@ -161,56 +264,140 @@ def line_chart(history: Sequence[HistoryPoint], names: Sequence[str]) -> str:
             c = point.types[name]
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>'
-                f"{escape(name)} at {escape(point.commit[:7])}: {c.percent:.1f} % "
+                f"{text(name)} at {text(point.commit[:7])}: {c.percent:.1f} % "
                 f"({c.complete}/{c.notes})</title></circle>"
             )
         ly = top + 14 + 20 * k
         parts.append(
             f'<rect x="{left + plot_w + 16}" y="{ly - 10}" width="12" height="12" '
             f'fill="{colour}"/><text x="{left + plot_w + 34}" y="{ly}">'
-            f"{escape(_short(name, 26))}</text>"
+            f"{text(_short(name, 26))}</text>"
         )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
 def _legend(*items: tuple[str, str]) -> str:
     spans = "".join(
-        f'<span style="background:{colour}"></span>{escape(label)}' for label, colour in items
+        f'<span style="background:{colour}"></span>{text(label)}' for label, colour in items
     )
     return f'<p class="legend">{spans}</p>'
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: int = 0) -> str:
-    """A table of escaped text; the last ``numeric`` columns are right-aligned."""
+def _rows_html(tag: str, cells: Sequence[str], first_numeric: int) -> str:
+    """The cells of a row, without end tags (the next cell or row ends each)."""
+    return "".join(
+        f'<{tag} class="n">{v}' if i >= first_numeric else f"<{tag}>{v}"
+        for i, v in enumerate(cells)
+    )
+
+
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: int = 0, limit: int = 0
+) -> str:
+    """A table of HTML cells (escaped by the caller); the last ``numeric`` columns are
+    right-aligned. With a ``limit``, the rows past it are folded below, in a second table."""
+    if limit <= 0 or len(rows) <= limit:
+        return _one_table(header, rows, numeric)
+    rest = _one_table(header, rows[limit:], numeric)
+    return _one_table(header, rows[:limit], numeric) + _fold(len(rows) - limit, "more rows", rest)
+
+
+Row = Callable[[T, Callable[[str], str]], list[str]]
+
+
+def _note_table(
+    header: Sequence[str], items: Sequence[T], row: Row[T], links: Links, numeric: int, limit: int
+) -> str:
+    """A table of ``items``, ``row`` making the cells of one (with a function that links
+    a note): every item, those past ``limit`` folded and their notes linked short."""
+    head = _one_table(header, [row(i, links.note) for i in items[:limit]], numeric)
+    if len(items) <= limit:
+        return head
+    rest = _one_table(header, [row(i, links.short) for i in items[limit:]], numeric)
+    return head + _fold(len(items) - limit, "more rows", rest)
+
+
+def _one_table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: int) -> str:
     first_numeric = len(header) - numeric
-
-    def cells(tag: str, items: Sequence[str]) -> str:
-        return "".join(
-            f'<{tag} class="n">{escape(v)}</{tag}>'
-            if i >= first_numeric
-            else f"<{tag}>{escape(v)}</{tag}>"
-            for i, v in enumerate(items)
-        )
-
-    lines = [f"<table><thead><tr>{cells('th', header)}</tr></thead><tbody>"]
-    lines += [f"<tr>{cells('td', row)}</tr>" for row in rows]
-    lines.append("</tbody></table>")
-    return "\n".join(lines)
+    head = f"<thead><tr>{_rows_html('th', [text(h) for h in header], first_numeric)}</tr></thead>"
+    body = "\n".join(f"<tr>{_rows_html('td', row, first_numeric)}" for row in rows)
+    return f'<div class="wide"><table>{head}<tbody>\n{body}\n</tbody></table></div>'
 
 
-def _some(items: Sequence[str], n: int = 10) -> str:
-    more = f" and {len(items) - n} more" if len(items) > n else ""
-    return ", ".join(items[:n]) + more
+def _fold(count: int, what: str, inside: str) -> str:
+    return f'<details class="more"><summary>{count} {what}</summary>\n{inside}\n</details>'
 
 
-def _more(shown: int, total: int) -> list[str]:
-    if total <= shown:
-        return []
-    return [f'<p class="muted">… {total - shown} more not shown.</p>']
+def _list(paths: Sequence[str], limit: int, links: Links) -> str:
+    """A list of every note of ``paths``, those past ``limit`` folded."""
+
+    def one(part: Sequence[str], link: Callable[[str], str]) -> str:
+        return "<ul>\n" + "\n".join(f"<li>{link(p)}" for p in part) + "\n</ul>"
+
+    if len(paths) <= limit:
+        return one(paths, links.note)
+    rest = one(paths[limit:], links.short)
+    return one(paths[:limit], links.note) + _fold(len(paths) - limit, "more", rest)
+
+
+def _some(paths: Sequence[str], link: Callable[[str], str], n: int = 3) -> str:
+    """The first ``n`` notes, the others folded."""
+    shown = ", ".join(map(link, paths[:n]))
+    if len(paths) <= n:
+        return shown
+    return shown + _fold(len(paths) - n, "more", ", ".join(map(link, paths[n:])))
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 # --- sections -----------------------------------------------------------------------------
+
+
+def _top(report: Report) -> list[str]:
+    h = report.header
+    if h is None:
+        out = ["<h1>vaultlint report</h1>"]
+    else:
+        out = [f"<h1>vaultlint report: {text(h.vault)}</h1>"]
+        meta = [text(h.date)]
+        if h.commit:
+            meta.append(f'commit <code title="{text(h.commit)}">{text(h.commit[:12])}</code>')
+        meta.append(f"vaultlint {text(h.version)}")
+        out.append(f'<p class="muted">{" · ".join(meta)}</p>')
+    hy = report.hygiene
+    others = [_plural(hy.canvases, "canvas", "canvases")] if hy.canvases else []
+    others += [_plural(hy.bases, "base")] if hy.bases else []
+    also = f" (and {' and '.join(others)})" if others else ""
+    out.append(f"<p>{_plural(report.notes, 'note')} checked{also}.</p>")
+    sections = [("findings", "Findings"), ("completeness", "Completeness"), ("links", "Links")]
+    sections += [("hygiene", "Hygiene"), ("rules", "Rules"), ("notes", "Notes")]
+    out.append("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in sections) + "</nav>")
+    return out
+
+
+def _summary(report: Report) -> list[str]:
+    """The findings by severity, as tiles."""
+    counts = report.severities or {}
+    total = sum(counts.values())
+    out = ['<h2 id="findings">Findings by severity</h2>']
+    if not counts:
+        return [*out, f"<p>{_plural(sum(report.rules.values()), 'finding')}.</p>"]
+    tiles = "".join(
+        f'<div class="{name}"><b>{counts.get(name, 0)}</b>{name}</div>' for name in SEVERITIES
+    )
+    out.append(
+        f"<p>{_plural(total, 'finding')} on {_plural(len(report.findings), 'note')}"
+        if report.findings
+        else f"<p>{_plural(total, 'finding')}"
+    )
+    out[-1] += (
+        ' (see <a href="#notes">each note\'s findings</a>).</p>' if report.findings else ".</p>"
+    )
+    out.append(f'<div class="tiles">{tiles}</div>')
+    return out
 
 
 def _overview(report: Report) -> list[str]:
@@ -223,11 +410,14 @@ def _overview(report: Report) -> list[str]:
         )
         for t in report.types
     ]
-    out = ["<h2>Completeness</h2>", bar_chart(rows, "complete notes per type")]
+    out = ['<h2 id="completeness">Completeness</h2>', bar_chart(rows, "complete notes per type")]
     out.append(
         _table(
             ["type", "notes", "complete", "% complete"],
-            [[t.name, str(t.notes), str(t.complete), f"{t.percent:.1f}"] for t in report.types],
+            [
+                [text(t.name), str(t.notes), str(t.complete), f"{t.percent:.1f}"]
+                for t in report.types
+            ],
             3,
         )
     )
@@ -238,7 +428,7 @@ def _overview(report: Report) -> list[str]:
             _table(
                 ["commit", "date", "subject", *names],
                 [
-                    [p.commit[:10], p.date, p.subject]
+                    [text(p.commit[:10]), text(p.date), text(p.subject)]
                     + [
                         f"{p.types[n].percent:.1f} % ({p.types[n].complete}/{p.types[n].notes})"
                         for n in names
@@ -267,96 +457,157 @@ def _state_rows(items: dict[str, Counts], notes: int, kind: str) -> list[BarRow]
     ]
 
 
-def _type_section(t: TypeReport, limit: int) -> list[str]:
-    out = [f"<h2>{escape(t.name)}: {t.complete} of {t.notes} complete ({t.percent:.1f} %)</h2>"]
+def _type_section(t: TypeReport, limit: int, links: Links) -> list[str]:
+    out = [f"<h2>{text(t.name)}: {t.complete} of {t.notes} complete ({t.percent:.1f} %)</h2>"]
     rows = _state_rows(t.fields, t.notes, "field") + _state_rows(t.sections, t.notes, "section")
     if rows and t.notes:
         out.append(_legend(("filled", FILLED), ("empty", EMPTY), ("missing", MISSING)))
         out.append(bar_chart(rows, f"fields and sections of {t.name} notes"))
     table_rows = [
-        [name, kind, str(c.filled), str(c.empty), str(c.missing)]
+        [text(name), kind, str(c.filled), str(c.empty), str(c.missing)]
         for kind, items in (("field", t.fields), ("section", t.sections))
         for name, c in items.items()
     ]
     if table_rows:
         out.append(_table(["name", "kind", "filled", "empty", "missing"], table_rows, 3))
-    shown = t.incomplete[:limit]
-    if shown:
-        out.append(f"<h3>Least complete {escape(t.name)} notes</h3>")
-        out.append(
-            _table(
-                ["note", "missing", "empty"],
-                [[i.path, ", ".join(i.missing), ", ".join(i.empty)] for i in shown],
-            )
-        )
-    out += _more(len(shown), t.incomplete_total)
+    listed: list[Incomplete] = [*t.incomplete, *t.rest]
+    if listed:
+        out.append(f"<h3>Least complete {text(t.name)} notes</h3>")
+        out.append(_note_table(["note", "missing", "empty"], listed, _lacks, links, 0, limit))
+    out += _more(len(listed), t.incomplete_total)
     return out
 
 
-def _links(report: Report, limit: int) -> list[str]:
-    links = report.links
+def _lacks(i: Incomplete, link: Callable[[str], str]) -> list[str]:
+    return [link(i.path), text(", ".join(i.missing)), text(", ".join(i.empty))]
+
+
+def _more(shown: int, total: int) -> list[str]:
+    if total <= shown:
+        return []
+    return [f'<p class="muted">… {total - shown} more not listed.</p>']
+
+
+def _links(report: Report, limit: int, links: Links) -> list[str]:
+    found = report.links
     out = [
-        "<h2>Links</h2>",
-        f"<p>{links.broken} broken links to {len(links.by_target)} missing notes; "
-        f"{len(links.orphans)} orphans (notes no other note links to).</p>",
+        '<h2 id="links">Links</h2>',
+        f"<p>{_plural(found.broken, 'broken link')} to "
+        f"{_plural(len(found.by_target), 'missing note')}; "
+        f"{_plural(len(found.orphans), 'orphan')} (notes no other note links to); "
+        f"{_plural(len(report.hygiene.dead_ends), 'dead end')} (notes that link nowhere).</p>",
     ]
-    shown = links.by_target[:limit]
-    if shown:
+    if found.by_target:
+        shown = found.by_target[:limit]
         most = shown[0].count
         rows = [
-            BarRow(b.target, (Segment(b.count, LINKS, "broken links"),), most, str(b.count))
+            BarRow(b.label, (Segment(b.count, LINKS, "broken links"),), most, str(b.count))
             for b in shown
         ]
         out += ["<h3>Most-wanted missing notes</h3>", bar_chart(rows, "broken links per target")]
-        out.append(
-            _table(
-                ["missing note", "linked from", "links"],
-                [[b.target, _some(b.sources), str(b.count)] for b in shown],
-                1,
-            )
-        )
-    out += _more(len(shown), len(links.by_target))
-    orphans = links.orphans[:limit]
-    if orphans:
-        out.append("<h3>Orphans</h3>")
-        out.append("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in orphans) + "</ul>")
-    out += _more(len(orphans), len(links.orphans))
+        header = ["missing note", "linked from", "links"]
+        out.append(_note_table(header, found.by_target, _wanted, links, 1, limit))
+    if found.orphans:
+        out += ["<h3>Orphans</h3>", _list(found.orphans, limit, links)]
+    if report.hygiene.dead_ends:
+        out += ["<h3>Dead ends</h3>", _list(report.hygiene.dead_ends, limit, links)]
     return out
 
 
-def _hygiene(report: Report, limit: int) -> list[str]:
-    """Unused attachments, empty notes, dead ends, shared names, canvas and base counts."""
+def _wanted(b: BrokenTarget, link: Callable[[str], str]) -> list[str]:
+    return [text(b.label), _some(b.sources, link), str(b.count)]
+
+
+def _hygiene(report: Report, limit: int, links: Links) -> list[str]:
+    """Unused attachments, empty notes, stubs, shared names, canvas and base counts."""
     from vaultlint.report.markdown import size
 
     h = report.hygiene
     out = [
-        "<h2>Vault hygiene</h2>",
-        f"<p>{len(h.unused)} unused attachments ({size(h.unused_bytes)}); {len(h.empty)} empty "
-        f"notes; {len(h.stubs)} stubs; {len(h.same_names)} names shared by several files; "
-        f"{len(h.dead_ends)} dead ends (notes that link nowhere); {h.canvases} canvases and "
-        f"{h.bases} bases.</p>",
+        '<h2 id="hygiene">Vault hygiene</h2>',
+        f"<p>{_plural(len(h.unused), 'unused attachment')} ({size(h.unused_bytes)}); "
+        f"{_plural(len(h.empty), 'empty note')}; {_plural(len(h.stubs), 'stub')}; "
+        f"{_plural(len(h.same_names), 'name')} shared by several files; "
+        f"{_plural(h.canvases, 'canvas', 'canvases')} and {_plural(h.bases, 'base')}.</p>",
     ]
-    unused = h.unused[:limit]
-    if unused:
+    if h.unused:
         out.append("<h3>Unused attachments (the largest first)</h3>")
-        out.append(_table(["file", "size"], [[a.path, size(a.size)] for a in unused], 1))
-    out += _more(len(unused), len(h.unused))
-    for title, items in (("Empty notes", h.empty), ("Stubs", h.stubs), ("Dead ends", h.dead_ends)):
-        shown = items[:limit]
-        if shown:
-            out.append(f"<h3>{title}</h3>")
-            out.append("<ul>" + "".join(f"<li>{escape(p)}</li>" for p in shown) + "</ul>")
-        out += _more(len(shown), len(items))
-    groups = h.same_names[:limit]
-    if groups:
+        out.append(_note_table(["file", "size"], h.unused, _attachment, links, 1, limit))
+    for title, items in (
+        ("Empty notes", h.empty),
+        ("Stubs (only a title, no link to or from them)", h.stubs),
+    ):
+        if items:
+            out += [f"<h3>{title}</h3>", _list(items, limit, links)]
+    if h.same_names:
         out.append("<h3>Files sharing a name</h3>")
-        out.append(_table(["files"], [[_some(g)] for g in groups]))
-    out += _more(len(groups), len(h.same_names))
+        rows = [
+            [text(g[0].rpartition("/")[2]), "<br>".join(map(links.note, g))] for g in h.same_names
+        ]
+        out.append(_table(["name", "files"], rows, limit=limit))
+    return out
+
+
+def _attachment(a: Attachment, link: Callable[[str], str]) -> list[str]:
+    from vaultlint.report.markdown import size
+
+    return [link(a.path), size(a.size)]
+
+
+def _shared(group: list[str], link: Callable[[str], str]) -> list[str]:
+    return [text(group[0].rpartition("/")[2]), "<br>".join(map(link, group))]
+
+
+def properties_section(report: Report, limit: int) -> list[str]:
+    """Properties with their types and uses, tags in use, near-duplicate tags (every
+    vault text escaped; self-contained: plain tables in the page's style)."""
+    p = report.properties
+
+    def rows(header: Sequence[str], items: Sequence[Sequence[str]], numeric: int) -> str:
+        def cell(tag: str, i: int, v: str, n: int) -> str:
+            right = ' class="n"' if i >= n - numeric else ""
+            return f"<{tag}{right}>{text(v)}</{tag}>"
+
+        head = "".join(cell("th", i, v, len(header)) for i, v in enumerate(header))
+        body = "".join(
+            "<tr>" + "".join(cell("td", i, v, len(r)) for i, v in enumerate(r)) + "</tr>"
+            for r in items
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def more(shown: int, total: int) -> list[str]:
+        left = total - shown
+        return [f'<p class="muted">… {left} more not shown.</p>'] if left > 0 else []
+
+    out = [
+        '<h2 id="properties">Properties and tags</h2>',
+        f"<p>{len(p.properties)} properties; {len(p.tags)} tags; {len(p.near_duplicates)} "
+        "tags spelled several ways.</p>",
+    ]
+    props = p.properties[:limit]
+    if props:
+        items = [
+            [u.name, u.type + ("" if u.declared else " (inferred)"), str(u.notes), str(u.breaking)]
+            for u in props
+        ]
+        out.append(rows(["property", "type", "notes", "values breaking it"], items, 2))
+    out += more(len(props), len(p.properties))
+    tags = p.tags[:limit]
+    if tags:
+        out.append("<h3>Tags in use</h3>")
+        out.append(rows(["tag", "notes"], [["#" + t.tag, str(t.notes)] for t in tags], 1))
+    out += more(len(tags), len(p.tags))
+    groups = p.near_duplicates[:limit]
+    if groups:
+        out.append("<h3>Tags spelled several ways (the most used first)</h3>")
+        items = [[", ".join(f"#{t.tag} ({t.notes})" for t in g)] for g in groups]
+        out.append(rows(["spellings"], items, 0))
+    out += more(len(groups), len(p.near_duplicates))
     return out
 
 
 def _rules(report: Report) -> list[str]:
-    out = ["<h2>Findings per rule</h2>"]
+    out = ['<h2 id="rules">Findings per rule</h2>']
     if not report.rules:
         return [*out, "<p>No findings.</p>"]
     most = max(report.rules.values())
@@ -370,4 +621,78 @@ def _rules(report: Report) -> list[str]:
         for code, count in report.rules.items()
     ]
     out.append(bar_chart(rows, "findings per rule"))
+    severity: dict[str, str] = {}
+    for groups in report.findings.values():
+        for g in groups:
+            severity.setdefault(g.code, g.severity)
+    table_rows = [
+        [text(code), text(report.rule_names.get(code, "")), _severity(severity.get(code)), str(n)]
+        for code, n in report.rules.items()
+    ]
+    out.append(_table(["code", "rule", "severity", "findings"], table_rows, 1))
     return out
+
+
+def _severity(name: str | None) -> str:
+    if name is None:
+        return ""
+    return f'<span class="{_SEVERITY_CLASS.get(name, "i")}">{text(name)}</span>'
+
+
+Entries = list[tuple[str, tuple[FindingGroup, ...]]]
+
+
+def _by_weight(findings: dict[str, tuple[FindingGroup, ...]]) -> Entries:
+    """The notes with findings, the most errors first, then warnings, then findings."""
+
+    def weight(item: tuple[str, tuple[FindingGroup, ...]]) -> tuple[int, int, int, str]:
+        errors = warnings = total = 0
+        for g in item[1]:
+            total += g.count
+            errors += g.count if g.severity == "error" else 0
+            warnings += g.count if g.severity == "warning" else 0
+        return (-errors, -warnings, -total, item[0])
+
+    return sorted(findings.items(), key=weight)
+
+
+def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
+    """Each note's findings, one line a rule; the notes past ``limit`` folded."""
+    out = ['<h2 id="notes">Findings per note</h2>']
+    if not ordered:
+        return [*out, "<p>No note has findings.</p>"]
+    out.append(
+        f"<p>{_plural(len(ordered), 'note')} with findings, the most errors first, then "
+        "warnings. One line a rule: its severity, its code, how many findings (when more "
+        "than one), their first lines in brackets, the first message.</p>"
+    )
+    entries = [_note_entry(path, groups, links) for path, groups in ordered]
+    out.append("<dl>\n" + "\n".join(entries[:limit]) + "\n</dl>")
+    if len(entries) > limit:
+        rest = "<dl>\n" + "\n".join(entries[limit:]) + "\n</dl>"
+        out.append(_fold(len(entries) - limit, "more notes", rest))
+    return out
+
+
+def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> str:
+    """A note and its findings by severity: the severity is written by the style sheet
+    (``ul.e li::before``), as a large vault has tens of thousands of these lines. No
+    end tags where the next element ends one."""
+    total = sum(g.count for g in groups)
+    lists = []
+    for severity in SEVERITIES:
+        lines = [_group_line(g) for g in groups if g.severity == severity]
+        if lines:
+            lists.append(f"<ul class={_SEVERITY_CLASS[severity]}>{''.join(lines)}</ul>")
+    return (
+        f"<dt id={links.entries[path]}>{links.note(path)} "
+        f"<small>{_plural(total, 'finding')}</small><dd>{''.join(lists)}"
+    )
+
+
+def _group_line(g: FindingGroup) -> str:
+    where = ", ".join(map(str, g.lines)) + ("…" if g.count > len(g.lines) else "")
+    count = f" ×{g.count}" if g.count > 1 else ""
+    others = g.messages - 1
+    more = f" (and {_plural(others, 'other message')})" if others else ""
+    return f"<li>{text(g.code)}{count} ({where}) {text(g.message)}{more}"

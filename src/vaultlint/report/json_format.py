@@ -26,13 +26,19 @@ def to_data(report: Report) -> dict[str, Any]:
         "links": {
             "broken": report.links.broken,
             "by_target": [
-                {"target": b.target, "count": b.count, "sources": b.sources}
+                {
+                    "target": b.target,
+                    "count": b.count,
+                    "planned": b.planned,
+                    "sources": b.sources,
+                }
                 for b in report.links.by_target
             ],
             "orphans": report.links.orphans,
         },
         "rules": report.rules,
         "hygiene": _hygiene(report),
+        "properties": _properties(report),
     }
     if report.history is not None:
         data["history"] = [
@@ -64,6 +70,26 @@ def _hygiene(report: Report) -> dict[str, Any]:
         "stubs": h.stubs,
         "same_names": h.same_names,
         "dead_ends": h.dead_ends,
+    }
+
+
+def _properties(report: Report) -> dict[str, Any]:
+    p = report.properties
+    return {
+        "properties": [
+            {
+                "name": u.name,
+                "type": u.type,
+                "declared": u.declared,
+                "notes": u.notes,
+                "breaking": u.breaking,
+            }
+            for u in p.properties
+        ],
+        "tags": [{"tag": t.tag, "notes": t.notes} for t in p.tags],
+        "near_duplicate_tags": [
+            [{"tag": t.tag, "notes": t.notes} for t in g] for g in p.near_duplicates
+        ],
     }
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from vaultlint.printable import printable
-from vaultlint.report.collect import Counts, Report, TypeReport
+from vaultlint.report.collect import SEVERITIES, Counts, Report, TypeReport
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 SUMMARY_TOO_LARGE = (
@@ -26,7 +26,11 @@ def render(report: Report, limit: int, cut: bool = False) -> str:
     ``cut`` adds a line saying the lists were shortened to fit the job summary.
     """
     out = ["## vaultlint report", ""]
+    if report.header is not None:
+        out += [_header(report), ""]
     out.append(f"{report.notes} note{'s' if report.notes != 1 else ''} checked{_others(report)}.")
+    if report.severities:
+        out.append(_severities(report.severities))
     if cut:
         out.append("Lists are shortened to fit GitHub's 1 MiB job summary limit.")
     out.append("")
@@ -35,10 +39,29 @@ def render(report: Report, limit: int, cut: bool = False) -> str:
         out += _type_section(t, limit)
     out += _links(report, limit)
     out += _hygiene(report, limit)
+    out += properties_section(report, limit)
     out += _rules(report)
     if report.history is not None:
         out += _history(report)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _header(report: Report) -> str:
+    h = report.header
+    assert h is not None
+    parts = [f"Vault **{escape(h.vault)}**", escape(h.date)]
+    if h.commit:
+        parts.append(f"commit `{h.commit[:12]}`")
+    return " · ".join([*parts, f"vaultlint {escape(h.version)}"])
+
+
+def _severities(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    shown = ", ".join(
+        f"{counts.get(name, 0)} {name}{'s' if name != 'info' and counts.get(name, 0) != 1 else ''}"
+        for name in SEVERITIES
+    )
+    return f"{total} finding{'s' if total != 1 else ''}: {shown}."
 
 
 def fit(report: Report, limit: int, budget: int) -> str | None:
@@ -102,14 +125,15 @@ def _links(report: Report, limit: int) -> list[str]:
     out += [
         f"{links.broken} broken link{'s' if links.broken != 1 else ''} to {wanted} missing "
         f"note{'s' if wanted != 1 else ''}; {len(links.orphans)} orphan"
-        f"{'s' if len(links.orphans) != 1 else ''} (notes no other note links to).",
+        f"{'s' if len(links.orphans) != 1 else ''} (notes no other note links to); "
+        f"{_count(len(report.hygiene.dead_ends), 'dead end')} (notes that link nowhere).",
         "",
     ]
     shown = links.by_target[:limit]
     if shown:
         rows = [
             [
-                escape(b.target),
+                escape(b.label),
                 ", ".join(map(escape, b.sources[:3])) + _and_more(b.sources, 3),
                 str(b.count),
             ]
@@ -122,7 +146,15 @@ def _links(report: Report, limit: int) -> list[str]:
     if orphans:
         out += ["**Orphans**", ""] + [f"- {escape(path)}" for path in orphans] + [""]
     out += _more(len(orphans), len(links.orphans))
+    dead_ends = report.hygiene.dead_ends
+    if dead_ends[:limit]:
+        out += ["**Dead ends**", ""] + [f"- {escape(path)}" for path in dead_ends[:limit]] + [""]
+    out += _more(min(limit, len(dead_ends)), len(dead_ends))
     return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def _others(report: Report) -> str:
@@ -152,8 +184,8 @@ def _hygiene(report: Report, limit: int) -> list[str]:
         f"({size(h.unused_bytes)}); {len(h.empty)} empty note{'s' if len(h.empty) != 1 else ''}; "
         f"{len(h.stubs)} stub{'s' if len(h.stubs) != 1 else ''}; "
         f"{len(h.same_names)} file name{'s' if len(h.same_names) != 1 else ''} shared by "
-        f"several files; {len(h.dead_ends)} dead end{'s' if len(h.dead_ends) != 1 else ''} "
-        "(notes that link nowhere).",
+        f"several files; {_count(h.canvases, 'canvas').replace('canvass', 'canvases')} and "
+        f"{_count(h.bases, 'base')}.",
         "",
     ]
     unused = h.unused[:limit]
@@ -161,11 +193,7 @@ def _hygiene(report: Report, limit: int) -> list[str]:
         out += ["**Unused attachments** (the largest first)", ""]
         out += table(["file", "size"], [[escape(a.path), size(a.size)] for a in unused], 1)
     out += _more(len(unused), len(h.unused))
-    for title, items in (
-        ("Empty notes", h.empty),
-        ("Stubs", h.stubs),
-        ("Dead ends", h.dead_ends),
-    ):
+    for title, items in (("Empty notes", h.empty), ("Stubs", h.stubs)):
         shown = items[:limit]
         if shown:
             out += [f"**{title}**", ""] + [f"- {escape(path)}" for path in shown] + [""]
@@ -175,6 +203,47 @@ def _hygiene(report: Report, limit: int) -> list[str]:
         rows = [[escape(g[0].rpartition("/")[2]), ", ".join(map(escape, g))] for g in groups]
         out += ["**Files sharing a name**", "", *table(["name", "files"], rows)]
     out += _more(len(groups), len(h.same_names))
+    return out
+
+
+def properties_section(report: Report, limit: int) -> list[str]:
+    """Each property with its type and uses, the tags in use and their near-duplicates."""
+    p = report.properties
+    out = ["### Properties and tags", ""]
+    out.append(
+        f"{len(p.properties)} propert{'ies' if len(p.properties) != 1 else 'y'}; "
+        f"{len(p.tags)} tag{'s' if len(p.tags) != 1 else ''}; "
+        f"{len(p.near_duplicates)} tag{'s' if len(p.near_duplicates) != 1 else ''} "
+        "spelled several ways.",
+    )
+    out.append("")
+    shown = p.properties[:limit]
+    if shown:
+        rows = [
+            [
+                escape(u.name),
+                u.type + ("" if u.declared else " (inferred)"),
+                str(u.notes),
+                str(u.breaking),
+            ]
+            for u in shown
+        ]
+        out += table(["property", "type", "notes", "values breaking it"], rows, 2)
+    out += _more(len(shown), len(p.properties))
+    tags = p.tags[:limit]
+    if tags:
+        out += ["**Tags in use**", ""]
+        out += table(["tag", "notes"], [[escape("#" + t.tag), str(t.notes)] for t in tags], 1)
+    out += _more(len(tags), len(p.tags))
+    groups = p.near_duplicates[:limit]
+    if groups:
+        rows = [[", ".join(escape(f"#{t.tag} ({t.notes})") for t in g)] for g in groups]
+        out += [
+            "**Tags spelled several ways** (the most used first)",
+            "",
+            *table(["spellings"], rows),
+        ]
+    out += _more(len(groups), len(p.near_duplicates))
     return out
 
 

@@ -36,6 +36,7 @@ def render(report: Report, out: TextIO, limit: int) -> None:
         _type(console, t, limit)
     _links(console, report, limit)
     _hygiene(console, report, limit)
+    _properties(console, report, limit)
     console.print(_rules(report))
     if report.history is not None:
         console.print(_history(report))
@@ -137,7 +138,7 @@ def _links(console: Any, report: Report, limit: int) -> None:
         most = shown[0].count
         table = _table("Most-wanted missing notes", "missing note", "", "links", numeric=1)
         for b in shown:
-            table.add_row(_plain(b.target), bar([(b.count, ("█", "blue"))], most, 12), str(b.count))
+            table.add_row(_plain(b.label), bar([(b.count, ("█", "blue"))], most, 12), str(b.count))
         console.print(table)
     _more(console, len(shown), len(links.by_target))
     orphans = links.orphans[:limit]
@@ -183,6 +184,38 @@ def _hygiene(console: Any, report: Report, limit: int) -> None:
         for group in groups:
             console.print(f"  {printable(', '.join(group))}", highlight=False, markup=False)
     _more(console, len(groups), len(h.same_names))
+
+
+def _properties(console: Any, report: Report, limit: int) -> None:
+    p = report.properties
+    console.print()
+    console.print(
+        f"Properties: {len(p.properties)}; tags: {len(p.tags)}; "
+        f"{len(p.near_duplicates)} tags spelled several ways",
+        style="bold",
+    )
+    props = p.properties[:limit]
+    if props:
+        table = _table("", "property", "type", "notes", "breaking", numeric=2)
+        for u in props:
+            kind = u.type + ("" if u.declared else " (inferred)")
+            table.add_row(_plain(u.name), kind, str(u.notes), str(u.breaking))
+        console.print(table)
+    _more(console, len(props), len(p.properties))
+    tags = p.tags[:limit]
+    if tags:
+        table = _table("Tags in use", "tag", "notes", numeric=1)
+        for t in tags:
+            table.add_row(_plain("#" + t.tag), str(t.notes))
+        console.print(table)
+    _more(console, len(tags), len(p.tags))
+    groups = p.near_duplicates[:limit]
+    if groups:
+        console.print("Tags spelled several ways (the most used first):", style="bold")
+        for g in groups:
+            line = ", ".join(f"#{t.tag} ({t.notes})" for t in g)
+            console.print(f"  {printable(line)}", highlight=False, markup=False)
+    _more(console, len(groups), len(p.near_duplicates))
 
 
 def _rules(report: Report) -> Table:

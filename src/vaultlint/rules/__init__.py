@@ -18,9 +18,10 @@ from vaultlint.rules.hygiene import (
     EmptyNote,
     FileName,
     FileSyntax,
+    UnknownBaseProperty,
     UnusedAttachment,
 )
-from vaultlint.rules.linkformat import MdExtension
+from vaultlint.rules.linkformat import LinkFormat, LinkPath, MdExtension
 from vaultlint.rules.links import (
     AmbiguousLink,
     BrokenBlockLink,
@@ -37,6 +38,7 @@ from vaultlint.rules.schema import (
     SectionOrder,
 )
 from vaultlint.rules.suppressions import UnusedSuppression
+from vaultlint.rules.tagcase import TagCase
 from vaultlint.rules.text import IrregularWhitespace, Mojibake, TrailingWhitespace
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -64,6 +66,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     BrokenHeadingLink,
     BrokenBlockLink,
     AmbiguousLink,
+    LinkFormat,
+    LinkPath,
     MdExtension,
     EmptyNote,
     DuplicateName,
@@ -71,6 +75,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FileSyntax,
     DuplicateHeading,
     UnusedAttachment,
+    TagCase,
+    UnknownBaseProperty,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

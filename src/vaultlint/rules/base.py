@@ -44,6 +44,10 @@ class Context:
     schemas: list[Any] = field(default_factory=list)
     # Obsidian's property types (types.json): lower-cased name -> type name.
     property_types: Mapping[str, str] = field(default_factory=dict)
+    # Obsidian's "Use [[Wikilinks]]" off (``useMarkdownLinks``) and "New link format"
+    # (``newLinkFormat``), from ``.obsidian/app.json``: how it writes new links.
+    markdown_links: bool = False
+    link_format: str = "shortest"
 
 
 class Rule:
@@ -61,11 +65,16 @@ class Rule:
     options: ClassVar[Mapping[str, Any]] = {}
     # The allowed range (lowest, highest) of each whole-number option.
     limits: ClassVar[Mapping[str, tuple[int, int]]] = {}
+    # The allowed values of each option that is one of a few words.
+    choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     examples: ClassVar[tuple[Example, ...]] = ()
     # The kinds of file the rule checks: notes, and canvases and bases for a few.
     kinds: ClassVar[frozenset[FileKind]] = frozenset(("note",))
     # Whether findings depend on the names of other files (the cache must know).
     uses_names: ClassVar[bool] = False
+    # Whether no fix may bring a finding of this rule: then the rule has
+    # ``risky_fixes``, ``might_bring`` and ``brought`` (``fixer.FixGuard``).
+    guards_fixes: ClassVar[bool] = False
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         self.opts: dict[str, Any] = {**self.options, **(options or {})}

@@ -11,8 +11,10 @@ lines); repairing the text itself is left to ``mojibake`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -420,13 +422,17 @@ class DuplicateHeading(Rule):
     same heading under different parents is fine, as a chain
     (``#Week 2#Tasks``) tells them apart. The message says which one Obsidian
     opens. Nothing is fixed: which heading to rename is the writer's choice.
+    A heading without words (``## **📘**``) is left to ``emoji-heading``,
+    whose fix deletes it. No fix of another rule may make two headings one:
+    one that would (deleting ``## **📘**`` between two ``### Balance`` makes
+    them siblings) is not offered, and its finding says why.
     """
 
     name = "duplicate-heading"
     code = "HD06"
+    guards_fixes = True
     summary = "The same heading twice under one parent: links reach only the first"
     severity = Severity.WARNING
-    enabled = False
     examples = (
         Example(
             title="two Tasks sections in one week",
@@ -438,25 +444,18 @@ class DuplicateHeading(Rule):
             bad="## Q&A\ntext\n## q a\n",
             good="## Q&A\ntext\n### Q&A\n",
         ),
+        Example(
+            title="a pasted chat answer: bold makes no difference",
+            bad="## Habits\n### **Balance**\nWork and rest.\n### **📘**\n### Balance\nSleep.\n",
+            good="## Habits\n### **Balance**\nWork and rest.\n### **📘**\n### Balance at night\n"
+            "Sleep.\n",
+        ),
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         from vaultlint.links import normalize_heading
 
-        # One scope per open heading (and the note's top): its children by (level, text).
-        top: dict[tuple[int, str], Heading] = {}
-        stack: list[tuple[int, dict[tuple[int, str], Heading]]] = []
-        for heading in note.headings:
-            while stack and stack[-1][0] >= heading.level:
-                stack.pop()
-            scope = stack[-1][1] if stack else top
-            key = (heading.level, normalize_heading(heading.text))
-            stack.append((heading.level, {}))
-            if not key[1]:
-                continue
-            first = scope.setdefault(key, heading)
-            if first is heading:
-                continue
+        for heading, first in duplicates(note.headings, _worded(normalize_heading)):
             yield self.finding(
                 note,
                 heading.text_start,
@@ -464,3 +463,193 @@ class DuplicateHeading(Rule):
                 f"duplicate heading '{heading.text}': the same as line {first.line} under "
                 f"one parent; a link to it opens the first, at line {first.line}",
             )
+
+    # --- guarding fixes: none may make two headings one (see ``fixer.guard_fixes``) ---
+
+    def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
+        """The ``fixes`` that remove a heading, change what one is known by, or touch a
+        line that could become one."""
+        starts = [h.start for h in note.headings]
+        return [fix for fix in fixes if _risk(note, fix, starts)]
+
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at all the ``risky`` fixes of a note: whether one renames a
+        heading, or one removes a heading while two of a level look alike."""
+        starts = [h.start for h in note.headings]
+        if any(_risk(note, fix, starts) == _RENAMES for fix in risky):
+            return True
+        seen: set[tuple[int, str]] = set()
+        for heading in note.headings:
+            key = (heading.level, _loose_key(heading.text))
+            if key[1] and key in seen:
+                return True
+            seen.add(key)
+        return False
+
+    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """Whether the ``risky`` fixes could make a duplicate (then the fixer parses the
+        fixed text to see). Headings they remove, and heading texts they edit, are
+        worked out on the heading list; a fix that merges headings or edits a line
+        starting with ``#`` that is no heading can only be told by parsing."""
+        headings = note.headings
+        starts = [h.start for h in headings]
+        removed: set[int] = set()
+        edits: dict[int, list[Edit]] = {}
+        for fix in risky:
+            for edit in fix.edits:
+                near = _headings_near(note, edit, starts)
+                if not near:
+                    line = note.text[note.text.rfind("\n", 0, edit.start) + 1 : edit.start]
+                    if _HEADING_LIKE.match(line):
+                        return True
+                for heading in near:
+                    i = bisect_right(starts, heading.start) - 1
+                    if edit.start <= heading.start < edit.end and edit.end >= heading.text_end:
+                        removed.add(i)
+                    elif not (edit.start >= heading.text_end or edit.end < heading.text_start):
+                        edits.setdefault(i, []).append(edit)
+        after = []
+        for i, heading in enumerate(headings):
+            if i in removed:
+                continue
+            if i in edits:
+                text = _edited_by(note.text, heading, edits[i])
+                if text is None:
+                    return True  # a merge, or an edit across the heading's text
+                heading = replace(heading, text=text)
+            after.append(heading)
+        old = Counter(_duplicate_keys(note))
+        keyed = duplicates(after, _worded(_repaired_key))
+        new = Counter((h.level, _repaired_key(h.text)) for h, _ in keyed)
+        return bool(new - old)
+
+    def brought(self, before: Note, after: Note) -> str | None:
+        """Why ``after`` (the note fixed) has a duplicate heading ``before`` had not."""
+        old = Counter(_duplicate_keys(before))
+        for key, heading in _duplicate_keys_with(after):
+            if old[key] > 0:
+                old[key] -= 1
+                continue
+            return f"two headings '{heading.text}' would then share a parent"
+        return None
+
+
+def duplicates(
+    headings: Sequence[Heading], key_of: Callable[[str], str]
+) -> Iterator[tuple[Heading, Heading]]:
+    """Each heading with the same level and key (``key_of`` its text) as an earlier
+    sibling under one parent, with that first one."""
+    # One scope per open heading (and the note's top): its children by (level, key).
+    top: dict[tuple[int, str], Heading] = {}
+    stack: list[tuple[int, dict[tuple[int, str], Heading]]] = []
+    for heading in headings:
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        scope = stack[-1][1] if stack else top
+        key = (heading.level, key_of(heading.text))
+        stack.append((heading.level, {}))
+        if not key[1]:
+            continue
+        first = scope.setdefault(key, heading)
+        if first is not heading:
+            yield heading, first
+
+
+_HEADING_LIKE = re.compile(r"[ \t>]*#")
+
+
+def _worded(key_of: Callable[[str], str]) -> Callable[[str], str]:
+    """``key_of``, but no key (not compared) for a heading without words: that is
+    ``emoji-heading``'s or ``empty-heading``'s, whose fixes delete it."""
+
+    def key(text: str) -> str:
+        return key_of(text) if _judge(text).words else ""
+
+    return key
+
+
+@lru_cache(maxsize=16384)
+def _repaired_key(text: str) -> str:
+    """What links know a heading by, on its repaired text (mojibake repaired): a
+    duplicate that damage hides is one already, not one a repair makes."""
+    from vaultlint.links import normalize_heading
+
+    return normalize_heading(_judge(text).text)
+
+
+@lru_cache(maxsize=16384)
+def _loose_key(text: str) -> str:
+    """A coarser key: headings that a fix could make equal share it ("" for a
+    heading without words, which no duplicate counts)."""
+    from vaultlint.links import normalize_heading
+
+    view = _judge(text)
+    return normalize_heading(view.bare).replace(" ", "") if view.words else ""
+
+
+def _duplicate_keys_with(note: Note) -> Iterator[tuple[tuple[int, str], Heading]]:
+    for heading, _ in duplicates(note.headings, _worded(_repaired_key)):
+        yield (heading.level, _repaired_key(heading.text)), heading
+
+
+def _duplicate_keys(note: Note) -> Iterator[tuple[int, str]]:
+    return (key for key, _ in _duplicate_keys_with(note))
+
+
+_REMOVES, _RENAMES = 1, 2
+
+
+def _risk(note: Note, fix: Fix, starts: list[int]) -> int:
+    """0: ``fix`` leaves headings as they are; _REMOVES: it only removes heading lines;
+    _RENAMES: it changes a heading's key, merges two, or edits a line starting with
+    ``#`` that is no heading (it could become one)."""
+    text = note.text
+    risk = 0
+    for edit in fix.edits:
+        near = _headings_near(note, edit, starts)
+        for heading in near:
+            if edit.start <= heading.start < edit.end and edit.end >= heading.text_end:
+                risk = max(risk, _REMOVES)
+            elif edit.start >= heading.text_end or edit.end < heading.text_start:
+                continue  # its trailing spaces, its markers or quote prefix
+            else:
+                after = _edited(text, heading, fix)
+                if after is None or _repaired_key(heading.text) != _repaired_key(after):
+                    return _RENAMES
+        if not near:
+            line = text[text.rfind("\n", 0, edit.start) + 1 : edit.start]
+            if _HEADING_LIKE.match(line):
+                return _RENAMES
+    return risk
+
+
+def _headings_near(note: Note, edit: Edit, starts: list[int]) -> list[Heading]:
+    """The headings whose lines an edit touches, found by bisection."""
+    found = []
+    i = bisect_right(starts, edit.end) - 1
+    while i >= 0 and note.headings[i].end >= edit.start:
+        found.append(note.headings[i])
+        i -= 1
+    return found
+
+
+def _edited(text: str, heading: Heading, fix: Fix) -> str | None:
+    """The heading's text once ``fix`` is applied, when all its edits on the heading
+    lie inside that text; None otherwise."""
+    return _edited_by(text, heading, fix.edits)
+
+
+def _edited_by(text: str, heading: Heading, edits: Sequence[Edit]) -> str | None:
+    """The heading's text once ``edits`` (not overlapping) are applied, when all of
+    them on the heading lie inside that text; None otherwise."""
+    parts = []
+    pos = heading.text_start
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.end < heading.text_start or edit.start > heading.text_end:
+            continue
+        if edit.start < heading.text_start or edit.end > heading.text_end:
+            return None
+        parts += [text[pos : edit.start], edit.replacement]
+        pos = edit.end
+    parts.append(text[pos : heading.text_end])
+    return "".join(parts)

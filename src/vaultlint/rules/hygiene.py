@@ -4,10 +4,10 @@ sync, and canvas and base files that Obsidian cannot read."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from vaultlint.model import FileKind, Finding, Note, Severity
+from vaultlint.model import FileKind, Finding, Fix, Note, Severity
 from vaultlint.rules.base import Context, Example, Rule
 
 _ALL_KINDS: frozenset[FileKind] = frozenset(("note", "canvas", "base"))
@@ -15,7 +15,15 @@ _LINK_BREAKERS = "#^[]|"
 _SYNC_BREAKERS = '\\:*"<>?'
 
 
-STUB_BYTES = 1024  # stubs are smaller: a whole-vault check reads only such notes for them
+def _taken(text: str, fix: Fix, start: int) -> int:
+    """How many characters other than whitespace ``fix`` removes from ``text[start:]``
+    (net of those it writes); an edit across ``start`` counts whole."""
+    taken = 0
+    for edit in fix.edits:
+        if edit.end > start:
+            removed = text[edit.start : edit.end]
+            taken += len("".join(removed.split())) - len("".join(edit.replacement.split()))
+    return taken
 
 
 def is_stub(note: Note) -> bool:
@@ -43,9 +51,9 @@ class EmptyNote(Rule):
 
     name = "empty-note"
     code = "HY02"
+    guards_fixes = True
     summary = "A note with no content"
     severity = Severity.WARNING
-    enabled = False  # fixes that empty a note would otherwise bring a new finding
     options: ClassVar[Mapping[str, Any]] = {"frontmatter-only": True}
     examples = (
         Example(title="a note of blank lines", bad="\n  \n\n", good="Some text.\n"),
@@ -70,32 +78,76 @@ class EmptyNote(Rule):
     )
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        what = self._emptiness(note)
+        if what is not None:
+            yield self.file_finding(note, f"empty note: {what}")
+
+    def _emptiness(self, note: Note) -> str | None:
+        """What makes ``note`` empty; None when it is not."""
         text = note.text
         fm = note.frontmatter
         if not text.strip():
-            what = "the file is empty" if not text else "it holds only whitespace"
-            yield self.file_finding(note, f"empty note: {what}")
-        elif (
+            return "the file is empty" if not text else "it holds only whitespace"
+        if (
             fm is not None
             and fm.closed
             and fm.error is None
             and not text[note.body_start :].strip()
             and self.opts["frontmatter-only"]
         ):
-            yield self.file_finding(note, "empty note: it holds only frontmatter (properties)")
+            return "it holds only frontmatter (properties)"
+        return None
 
-    def stubs(
-        self, paths: Iterable[str], used: set[str], note_of: Callable[[str], Note | None]
-    ) -> Iterator[Finding]:
-        """The stubs among ``paths`` that no file links to (``used``: every link target)."""
+    # --- guarding fixes: none may empty a note (see ``fixer.guard_fixes``) -----------
+
+    def _counted(self, note: Note) -> int:
+        """Where the text that keeps a note from being empty starts."""
+        fm = note.frontmatter
+        whole = fm is None or not fm.closed or fm.error is not None
+        return 0 if whole or not self.opts["frontmatter-only"] else note.body_start
+
+    def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
+        """The ``fixes`` that take away more than whitespace from the counted text."""
+        start = self._counted(note)
+        text = note.text
+        removed = sum(max(0, e.end - max(e.start, start)) for fix in fixes for e in fix.edits)
+        if removed < len(text) - start and removed < len("".join(text[start:].split())):
+            return []  # all of them together could not take away all that is left
+        return [fix for fix in fixes if _taken(text, fix, start) > 0]
+
+    def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """A first look at all the ``risky`` fixes of a note (what fewer of them take
+        away, they take away too)."""
+        return self.might_bring(note, risky)
+
+    def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
+        """Whether the ``risky`` fixes together take away all that is not whitespace."""
+        start = self._counted(note)
+        text = note.text
+        left = len("".join(text[start:].split()))
+        return 0 < left <= sum(_taken(text, fix, start) for fix in risky)
+
+    def brought(self, before: Note, after: Note) -> str | None:
+        """Why ``after`` (the note fixed) is empty when ``before`` was not."""
+        if self._emptiness(after) is None or self._emptiness(before) is not None:
+            return None
+        return "it would leave the note empty"
+
+    def stubs(self, paths: Iterable[str], used: set[str]) -> Iterator[Finding]:
+        """The stubs among ``paths`` (notes whose facts say so) that no file links to
+        (``used``: every link target)."""
         for path in paths:
-            if path in used:
-                continue
-            note = note_of(path)
-            if note is not None and is_stub(note):
-                yield self.file_finding(
-                    note, "stub note: only a title heading; no note links to it, it links nowhere"
+            if path not in used:
+                yield _file_finding(
+                    self,
+                    path,
+                    "stub note: only a title heading; no note links to it, it links nowhere",
                 )
+
+
+def _file_finding(rule: Rule, path: str, message: str) -> Finding:
+    """A finding on a whole file, made without its text (from the facts)."""
+    return Finding(path, 1, 1, 1, 1, rule.name, rule.code, rule.severity, message)
 
 
 class DuplicateName(Rule):
@@ -327,15 +379,74 @@ class UnusedAttachment(Rule):
         linked from anywhere (``used``) and where attachments are ``expected``."""
         for path in files:
             if path not in used and is_attachment(path) and expected(path):
-                yield Finding(
+                yield _file_finding(
+                    self,
                     path,
-                    1,
-                    1,
-                    1,
-                    1,
-                    self.name,
-                    self.code,
-                    self.severity,
                     "unused attachment: no note, canvas or base links to or embeds it "
                     "(--fix --unsafe-fixes moves it to .trash/)",
                 )
+
+
+class UnknownBaseProperty(Rule):
+    """Report a note property a base names (``note.X``) that no note of the vault has.
+
+    A base (a ``.base`` file or a ``base`` code block) that filters, sorts,
+    groups or computes on ``note.status`` when no note has a ``status``
+    property shows empty columns or no notes at all: most often the property
+    was renamed, or misspelt. Properties are compared without case, as
+    Obsidian's property names are. Only the explicit ``note.X`` and
+    ``note["X"]`` forms count (a bare name may be a file property or a
+    function); ``file.X`` and ``formula.X`` are not note properties. This
+    rule needs the whole vault: it runs when a check covers every file, and
+    the vault's property names come from each note's cached facts. Off by
+    default, as the other base checks.
+    """
+
+    name = "unknown-base-property"
+    code = "HY06"
+    summary = "A base names a note property no note has"
+    severity = Severity.WARNING
+    enabled = False
+    kinds: ClassVar[frozenset[FileKind]] = frozenset()  # a vault-wide rule: see check_vault
+    examples = (
+        Example(
+            title="a property renamed in the notes but not in the base",
+            path="Reading.base",
+            bad='filters:\n  and:\n    - file.hasTag("book")\n    - \'note.state != "read"\'\n'
+            "views:\n  - type: table\n    order: [file.name, note.author, note.state]\n",
+            good='filters:\n  and:\n    - file.hasTag("book")\n    - \'note.status != "read"\'\n'
+            "views:\n  - type: table\n    order: [file.name, note.author, note.status]\n",
+            files={"Dune.md": "---\nauthor: Frank Herbert\nstatus: reading\ntags: [book]\n---\n"},
+        ),
+        Example(
+            title="in a base code block, a name with a space in brackets (case aside)",
+            bad="```base\nviews:\n  - type: cards\n    order:\n"
+            "      - 'note[\"Date finished\"]'\n```\n",
+            good="```base\nviews:\n  - type: cards\n    order:\n"
+            "      - 'note[\"Date read\"]'\n```\n",
+            files={"Dune.md": "---\ndate read: 2024-05-01\n---\nRead in May.\n"},
+        ),
+    )
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+    def check_vault(
+        self, bases: Iterable[tuple[str, Iterable[tuple[int, int, int, int, str]]]], known: set[str]
+    ) -> Iterator[Finding]:
+        """The properties each base of ``bases`` (path, the note properties it names,
+        placed) names that are not in ``known`` (the vault's, case-folded)."""
+        for path, names in bases:
+            for line, column, end_line, end_column, name in names:
+                if name.casefold() not in known:
+                    yield Finding(
+                        path,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        self.name,
+                        self.code,
+                        self.severity,
+                        f"note.{name}: no note of the vault has the property '{name}'",
+                    )

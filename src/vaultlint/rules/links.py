@@ -9,8 +9,9 @@ never reported.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from typing import ClassVar
+from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
+from typing import Any, ClassVar
 
 from vaultlint.links import (
     LinkStatus,
@@ -18,8 +19,9 @@ from vaultlint.links import (
     encode_destination,
     normalize_heading,
     show_link,
+    target_key,
 )
-from vaultlint.model import Edit, FileKind, Finding, Fix, Link, Note, Severity
+from vaultlint.model import FileKind, Finding, Fix, Link, Note, Severity
 from vaultlint.rules.base import Context, Example, Rule
 
 _EMBEDS = ("embed", "markdown-embed")
@@ -42,8 +44,15 @@ class _FileRule(Rule):
             link = status.link
             if status.target is not None or (link.kind in _EMBEDS) != self.embeds:
                 continue
+            if self.planned(link, ctx):
+                continue
             suggestion = resolver.suggest(link, note.path)
-            message = f"{self.what} {show_link(link)}: {_looked_for(link)}"
+            deleted = ctx.index.staged_deletions.get(note.path, {}).get((link.line, link.path))
+            if deleted is not None:
+                why = f"'{deleted}' was deleted in this commit (staged)"
+            else:
+                why = _looked_for(link)
+            message = f"{self.what} {show_link(link)}: {why}"
             shown = [
                 _written(resolver.link_text(p, note.path, link), link) for p in suggestion.paths
             ]
@@ -54,6 +63,10 @@ class _FileRule(Rule):
             yield self.finding(
                 note, link.start, link.end, message, _retarget(ctx, note, link, suggestion)
             )
+
+    def planned(self, link: Link, ctx: Context) -> bool:
+        """Whether the unresolved ``link`` is to a note not written yet on purpose."""
+        return False
 
     @property
     def what(self) -> str:
@@ -83,29 +96,8 @@ def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> F
     target = suggestion.paths[0]
     if not resolver.intended(link, target, note):
         return None
-    new = resolver.retarget(link, target, note.path, note.text)
-    if new is None:
-        return None
-    end = link.path_end
-    if link.kind in ("wikilink", "frontmatter") and link.display is None and new != link.path:
-        # What the reader sees stays as written: [[Jane Roe]] -> [[jroe|Jane Roe]].
-        end += len(link.subpath)
-        if note.text[link.path_end : end] != link.subpath or _in_table(note, link):
-            return None
-        if "]" in link.path or "|" in link.path:
-            return None
-        parts = [link.path, *link.subpath[1:].split("#")] if link.subpath else [link.path]
-        new = f"{new}{link.subpath}|{' > '.join(parts)}"
-    return Fix((Edit(link.path_start, end, new),), safe=False)
-
-
-def _in_table(note: Note, link: Link) -> bool:
-    """Whether the link's line holds a ``|`` outside it: a new ``|`` could split a table cell."""
-    text = note.text
-    start = max(text.rfind("\n", 0, link.start), text.rfind("\r", 0, link.start)) + 1
-    ends = [i for i in (text.find("\n", link.end), text.find("\r", link.end)) if i != -1]
-    end = min(ends) if ends else len(text)
-    return "|" in text[start : link.start] or "|" in text[link.end : end]
+    edit = resolver.retarget_edit(link, target, note)
+    return None if edit is None else Fix((edit,), safe=False)
 
 
 class BrokenLink(_FileRule):
@@ -125,6 +117,9 @@ class BrokenLink(_FileRule):
     the heading it names is in the file), an unsafe fix rewrites the link's
     file part to it and keeps what the reader sees: the heading and block
     parts, and the text shown (``[[Jane Roe]]`` -> ``[[Jane Roes|Jane Roe]]``).
+    The option ``allow`` lists glob patterns of targets not written yet on
+    purpose (``["Someday*", "People/*"]``, compared without case or ``.md``):
+    links to them are not reported, and ``report`` counts them as planned.
     """
 
     name = "broken-link"
@@ -133,6 +128,7 @@ class BrokenLink(_FileRule):
     severity = Severity.ERROR
     fixable = True
     embeds = False
+    options: ClassVar[Mapping[str, Any]] = {"allow": []}
     examples = (
         Example(
             title="a typo in a note name (the unsafe fix keeps the display text)",
@@ -152,6 +148,12 @@ class BrokenLink(_FileRule):
             files={"Artificial Intelligence.md": "---\naliases: [AI]\n---\n"},
         ),
         Example(
+            title='notes not written yet on purpose: allow: ["Someday*", "People/*"]',
+            bad="Ask [[People/Jane Roe]] about [[Trip plan]].\n",
+            good="Ask [[People/Jane Roe]] about [[Someday: a trip]] and [[someday.md]].\n",
+            options={"allow": ["Someday*", "People/*"]},
+        ),
+        Example(
             title="Markdown and frontmatter links resolve the same way",
             bad='---\nup: "[[Hom]]"\n---\nSee [the plan](Plans/My%20Plan.md).\n',
             good='---\nup: "[[Home]]"\n---\nSee [the plan](Projects/My%20Plan.md), <https://x.org>.\n',
@@ -159,15 +161,24 @@ class BrokenLink(_FileRule):
         ),
     )
 
+    def planned(self, link: Link, ctx: Context) -> bool:
+        allow = self.opts["allow"]
+        if not allow:
+            return False
+        key = target_key(link.path)
+        # Patterns compare as targets do: without case or ``.md``.
+        return any(fnmatchcase(key, target_key(p)) for p in allow)
+
 
 class BrokenEmbed(_FileRule):
     """Report embeds (``![[…]]``, ``![…](…)``) of files that do not exist.
 
     Embeds resolve exactly like links (see ``broken-link``); a missing image
     is an empty frame in reading view. Files other than notes must be named
-    with their extension. When exactly one existing file is clearly meant, an
-    unsafe fix rewrites the embed's file part to it and keeps its size or
-    display text.
+    with their extension: an embed without one means a note, so an image of
+    that name is suggested in the message, never fixed to. When exactly one
+    existing file is clearly meant, an unsafe fix rewrites the embed's file
+    part to it and keeps its size or display text.
     """
 
     name = "broken-embed"
@@ -178,9 +189,15 @@ class BrokenEmbed(_FileRule):
     embeds = True
     examples = (
         Example(
-            title="an image named without its extension",
+            title="an image named without its extension (a note is meant: no fix)",
             bad="![[Figure 1|300]]\n",
             good="![[Figure 1.png|300]] ![[figure 1.PNG]]\n",
+            files={"Attachments/Figure 1.png": ""},
+        ),
+        Example(
+            title="a misspelt image name",
+            bad="![[Figure 1.pgn|300]]\n",
+            good="![[Figure 1.png|300]]\n",
             fixed="![[Figure 1.png|300]]\n",
             unsafe=True,
             files={"Attachments/Figure 1.png": ""},

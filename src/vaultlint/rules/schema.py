@@ -237,9 +237,11 @@ class FieldValue(Rule):
 
     ``links``: the value must hold a link. ``pattern``: a regular expression
     searched in the value. ``enum``: one of the allowed values (ignoring
-    case). ``type``: ``number``, ``date`` (ISO 8601), ``url`` or ``list``.
-    For a list (a frontmatter list, or a body field of type ``list`` split
-    at commas) each item is checked. The message names the check and shows
+    case). ``type``: ``number``, ``date`` (ISO 8601), ``url``, ``checkbox``
+    (``true``/``false``), ``datetime`` (``YYYY-MM-DDTHH:mm[:ss]``), ``list``
+    (or ``multitext``), ``tags`` (tag names, no ``#``, no space) or
+    ``aliases``. For a list (a frontmatter list, or a body field of a list
+    type split at commas) each item is checked. The message names the check and shows
     the value. Empty values are left to ``empty-field``.
     """
 
