@@ -40,8 +40,10 @@ from vaultlint.pipeline import (
     cache_worth_loading,
     default_jobs,
 )
-from vaultlint.schema import Schema, load_schemas
+from vaultlint.properties import TYPES_FILE
+from vaultlint.schema import Schema, load_schemas, reconcile_types
 from vaultlint.vault import VaultIndex, find_root, scan, vault_path
+from vaultlint.yamlfile import shown
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
@@ -175,6 +177,11 @@ class Workspace:
     def _load_settings(self) -> None:
         self.config = load_config(self.root, self.config_file)
         self.schemas = load_schemas(self.root, self.config.schemas)
+        types = self.config.obsidian.property_types
+        if types:  # Obsidian's types win over a schema's: one warning per field they correct
+            source = shown(self.root / self.config.obsidian.config_folder / TYPES_FILE)
+            self.schemas, corrected = reconcile_types(self.schemas, types, source)
+            self.config.warnings.extend(corrected)
         self.max_bytes = int(self.config.rules["file-too-large"].options["max-bytes"])
 
     # --- what to check -----------------------------------------------------------
@@ -360,7 +367,10 @@ class Workspace:
             if details and result.counts[0]:
                 grouped[result.path] = group_findings(_finding_keys(result))
         self._save(store)
-        report = collect(self.index, self.config, self.schemas, facts, targets, top, details)
+        types = self.config.obsidian.property_types
+        report = collect(
+            self.index, self.config, self.schemas, facts, targets, top, details, types=types
+        )
         report.severities = {
             "error": errors,
             "warning": warnings,
@@ -679,6 +689,8 @@ class Workspace:
         schema glob takes in): reloading them costs little."""
         if path.lower().endswith((".yaml", ".yml")):  # .vaultlint.yaml among them
             return True
+        if path == f"{self.config.obsidian.config_folder.strip('/')}/{TYPES_FILE}":
+            return True  # Obsidian's property types: the rules and schemas read them
         config = self.config_file
         return config is not None and os.path.abspath(self.root / path) == os.path.abspath(config)
 
