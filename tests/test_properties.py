@@ -105,6 +105,7 @@ def test_types_json_is_part_of_the_cache_key(tmp_path: Path) -> None:
         ("multitext", "one", ["one"], True),
         ("multitext", {"a": 1}, None, False),
         ("multitext", ["a", {"b": 1}], None, False),
+        ("multitext", [["A"], "b"], None, False),  # [[A], b]: a nested list
         ("aliases", "Le Guin, Ursula", ["Le Guin, Ursula"], False),
         ("tags", "book", ["book"], True),
         ("text", ["a", "b"], None, False),
@@ -137,7 +138,7 @@ def test_values_that_do_not_fit(kind: str, value: object, fixed: object, safe: b
         ("number", None),
         ("checkbox", None),
         ("text", [["Note"]]),  # an unquoted link: unquoted-link-property's
-        ("multitext", [["A"], "b"]),
+        ("multitext", [[["A"]], "b"]),  # a list item - [[A]]: unquoted-link-property's
     ],
 )
 def test_values_that_fit(kind: str, value: object) -> None:

@@ -139,8 +139,8 @@ def check_value(kind: str, value: Any) -> Problem | None:
     """
     if value is None or is_unquoted_link(value):
         return None
-    if isinstance(value, list) and any(is_unquoted_link([item]) for item in value):
-        value = [item for item in value if not is_unquoted_link([item])]
+    if isinstance(value, list) and any(is_unquoted_link(item) for item in value):
+        value = [item for item in value if not is_unquoted_link(item)]  # - [[Note]]
     if kind in LIST_TYPES:
         return _list_problem(kind, value)
     if isinstance(value, dict):
