@@ -161,8 +161,8 @@ def _plain(word: str) -> str | None:
 
 
 @st.composite
-def entries(draw: st.DrawFn) -> list[Entry]:
-    keys = draw(st.lists(KEYS, min_size=1, max_size=6, unique=True))
+def entries(draw: st.DrawFn, names: st.SearchStrategy[str] = KEYS) -> list[Entry]:
+    keys = draw(st.lists(names, min_size=1, max_size=6, unique=True))
     found: list[Entry] = []
     anchored: list[Entry] = []
     for key in keys:
