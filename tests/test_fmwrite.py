@@ -238,7 +238,8 @@ def _expected(data: dict[str, Any], op: str, key: str, word: str, index: int) ->
     elif op == "delete_item":
         data[key].pop(index)
     elif op == "append_items":
-        data[key] = [*(value if isinstance(value, list) else [value]), word]
+        old = value if isinstance(value, list) else [] if value is None else [value]
+        data[key] = [*old, word]  # an empty value holds no item
     elif op in ("rename_key", "merge_into"):
         data = {("renamed" if k == key else k): v for k, v in data.items()}
     elif op == "delete_key":

@@ -269,7 +269,7 @@ class FrontmatterEditor:
     def replace_item(self, key: Any, item: int, value: Any) -> Edits | None:
         """Give the ``item``-th item of ``key``'s list the scalar ``value``, in its style."""
         node = self._node(key, item)
-        if node is None or node.id != "scalar" or node.style in ("|", ">"):
+        if node is None or node.id != "scalar" or node.style in ("|", ">") or _empty(node):
             return None
         parent = self._node(key, None)
         text = scalar_text(value, style=node.style, flow=bool(parent.flow_style))
@@ -369,7 +369,10 @@ class FrontmatterEditor:
         start = self._line_start(key_node.start_mark.index)
         if self.raw[start : key_node.start_mark.index].strip():
             return None
-        end = self._line_end(max(self._content_end(node), key_node.end_mark.index))
+        if _empty(node):  # ruamel marks an empty value where the next token starts
+            end = self._line_end(key_node.end_mark.index)
+        else:
+            end = self._line_end(max(self._content_end(node), key_node.end_mark.index))
         return self._edit(start, end, "")
 
     def merge_into(self, source: Any, target: str, same: Callable[[Any], Any]) -> Edits | None:
@@ -541,6 +544,11 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b) or (a != a and b != b)  # NaN
+
+
+def _empty(node: Any) -> bool:
+    """An empty plain value (``key:``, ``- ``), which ruamel places at the next token."""
+    return node.id == "scalar" and node.style is None and node.value == ""
 
 
 def _double_quoted(text: str) -> str:
