@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import check_text, write_vault
+from helpers import check_text, genvault, write_vault
 from vaultlint.cli import main
 from vaultlint.rules.properties import (
     DeprecatedProperty,
@@ -159,3 +159,32 @@ def test_clean_properties_say_nothing() -> None:
     files = {".obsidian/types.json": json.dumps(TYPES)}
     for rule in (UnquotedLinkProperty, PropertyType, DeprecatedProperty, TagFormat):
         assert check_text(rule, text, files=files) == [], rule.name
+
+
+# --- the generated vault: findings equal the plants ---------------------------------
+
+PROPERTY_RULES = (*RULES.split(","), "tag-case")
+
+
+def _property_findings(root: Path) -> dict[str, list[str]]:
+    from vaultlint.workspace import CheckOptions, RuleSelection, Workspace
+
+    workspace = Workspace.open([root])
+    rules = RuleSelection(extend_select=PROPERTY_RULES)
+    run = workspace.run_check(workspace.targets(), CheckOptions(cache=False, rules=rules))
+    found: dict[str, list[str]] = {}
+    for finding in run.findings():
+        if finding.rule in PROPERTY_RULES:
+            found.setdefault(finding.rule, []).append(finding.path)
+    return found
+
+
+def test_generated_vault_findings_equal_the_plants(tmp_path: Path) -> None:
+    assert _property_findings(genvault(tmp_path / "plain", 300)) == {}
+    root = genvault(tmp_path / "planted", 300, properties=True)
+    planted = json.loads((root / ".genvault.json").read_text(encoding="utf-8"))["properties"]
+    assert set(planted) == set(PROPERTY_RULES)
+    found = _property_findings(root)
+    assert {rule: sorted(paths) for rule, paths in found.items()} == {
+        rule: sorted(paths) for rule, paths in planted.items()
+    }
