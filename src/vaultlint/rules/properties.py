@@ -43,7 +43,15 @@ E = FrontmatterEditor
 
 
 class _PropertyRule(Rule):
-    """What the property rules share: where a key or item is, and fixes as findings."""
+    """What the property rules share: where a key or item is, and fixes as findings.
+    Subclasses give ``check_data``, run on notes whose frontmatter parsed to a mapping."""
+
+    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
+        data = _data(note)
+        return iter(()) if data is None else self.check_data(note, data, ctx)
+
+    def check_data(self, note: Note, data: dict[Any, Any], ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
 
     def _span(self, note: Note, key: Any, item: int | None = None) -> tuple[int, int]:
         """Where ``key`` (or its ``item``-th list item) is written: the writer's span
@@ -116,10 +124,7 @@ class UnquotedLinkProperty(_PropertyRule):
         ),
     )
 
-    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        data = _data(note)
-        if data is None:
-            return
+    def check_data(self, note: Note, data: dict[Any, Any], ctx: Context) -> Iterator[Finding]:
         for key, value in data.items():
             if is_unquoted_link(value):
                 link = f"[[{value[0][0]}]]"
@@ -203,10 +208,7 @@ class PropertyType(_PropertyRule):
         ),
     )
 
-    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        data = _data(note)
-        if data is None:
-            return
+    def check_data(self, note: Note, data: dict[Any, Any], ctx: Context) -> Iterator[Finding]:
         types = ctx.property_types
         for key, value in data.items():
             kind = type_of(types, key)
@@ -266,10 +268,7 @@ class DeprecatedProperty(_PropertyRule):
         ),
     )
 
-    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        data = _data(note)
-        if data is None:
-            return
+    def check_data(self, note: Note, data: dict[Any, Any], ctx: Context) -> Iterator[Finding]:
         names = {_name(k).lower(): k for k in data}
         for key in data:
             new = DEPRECATED.get(_name(key).lower())
@@ -355,10 +354,7 @@ class TagFormat(_PropertyRule):
         ),
     )
 
-    def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
-        data = _data(note)
-        if data is None:
-            return
+    def check_data(self, note: Note, data: dict[Any, Any], ctx: Context) -> Iterator[Finding]:
         for key, value in data.items():
             if _name(key).lower() != "tags":
                 continue
