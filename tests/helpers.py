@@ -16,6 +16,7 @@ from vaultlint.facts import NoteFacts
 from vaultlint.fixer import FixOutcome, fix_note
 from vaultlint.model import Finding, Note
 from vaultlint.parse import parse_note
+from vaultlint.properties import parse_types
 from vaultlint.rules import Rule
 from vaultlint.vault import VaultIndex, file_kind, parse_file
 
@@ -70,9 +71,17 @@ def memory_index(files: Mapping[str, str]) -> VaultIndex:
 
 
 def rule_engine(
-    rule: type[Rule], index: VaultIndex, options: Mapping[str, Any] | None = None
+    rule: type[Rule],
+    index: VaultIndex,
+    options: Mapping[str, Any] | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> Engine:
+    """An engine running ``rule`` alone; Obsidian's property types from the
+    ``.obsidian/types.json`` among ``files``, as a vault's configuration reads them."""
     config = Config(root=index.root, rules=default_settings())
+    types = (files or {}).get(".obsidian/types.json")
+    if types is not None:
+        config.obsidian.property_types = parse_types(types, ".obsidian/types.json")[0]
     setting = config.rules[rule.name]
     setting.options.update(options or {})
     return Engine(config, index, select=[rule.name])
@@ -90,7 +99,7 @@ def check_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    engine = rule_engine(rule, index, options)
+    engine = rule_engine(rule, index, options, files)
     return engine.check(note) + engine.vault_findings(lambda p: _facts(engine, p))
 
 
@@ -114,7 +123,7 @@ def fix_text(
     index = memory_index({**(files or {}), path: text})
     note = index.note(path)
     assert note is not None
-    engine = rule_engine(rule, index, options)
+    engine = rule_engine(rule, index, options, files)
     table = engine.tag_table()  # tag-case's findings need the vault's tags
     if table is None:
         return fix_note(note, engine.check, unsafe=unsafe)

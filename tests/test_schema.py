@@ -179,7 +179,8 @@ INVALID = [
     ),
     (
         "name: x\nmatch: {tags: [a]}\nfields: {Author: {requird: true}}\n",
-        "fields: Author: unknown key 'requird' (allowed: required, links, pattern, enum, type)",
+        "fields: Author: unknown key 'requird' "
+        "(allowed: required, links, pattern, enum, type, location)",
     ),
     (
         "name: x\nmatch: {tags: [a]}\nfields: {Year: {pattern: '(\\d'}}\n",

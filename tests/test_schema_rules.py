@@ -23,7 +23,7 @@ from vaultlint.rules.schema import (
     MissingSection,
     SectionOrder,
 )
-from vaultlint.schema import Schema, load_schema_text, shipped_schemas
+from vaultlint.schema import Schema, SchemaError, load_schema_text, shipped_schemas
 
 SC_RULES = ["SC01", "SC02", "SC03", "SC04", "SC05", "SC06"]
 
@@ -295,14 +295,18 @@ def test_missing_field_fix(text: str, fixed: str) -> None:
     assert not fix_text(MissingField, text, path="Books/A.md").changed  # unsafe only
 
 
-def test_missing_field_does_not_edit_frontmatter() -> None:
+def test_missing_field_inserts_keys_into_the_frontmatter_that_holds_the_fields() -> None:
     text = "---\ntype: book\nauthor: A\n---\nText.\n"
     found = check_text(MissingField, text, path="Inbox/A.md")
     assert [f.message for f in found] == [
         "book note has no 'Concepts' field",
         "book note has no 'Knowledge Base' field",
     ]
-    assert all(f.fix is None for f in found)
+    assert all(f.fix is not None and not f.fix.safe for f in found)
+    outcome = fix_text(MissingField, text, path="Inbox/A.md", unsafe=True)
+    assert (
+        outcome.note.text == "---\ntype: book\nauthor: A\nConcepts:\nKnowledge Base:\n---\nText.\n"
+    )
 
 
 def test_many_missing_fields_are_inserted_in_one_pass() -> None:
@@ -649,3 +653,74 @@ def test_a_backtracking_pattern_cannot_hang_the_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr  # SC05 is a warning
     assert "Found 1 problem. 2 notes checked." in proc.stdout
     assert f"'Title' does not match the pattern '^([A-Za-z]+ ?)+$': '{title}'" in proc.stdout
+
+
+# --- missing-field in the frontmatter -----------------------------------------------------
+
+READING_LOG = """name: log
+match: {folders: [Log]}
+fields:
+  Author: {required: true, location: frontmatter}
+  Rating: {}
+  Started: {required: true, location: frontmatter}
+  Review: {required: true, location: body}
+"""
+
+
+def _fixed(text: str, schema: str = READING_LOG, path: str = "Log/読書.md") -> str:
+    loaded = load_schema_text(schema, "log.yaml")
+    index = memory_index({path: text})
+    engine = Engine(
+        Config(root=index.root, rules=default_settings()), index, select=["SC01"], schemas=[loaded]
+    )
+    note = index.note(path)
+    assert note is not None
+    outcome = fix_note(note, engine.check, unsafe=True)
+    assert outcome.findings == []
+    assert fix_note(outcome.note, engine.check, unsafe=True).changed is False
+    return outcome.note.text
+
+
+def test_missing_fields_go_into_the_frontmatter_in_template_order() -> None:
+    text = "---\r\ntitle: 'ノルウェイの森'  # 題名\r\nrating: 4\r\n---\r\n`Review:` 良い\r\n"
+    assert _fixed(text) == (
+        "---\r\ntitle: 'ノルウェイの森'  # 題名\r\nAuthor:\r\nrating: 4\r\nStarted:\r\n---\r\n"
+        "`Review:` 良い\r\n"
+    )
+
+
+def test_a_note_without_frontmatter_gets_a_block_and_body_fields_stay_in_the_body() -> None:
+    assert _fixed("ملاحظات\n") == "---\nAuthor:\nStarted:\n---\n`Review:`\nملاحظات\n"
+
+
+def test_a_note_that_keeps_its_fields_in_the_frontmatter_gets_the_key_there() -> None:
+    book = "name: b\nmatch: {folders: [B]}\nfields:\n  Author: {required: true}\n"
+    book += "  Concepts: {required: true}\n  Year: {}\n"
+    text = "---\nconcepts: '[[Desert]]'\nyear: 1965\n---\nSpice.\n"
+    assert _fixed(text, book, "B/Dune.md") == (
+        "---\nAuthor:\nconcepts: '[[Desert]]'\nyear: 1965\n---\nSpice.\n"
+    )
+    body = "`Author:` Frank Herbert\n\nSpice.\n"  # fields in the body: the line goes there
+    assert _fixed(body, book, "B/Dune.md") == "`Author:` Frank Herbert\n`Concepts:`\n\nSpice.\n"
+
+
+def test_invalid_frontmatter_is_never_edited_for_a_missing_field() -> None:
+    loaded = load_schema_text(READING_LOG, "log.yaml")
+    text = '---\ntitle: "open\n---\n`Review:` x\n'
+    index = memory_index({"Log/A.md": text})
+    engine = Engine(
+        Config(root=index.root, rules=default_settings()), index, select=["SC01"], schemas=[loaded]
+    )
+    note = index.note("Log/A.md")
+    assert note is not None
+    found = engine.check(note)
+    assert len(found) == 2 and all(f.fix is None for f in found)
+
+
+def test_location_must_be_frontmatter_or_body() -> None:
+    with pytest.raises(
+        SchemaError, match=r"fields: Author: location: expected frontmatter or body"
+    ):
+        load_schema_text(
+            "name: x\nmatch: {folders: [X]}\nfields:\n  Author: {location: top}\n", "x.yaml"
+        )

@@ -3,9 +3,14 @@ aliases) and how a schema's types meet ``.obsidian/types.json``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from helpers import write_vault
 from test_schema_rules import schema_findings
+from vaultlint.cli import main
 from vaultlint.schema import SchemaError, load_schema_text, reconcile_types
 
 # A reading log kept as properties, as a Templater template writes it.
@@ -133,3 +138,79 @@ def test_unknown_types_are_still_refused() -> None:
         load_schema_text(
             "name: x\nmatch: {folders: [X]}\nfields:\n  done: {type: bool}\n", "schemas/x.yaml"
         )
+
+
+# --- at load: a vault's schemas meet its types.json ---------------------------------
+
+TYPES_JSON = '{"types": {"read": "text", "finished": "datetime", "rating": "number"}}'
+
+
+def _vault(tmp_path: Path, schema: str, types: str = TYPES_JSON) -> Path:
+    return write_vault(
+        tmp_path / "vault",
+        {
+            ".vaultlint.yaml": "schemas: [schemas/reading.yaml]\n",
+            "schemas/reading.yaml": schema,
+            ".obsidian/types.json": types,
+            "Reading/ノルウェイの森.md": GOOD.replace("2026-03-09", "2026-03-09T22:00"),
+        },
+    )
+
+
+def test_a_contradiction_is_one_warning_line_at_load_and_types_json_wins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _vault(tmp_path, READING)
+    select = ["--select", "field-value", "--no-cache"]
+    assert main(["check", str(root), *select]) == 0  # finished is checked as a datetime
+    err = capsys.readouterr().err.splitlines()
+    corrected = [line for line in err if "contradicts" in line]
+    assert len(corrected) == 2
+    assert all(line.startswith("vaultlint: warning: ") for line in corrected)
+    assert "fields: read: type checkbox contradicts" in corrected[0]
+    assert "types.json wins: field-value checks it as text" in corrected[0]
+    assert "fields: finished: type date" in corrected[1]
+    assert main(["report", str(root), "--no-cache", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert sum("contradicts" in line for line in captured.err.splitlines()) == 2
+
+
+def test_an_irreconcilable_schema_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _vault(tmp_path, READING, '{"types": {"rating": "date"}}')
+    assert main(["check", str(root), "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "schemas/reading.yaml: fields: rating: type number contradicts" in err
+    assert "types.json (date), and its enum value '1' cannot be date" in err
+
+
+def test_the_report_shows_the_declared_types(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _vault(tmp_path, READING)
+    assert main(["report", str(root), "--no-cache", "--format", "json"]) == 0
+    props = {p["name"]: p for p in json.loads(capsys.readouterr().out)["properties"]["properties"]}
+    assert props["read"]["type"] == "text" and props["read"]["declared"] is True
+    assert props["finished"]["type"] == "datetime" and props["finished"]["declared"] is True
+    assert props["rating"] == {
+        "name": "rating",
+        "type": "number",
+        "declared": True,
+        "notes": 1,
+        "breaking": 0,
+    }
+    assert props["status"]["declared"] is False  # not in types.json: inferred
+
+
+def test_a_changed_types_json_reloads_the_settings(tmp_path: Path) -> None:
+    from vaultlint.workspace import Workspace
+
+    root = _vault(tmp_path, READING)
+    workspace = Workspace(root)
+    assert workspace.config.obsidian.property_types["read"] == "text"
+    (root / ".obsidian/types.json").write_text('{"types": {"read": "checkbox"}}')
+    assert workspace.refresh([".obsidian/types.json"]) is True
+    assert workspace.config.obsidian.property_types["read"] == "checkbox"
+    assert not [w for w in workspace.config.warnings if "contradicts" in w]

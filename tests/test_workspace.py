@@ -269,10 +269,16 @@ def test_followed_keeps_the_vault_files_the_configuration_and_the_schemas(tmp_pa
         f"{CACHE_DIR}/cache.bin",
         ".git/index",
         ".obsidian/workspace.json",
+        ".obsidian/types.json",  # Obsidian's settings the rules read
+        ".obsidian/app.json",
+        ".obsidian/plugins/templater-obsidian/data.json",
         ".github/workflows/ci.yml",
         "",
     ]
     assert workspace.followed(changed) == [
+        ".obsidian/app.json",
+        ".obsidian/plugins/templater-obsidian/data.json",
+        ".obsidian/types.json",
         ".vaultlint.yaml",
         ".vaultlint/schemas/new type.yml",
         ".vaultlint/schemas/person.yaml",

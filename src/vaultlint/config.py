@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from vaultlint.errors import VaultlintError
 from vaultlint.model import Severity
+from vaultlint.properties import TYPES_FILE, read_types
 from vaultlint.rules import ALL_RULES, Rule, get_rule
 from vaultlint.vault import CONFIG_NAMES
 from vaultlint.yamlfile import load_yaml, read_yaml, reject_unknown_keys, shown
@@ -40,6 +41,8 @@ OVERRIDE_KEYS = ("paths", "rules")
 OBSIDIAN_KEYS = ("skip-templates", "skip-excluded-files", "config-folder")
 LEVELS = ("off", "error", "warning", "info")
 TEMPLATER_DATA = "plugins/templater-obsidian/data.json"
+# The files of Obsidian's config folder that ``read_obsidian_settings`` reads.
+OBSIDIAN_SETTINGS = ("app.json", "templates.json", TEMPLATER_DATA, TYPES_FILE)
 
 
 class ConfigError(VaultlintError):
@@ -79,6 +82,8 @@ class ObsidianSettings:
     templates_folders: list[str] = field(default_factory=list)  # as found in Obsidian's files
     ignore_filters: list[str] = field(default_factory=list)  # app.json userIgnoreFilters
     attachment_folder: str | None = None  # app.json attachmentFolderPath, as written
+    # types.json: lower-cased property name -> Obsidian's type (``properties.read_types``).
+    property_types: dict[str, str] = field(default_factory=dict)
     markdown_links: bool = False  # app.json useMarkdownLinks
     link_format: Literal["shortest", "relative", "absolute"] = "shortest"  # newLinkFormat
     _prefixes: list[tuple[str, str]] | None = None  # (as written, lowercase prefix)
@@ -142,6 +147,8 @@ class Config:
     strict: bool = False  # warnings fail the run too (errors always do)
     # With --fix and staged renames, links to the old paths are rewritten (else: unsafe).
     fix_renamed_links: bool = False
+    # What was read but not used, one line each naming the file (a malformed types.json).
+    warnings: list[str] = field(default_factory=list)
     _exclude_spec: Any = None
     _by_overrides: dict[tuple[int, ...], tuple[dict[str, RuleSetting], frozenset[str]]] = field(
         default_factory=dict
@@ -208,6 +215,7 @@ class Config:
                 self.obsidian.templates_folders,
                 self.obsidian.ignore_filters,
                 self.obsidian.attachment_folder,
+                sorted(self.obsidian.property_types.items()),
                 self.obsidian.markdown_links,
                 self.obsidian.link_format,
             ],
@@ -373,7 +381,8 @@ def _apply_obsidian(settings: ObsidianSettings, value: Any, at: str) -> None:
 
 
 def read_obsidian_settings(config: Config) -> None:
-    """Read the templates folders and Excluded files from Obsidian's config folder.
+    """Read the templates folders, Excluded files and property types (``types.json``)
+    from Obsidian's config folder.
 
     Missing or malformed files count as "not set": they are Obsidian's, and a
     linter must not fail on them.
@@ -392,6 +401,10 @@ def read_obsidian_settings(config: Config) -> None:
         config.obsidian.ignore_filters = [f for f in filters if isinstance(f, str) and f.strip()]
     attachments = _json_key(folder / "app.json", "attachmentFolderPath")
     config.obsidian.attachment_folder = attachments if isinstance(attachments, str) else None
+    types, warning = read_types(folder)
+    config.obsidian.property_types = types
+    if warning is not None:
+        config.warnings.append(warning)
     config.obsidian.markdown_links = _json_key(folder / "app.json", "useMarkdownLinks") is True
     link_format = _json_key(folder / "app.json", "newLinkFormat")
     if link_format in ("shortest", "relative", "absolute"):

@@ -92,6 +92,7 @@ class Engine:
         self.ctx = Context(
             index=index,
             schemas=list(schemas),
+            property_types=config.obsidian.property_types,
             markdown_links=config.obsidian.markdown_links,
             link_format=config.obsidian.link_format,
         )

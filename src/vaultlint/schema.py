@@ -29,6 +29,8 @@ or ``2024-05-01T10:30``, ``url``, and Obsidian's property types ``checkbox``
 (``true`` or ``false``), ``datetime`` (``2024-05-01T10:30`` or
 ``2024-05-01T10:30:00``), ``list`` (or ``multitext``, Obsidian's name for it),
 ``tags`` (a list of tag names) and ``aliases`` (a list of texts).
+``location`` (``frontmatter`` or ``body``) says where ``missing-field``
+inserts the field; by default where the note keeps its fields.
 ``pattern``, ``enum`` and ``type`` apply to each item of a list value: a YAML
 list in the frontmatter, or the comma-separated items of a body field of a
 list type. Section options: ``required`` (present and not empty), ``level``
@@ -76,7 +78,9 @@ FIELD_TYPES = (
 LIST_TYPES = frozenset(("list", "multitext", "tags", "aliases"))
 TOP_KEYS = ("name", "description", "match", "fields", "sections")
 MATCH_KEYS = ("folders", "tags", "frontmatter", "fields")
-FIELD_KEYS = ("required", "links", "pattern", "enum", "type")
+FIELD_KEYS = ("required", "links", "pattern", "enum", "type", "location")
+# Where missing-field inserts a missing field: the frontmatter, or the body.
+LOCATIONS = ("frontmatter", "body")
 SECTION_KEYS = ("required", "level")
 
 State = Literal["filled", "empty", "missing"]
@@ -139,6 +143,7 @@ class FieldSpec:
     pattern: Pattern | None = None
     enum: tuple[str, ...] = ()
     type: str | None = None
+    location: str | None = None  # "frontmatter" or "body"; None: where the note keeps fields
 
     @property
     def key(self) -> str:
@@ -414,6 +419,9 @@ def _parse_field(name: str, value: Any, where: str) -> FieldSpec:
     kind = options.get("type")
     if kind is not None and kind not in FIELD_TYPES:
         raise SchemaError(f"{at}: type: unknown type {kind!r} (allowed: {', '.join(FIELD_TYPES)})")
+    location = options.get("location")
+    if location is not None and location not in LOCATIONS:
+        raise SchemaError(f"{at}: location: expected frontmatter or body, got {location!r}")
     return FieldSpec(
         name=name,
         required=_bool(options, "required", at),
@@ -421,6 +429,7 @@ def _parse_field(name: str, value: Any, where: str) -> FieldSpec:
         pattern=compiled,
         enum=values,
         type=kind,
+        location=location,
     )
 
 

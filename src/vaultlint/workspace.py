@@ -29,7 +29,7 @@ from vaultlint.cache import (
     settings_key,
     unpack,
 )
-from vaultlint.config import Config, load_config
+from vaultlint.config import OBSIDIAN_SETTINGS, Config, load_config
 from vaultlint.engine import Engine
 from vaultlint.errors import UsageError
 from vaultlint.facts import NoteFacts, valid_facts
@@ -42,8 +42,10 @@ from vaultlint.pipeline import (
     cache_worth_loading,
     default_jobs,
 )
-from vaultlint.schema import Schema, load_schemas
+from vaultlint.properties import TYPES_FILE
+from vaultlint.schema import Schema, load_schemas, reconcile_types
 from vaultlint.vault import CONFIG_NAMES, VaultIndex, find_root, scan, vault_path
+from vaultlint.yamlfile import shown
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
@@ -177,6 +179,11 @@ class Workspace:
     def _load_settings(self) -> None:
         self.config = load_config(self.root, self.config_file)
         self.schemas = load_schemas(self.root, self.config.schemas)
+        types = self.config.obsidian.property_types
+        if types:  # Obsidian's types win over a schema's: one warning per field they correct
+            source = shown(self.root / self.config.obsidian.config_folder / TYPES_FILE)
+            self.schemas, corrected = reconcile_types(self.schemas, types, source)
+            self.config.warnings.extend(corrected)
         self.max_bytes = int(self.config.rules["file-too-large"].options["max-bytes"])
 
     # --- what to check -----------------------------------------------------------
@@ -362,7 +369,10 @@ class Workspace:
             if details and result.counts[0]:
                 grouped[result.path] = group_findings(_finding_keys(result))
         self._save(store)
-        report = collect(self.index, self.config, self.schemas, facts, targets, top, details)
+        types = self.config.obsidian.property_types
+        report = collect(
+            self.index, self.config, self.schemas, facts, targets, top, details, types=types
+        )
         report.severities = {
             "error": errors,
             "warning": warnings,
@@ -690,7 +700,8 @@ class Workspace:
             schema = path.lower().endswith((".yaml", ".yml")) and any(
                 not folder or path.startswith(folder + "/") for folder in folders
             )
-            if not hidden or schema or path in CONFIG_NAMES or self._is_config(path):
+            settings = path in CONFIG_NAMES or self._is_config(path) or self._is_obsidian(path)
+            if not hidden or schema or settings:
                 found.add(path)
         return sorted(found)
 
@@ -699,7 +710,14 @@ class Workspace:
         schema glob takes in): reloading them costs little."""
         if path.lower().endswith((".yaml", ".yml")):  # .vaultlint.yaml among them
             return True
-        return self._is_config(path)
+        return self._is_obsidian(path) or self._is_config(path)
+
+    def _is_obsidian(self, path: str) -> bool:
+        """Whether vault path ``path`` is one of the Obsidian settings files read
+        (``app.json``, the templates folders, ``types.json``): the rules and schemas
+        follow them."""
+        folder = self.config.obsidian.config_folder.strip("/")
+        return any(path == f"{folder}/{name}" for name in OBSIDIAN_SETTINGS)
 
     def _is_config(self, path: str) -> bool:
         """Whether vault path ``path`` is the configuration file in use."""

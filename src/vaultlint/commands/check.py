@@ -194,6 +194,8 @@ def run(ns: argparse.Namespace) -> int:
     if Path("-") in paths:
         return _run_stdin(ns)
     workspace = Workspace.open(paths, ns.config)
+    for message in workspace.config.warnings:
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
     if ns.watch:
         return _run_watch(ns, workspace, paths)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)

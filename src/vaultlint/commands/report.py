@@ -62,6 +62,8 @@ def run(ns: argparse.Namespace) -> int:
     started = time.perf_counter()
     paths: list[Path] = ns.paths or [Path(".")]
     workspace = Workspace.open(paths, ns.config)
+    for message in workspace.config.warnings:
+        print(f"vaultlint: warning: {printable(message)}", file=sys.stderr)
     check_output(ns.output_file, workspace.root, ns.cache_dir, ns.force)
     from vaultlint.commands.progress import waiting
 

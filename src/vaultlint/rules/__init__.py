@@ -29,6 +29,12 @@ from vaultlint.rules.links import (
     BrokenHeadingLink,
     BrokenLink,
 )
+from vaultlint.rules.properties import (
+    DeprecatedProperty,
+    PropertyType,
+    TagFormat,
+    UnquotedLinkProperty,
+)
 from vaultlint.rules.schema import (
     EmptyField,
     EmptySection,
@@ -77,6 +83,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnusedAttachment,
     TagCase,
     UnknownBaseProperty,
+    UnquotedLinkProperty,
+    PropertyType,
+    DeprecatedProperty,
+    TagFormat,
 )
 
 _BY_KEY: dict[str, type[Rule]] = {}

@@ -42,6 +42,8 @@ class Context:
 
     index: VaultIndex
     schemas: list[Any] = field(default_factory=list)
+    # Obsidian's property types (types.json): lower-cased name -> type name.
+    property_types: Mapping[str, str] = field(default_factory=dict)
     # Obsidian's "Use [[Wikilinks]]" off (``useMarkdownLinks``) and "New link format"
     # (``newLinkFormat``), from ``.obsidian/app.json``: how it writes new links.
     markdown_links: bool = False

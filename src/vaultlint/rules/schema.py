@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from vaultlint.fmwrite import editor
 from vaultlint.model import Edit, FieldEntry, Finding, Fix, Heading, Note, Severity
 from vaultlint.parse import parse_note
 from vaultlint.rules.base import Context, Example, Rule
@@ -31,9 +32,13 @@ class MissingField(Rule):
     has, else before the next one, else at the top of the body; in the note's
     own style (`` `Key:` `` or ``Key::``, with the callout or list prefix of
     the line next to it; the template's `` `Key:` `` when the body has no
-    fields). Frontmatter is not edited: a note that keeps its schema fields in
-    the frontmatter gets no fix. Missing fields that belong at the same place
-    are inserted together.
+    fields). A note that keeps its schema fields in the frontmatter (the field
+    next to the missing one in the template is a frontmatter key), or a field
+    with ``location: frontmatter`` in its schema, gets the key inserted there
+    instead, empty, in template order (``location: body`` keeps it in the
+    body); the rest of the block is kept byte for byte and a block that does
+    not parse is never edited. Missing body fields that belong at the same
+    place are inserted together.
     """
 
     name = "missing-field"
@@ -63,11 +68,16 @@ class MissingField(Rule):
             unsafe=True,
         ),
         Example(
-            title="Reading/Dune.md, a book note by its frontmatter type: no fix in frontmatter",
+            title="Reading/Dune.md, a book note by its frontmatter type: the key is inserted "
+            "in the frontmatter, in template order, comments kept",
             path="Reading/Dune.md",
-            bad="---\ntype: book\nauthor: Frank Herbert\nconcepts: '[[Desert]]'\n---\n",
-            good="---\ntype: book\nauthor: Frank Herbert\nconcepts: '[[Desert]]'\n"
-            "knowledge base: '[[Books index]]'\n---\n",
+            bad="---\ntype: book   # the template\nconcepts: '[[Desert]]'\n"
+            "knowledge base: '[[Books index]]'\n---\nSpice.\n",
+            good="---\ntype: book   # the template\nauthor: Frank Herbert\nconcepts: '[[Desert]]'\n"
+            "knowledge base: '[[Books index]]'\n---\nSpice.\n",
+            fixed="---\ntype: book   # the template\nAuthor:\nconcepts: '[[Desert]]'\n"
+            "knowledge base: '[[Books index]]'\n---\nSpice.\n",
+            unsafe=True,
         ),
     )
 
@@ -314,6 +324,7 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
     """
     present = [i for i, f in enumerate(fields) if f.entries]
     body = [e for e in note.fields if e.source != "frontmatter"]
+    fixes: dict[int, Fix] = {}
     groups: dict[tuple[int, bool], list[str]] = {}
     members: dict[tuple[int, bool], list[int]] = {}
     for i, field in enumerate(fields):
@@ -327,9 +338,16 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
             anchor, below = fields[before[-1]].entries[-1], True
         elif after:
             anchor, below = fields[after[0]].entries[0], False
+        location = field.spec.location
+        in_frontmatter = anchor is not None and anchor.source == "frontmatter"
+        if location == "frontmatter" or (location is None and in_frontmatter):
+            fix = _frontmatter_insert(note, fields, i)
+            if fix is not None:
+                fixes[i] = fix
+            continue
+        if anchor is not None and anchor.source == "frontmatter":
+            anchor = None  # location: body, the neighbour in the frontmatter: the body's top
         if anchor is not None:
-            if anchor.source == "frontmatter":
-                continue  # the note keeps its fields in the frontmatter: not edited
             line_start, line_end = note.line_span(anchor.line)
             at = line_end if below else line_start
             prefix_match = _LINE_PREFIX.match(note.text, line_start, line_end)
@@ -342,7 +360,6 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
         line = f"{prefix}`{name}:`" if style == "inline-code" else f"{prefix}{name}::"
         groups.setdefault((at, below), []).append(line)
         members.setdefault((at, below), []).append(i)
-    fixes: dict[int, Fix] = {}
     text = note.lf_text
     for (at, below), lines in groups.items():
         if _lands_in_protected(note, at):
@@ -359,6 +376,34 @@ def _missing_field_fixes(note: Note, fields: Sequence[FieldState]) -> dict[int, 
         for i in members[(at, below)]:
             fixes[i] = fix
     return fixes
+
+
+def _frontmatter_insert(note: Note, fields: Sequence[FieldState], i: int) -> Fix | None:
+    """The unsafe fix inserting the ``i``-th field, empty, as a frontmatter key: after
+    the frontmatter key of the schema field before it, else before that of the
+    next one, else at the end of the block (a new block when the note has none)."""
+    name = fields[i].spec.name
+    fm = note.frontmatter
+    if fm is None:
+        return Fix((Edit(0, 0, f"---\n{name}:\n---\n"),), safe=False)
+    found = editor(note)
+    if found is None:
+        return None  # invalid YAML, not a mapping, aliases: never edited
+    keys = [str(k).strip() for k, _, _ in found.entries]
+
+    def place(j: int, last: bool) -> int | None:
+        entries = [e for e in fields[j].entries if e.source == "frontmatter"]
+        if not entries:
+            return None
+        key = entries[-1 if last else 0].key
+        return keys.index(key) + (1 if last else 0) if key in keys else None
+
+    at = next((p for j in range(i - 1, -1, -1) if (p := place(j, True)) is not None), None)
+    if at is None:
+        after = range(i + 1, len(fields))
+        at = next((p for j in after if (p := place(j, False)) is not None), len(keys))
+    edits = found.insert_key(name, None, at)
+    return Fix(edits, safe=False) if edits else None
 
 
 def _missing_section_fixes(note: Note, sections: Sequence[SectionState]) -> dict[int, Fix]:
