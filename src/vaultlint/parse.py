@@ -1129,6 +1129,23 @@ def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
             )
 
 
+def note_aliases(note: Note) -> tuple[str, ...]:
+    """The note's aliases as Obsidian reads them (R46): the ``aliases`` property in any
+    case (and the deprecated ``alias``), a list or a single string (a comma does not
+    split it), strings only, trimmed; each once, in order."""
+    fm = note.frontmatter
+    if fm is None or not isinstance(fm.data, dict):
+        return ()
+    found: dict[str, None] = {}
+    for key, value in fm.data.items():
+        if str(key).lower() not in ("aliases", "alias"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip():
+                found[item.strip()] = None
+    return tuple(found)
+
+
 def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterator[tuple[Any, str]]:
     """Every string in the frontmatter with its top-level key; each container once.
 
