@@ -174,7 +174,7 @@ class Workspace:
 
     def _load_settings(self) -> None:
         self.config = load_config(self.root, self.config_file)
-        self.schemas = load_schemas(self.root, self.config.schemas)
+        self.schemas = load_schemas(self.root, self.config.schemas, self.config.shipped_schemas)
         self.max_bytes = int(self.config.rules["file-too-large"].options["max-bytes"])
 
     # --- what to check -----------------------------------------------------------

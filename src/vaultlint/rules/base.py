@@ -41,7 +41,7 @@ class Context:
     """What a rule may look at beyond the note itself."""
 
     index: VaultIndex
-    schemas: list[Any] = field(default_factory=list)
+    schemas: list[Any] | None = None  # None: the shipped ones (rule examples, tests)
     # Obsidian's "Use [[Wikilinks]]" off (``useMarkdownLinks``) and "New link format"
     # (``newLinkFormat``), from ``.obsidian/app.json``: how it writes new links.
     markdown_links: bool = False
