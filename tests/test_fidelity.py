@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from helpers import check_text, fix_text, write_vault
+from helpers import check_text, fix_text, memory_index, write_vault
+from test_fixer_properties import replay
+from test_regions import PIECES as REGION_PIECES
+from test_zero_width import SCRIPT_PIECES
+from vaultlint.config import Config, default_settings
+from vaultlint.engine import Engine
+from vaultlint.model import Note
+from vaultlint.parse import parse_note
 from vaultlint.rules.links import BrokenHeadingLink, BrokenLink
 
 ZWNJ = "\u200c"
@@ -197,3 +207,125 @@ def test_an_embed_without_extension_is_never_fixed_to_an_image(text: str) -> Non
     assert "did you mean ![[Figure 1.png" in finding.message
     assert "files other than notes need their extension" in finding.message
     assert fix_text(BrokenEmbed, text, files=files, unsafe=True).note.text == text
+
+
+# --- the safe fix, on random notes mixing every construct (issue's "done when") ---------
+
+ZWSP, ZWJ = "\u200b", "\u200d"
+HEADED = {  # other notes whose names and headings hold zero-width characters
+    f"Notes/Zero{ZWSP}Trust.md": f"# Zero{ZWSP}Trust\n\n## Threat{ZWSP}model\n\nText.\n",
+    f"Persian/کتاب{ZWNJ}ها.md": f"# کتاب{ZWNJ}ها\n\n## می{ZWNJ}خواهم\n\nمتن.\n",
+    "Khmer/ប្រវត្តិ\u200bសាស្ត្រ.md": "# ប្រវត្តិ\n",
+    "Alpha.md": "# Alpha\n\n## Overview\n\nA paragraph ^blk1\n",
+}
+HEADINGS = [
+    "# Title",
+    "## H1",
+    f"## Threat{ZWSP}model",
+    f"## می{ZWNJ}خواهم بخوانم",
+    "## **Bold** heading  ",
+    "### Q&A: setup (v2)\u00a0",
+    f"## 👩{ZWJ}💻 team",
+    "## ภาษา\u200bไทย",
+]
+SELF_LINKS = [
+    "[[#H1]]",
+    f"[[#Threat{ZWSP}model]]",
+    f"[[#می{ZWNJ}خواهم بخوانم]]",
+    "[[#Bold heading]]",
+    "[[#Q&A setup v2]]",
+    f"[[#👩{ZWJ}💻 team]]",
+    "[[#ภาษา\u200bไทย]]",
+]
+OTHER_LINKS = [
+    f"[[Zero{ZWSP}Trust]]",
+    f"[[Zero{ZWSP}Trust#Threat{ZWSP}model|model]]",
+    f"![[Zero{ZWSP}Trust#Threat{ZWSP}model]]",
+    f"[[کتاب{ZWNJ}ها#می{ZWNJ}خواهم]]",
+    "[[ប្រវត្តិ\u200bសាស្ត្រ]]",
+    "[x](Notes/Zero%E2%80%8BTrust.md)",
+    "[[Alpha#Overview]]",
+    "[[Alpha#^blk1]]",
+    "[[Missing note]]",
+]
+
+
+def _pieces() -> list[str]:
+    return [*REGION_PIECES, *SCRIPT_PIECES, *SELF_LINKS, *OTHER_LINKS, "<span>a\u200bb</span>"]
+
+
+@st.composite
+def mixed_notes(draw: st.DrawFn) -> str:
+    """Lines mixing `$`, `$$`, `%%`, backticks, fences, HTML, zero-width characters in
+    several scripts, links and headings, in quotes, lists, tables and indented code;
+    LF or CRLF."""
+    pieces = _pieces()
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["heading", "blank", "pieces", "pieces", "pieces"]))
+        if kind == "heading":
+            lines.append(draw(st.sampled_from(HEADINGS)))
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from(["", " ", "\u200b"])))
+        else:
+            prefix = draw(st.sampled_from(["", "", "", "> ", "- ", "1. ", "| ", "    "]))
+            parts = draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=4))
+            trail = draw(st.sampled_from(["", " ", "  ", "\u00a0", "\u200b"]))
+            lines.append(prefix + " ".join(parts) + trail)
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    return newline.join(lines) + newline
+
+
+PROTECTED = ("fence", "indented-code", "code-span", "html-comment", "html", "math", "comment")
+
+
+def _protected_spans(note: Note) -> list[tuple[int, int, str]]:
+    spans = [(r.start, r.end, r.kind) for r in note.regions if r.kind in PROTECTED]
+    for link in note.links:
+        end = link.path_end
+        if note.text.startswith(link.subpath, end):
+            end += len(link.subpath)  # the target: path and subpath as written
+        spans.append((link.path_start, end, "link target"))
+    return spans
+
+
+def _statuses(engine: Engine, note: Note) -> list[tuple[str, bool]]:
+    """Each link of the note (as written) and whether it resolves, heading and all."""
+    resolver = engine.ctx.index.resolver
+    found = []
+    for link in note.links:
+        target = resolver.resolve(link.path, note.path)
+        ok = target is not None and resolver.missing_subpath(link, target, note) is None
+        found.append((link.raw, ok))
+    return found
+
+
+def _engine(text: str) -> tuple[Engine, Note]:
+    index = memory_index({**HEADED, "Note.md": text})
+    note = index.note("Note.md")
+    assert note is not None
+    return Engine(Config(root=index.root, rules=default_settings()), index), note
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(mixed_notes())
+# An em space made a plain one after a quote marker opened a fence: the link went into code.
+@example("# Title\n> \u2003 ``` [[#H1]]\n")
+def test_safe_fix_never_touches_targets_code_math_comments_html_nor_letters(text: str) -> None:
+    engine, note = _engine(text)
+    passes = replay(note, engine.check, unsafe=False)
+    for step in passes:
+        spans = _protected_spans(parse_note("Note.md", step.before))
+        for edit in step.edits:
+            for start, end, kind in spans:
+                inside = edit.start < end and edit.end > start
+                into = edit.start == edit.end and start < edit.start < end
+                assert not (inside or into), (kind, step.before[start:end], edit)
+    fixed = passes[-1].after if passes else text
+    letters = Counter(c for c in text if unicodedata.category(c)[0] in "LMN")
+    assert not letters - Counter(c for c in fixed if unicodedata.category(c)[0] in "LMN")
+    after_engine, after = _engine(fixed)
+    before, now = _statuses(engine, note), _statuses(after_engine, after)
+    assert [raw for raw, _ in now] == [raw for raw, _ in before]
+    for (raw, was), (_, is_now) in zip(before, now, strict=True):
+        assert is_now or not was, f"{raw} resolved before the fix, not after"
