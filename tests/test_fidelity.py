@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from helpers import check_text, fix_text, memory_index, write_vault
 from test_fixer_properties import replay
 from test_regions import PIECES as REGION_PIECES
-from test_zero_width import SCRIPT_PIECES
+from test_zero_width import FILES as SCRIPT_FILES
+from test_zero_width import PASTED_NAME, SCRIPT_PIECES
+from vaultlint.cli import main
 from vaultlint.config import Config, default_settings
 from vaultlint.engine import Engine
 from vaultlint.model import Note
@@ -54,7 +56,7 @@ def broken(text: str, files: dict[str, str]) -> list[str]:
     return [f.message.split(":")[0] for f in check_text(BrokenLink, text, files=files)]
 
 
-def test_folder_qualified_non_ascii_link_to_another_folder_is_broken() -> None:
+def test_before_after_folder_qualified_non_ascii_link_to_another_folder_is_broken() -> None:
     """Before: any link whose non-ASCII name existed anywhere was silenced.
     After: [[Projets/Été]] with Été.md only in Archives/ is broken (R34), in
     every script; bare names and links whose folders match still resolve."""
@@ -329,3 +331,82 @@ def test_safe_fix_never_touches_targets_code_math_comments_html_nor_letters(text
     assert [raw for raw, _ in now] == [raw for raw, _ in before]
     for (raw, was), (_, is_now) in zip(before, now, strict=True):
         assert is_now or not was, f"{raw} resolved before the fix, not after"
+
+
+# --- before and after, on realistic notes ------------------------------------------------
+
+
+def test_before_after_zero_width_in_a_link_target_survives_every_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the safe fix deleted the U+200B inside [[Zero\u200bTrust architecture]],
+    whose file name holds it, so the link broke; with --unsafe-fixes the link fix
+    and the whitespace fix then undid each other and the run exited 2. After: the
+    link is never touched, both runs settle, and every link still resolves."""
+    vault = write_vault(tmp_path / "vault", SCRIPT_FILES)
+    link = f"[[{PASTED_NAME}]]"
+    assert link in SCRIPT_FILES["Reading list.md"]
+    for extra in (["--fix"], ["--fix", "--unsafe-fixes"]):
+        code = main(["check", str(vault), "--no-cache", "-q", "--output-format", "json", *extra])
+        capsys.readouterr()
+        assert code in (0, 1)
+        assert link in (vault / "Reading list.md").read_text(encoding="utf-8")
+    main(["check", str(vault), "--no-cache", "--output-format", "json", "--select", "LK"])
+    assert json.loads(capsys.readouterr().out) == []
+
+
+PRICING = """# SaaS pricing
+
+Team tier: $$ (20 to 100 USD), ask [[Vendors/Notio]] for a quote.
+
+## Enterprise
+
+Premium tier: $$$ and up. See [[#Enterprise]] and [[Vendors/Basecamp]].
+"""
+
+
+def test_before_after_dollar_price_tiers_open_no_math() -> None:
+    """Before: the `$$` of the team tier opened "math" up to the `$$$` below, across
+    a blank line and a heading: [[Vendors/Notio]] was never checked, `## Enterprise`
+    was not indexed and [[#Enterprise]] was a false broken-heading-link. After: both
+    broken links are reported, the heading link resolves."""
+    note = parse_note("Pricing.md", PRICING)
+    assert [r.kind for r in note.regions] == []
+    assert [h.text for h in note.headings] == ["SaaS pricing", "Enterprise"]
+    assert broken(PRICING, {}) == [
+        "broken link [[Vendors/Notio]]",
+        "broken link [[Vendors/Basecamp]]",
+    ]
+    assert check_text(BrokenHeadingLink, PRICING, path="Pricing.md") == []
+
+
+BOARD = """---
+kanban-plugin: basic
+---
+## To read
+
+- [ ] [[Sapiens]]
+
+%% kanban:settings
+```
+{"kanban-plugin":"basic","list-collapse":[false]}
+```
+%%
+
+## Decisions
+
+- Read [[Homo Deus]] next; see [[#To read]] and [[#Decisions]].
+"""
+
+
+def test_before_after_a_kanban_settings_footer_is_one_comment() -> None:
+    """Before: the fence inside the `%%` footer ended the comment and its closing `%%`
+    opened a new one, so the rest of the note was a comment: `## Decisions` was not
+    indexed and [[Homo Deus]] never checked. After: the comment ends at its `%%`."""
+    note = parse_note("Board.md", BOARD)
+    comments = [r for r in note.regions if r.kind == "comment"]
+    assert len(comments) == 1 and BOARD[comments[0].end - 2 : comments[0].end] == "%%"
+    assert [h.text for h in note.headings] == ["To read", "Decisions"]
+    files = {"Sapiens.md": "# Sapiens\n"}
+    assert broken(BOARD, files) == ["broken link [[Homo Deus]]"]
+    assert check_text(BrokenHeadingLink, BOARD, path="Board.md", files=files) == []
