@@ -159,3 +159,16 @@ def test_workers_and_the_cache_know_the_aliases_of_notes_they_did_not_parse(
     daily = root / "Daily/2024-05-01.md"
     daily.write_text(daily.read_text(encoding="utf-8") + "More [[Palette]].\n", "utf-8")
     assert _messages(capsys, root, "-j", "2") == _messages(capsys, root, "--no-cache", "-j", "1")
+
+
+def test_checking_one_note_names_the_aliases_of_notes_it_does_not_check(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A pre-commit run checks the staged notes alone: the others' aliases are read
+    from their frontmatter, and the messages are the whole vault's."""
+    root = write_vault(tmp_path / "vault", VAULT)
+    daily = "Daily/2024-05-01.md"
+    whole = [m for m in _messages(capsys, root, "--no-cache") if "alias" in m]
+    one = _messages(capsys, root / daily, "--no-cache")
+    assert [m for m in one if "alias" in m] == whole
+    assert len(whole) == 9

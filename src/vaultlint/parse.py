@@ -1134,7 +1134,25 @@ def note_aliases(note: Note) -> tuple[str, ...]:
     case (and the deprecated ``alias``), a list or a single string (a comma does not
     split it), strings only, trimmed; each once, in order."""
     fm = note.frontmatter
-    if fm is None or not isinstance(fm.data, dict):
+    return () if fm is None else _aliases_of(fm)
+
+
+def text_aliases(text: str) -> tuple[str, ...]:
+    """``note_aliases`` of a note's text without parsing the note: its frontmatter is
+    loaded only when it names an alias at all (a quick test on its text)."""
+    opening = _FM_OPEN.match(text)
+    if opening is None:
+        return ()
+    close = _FM_CLOSE.search(text, opening.end())
+    raw = text[opening.end() : len(text) if close is None else close.start()]
+    if "alias" not in raw.lower():
+        return ()
+    fm = _parse_frontmatter(text)
+    return () if fm is None else _aliases_of(fm)
+
+
+def _aliases_of(fm: Frontmatter) -> tuple[str, ...]:
+    if not isinstance(fm.data, dict):
         return ()
     found: dict[str, None] = {}
     for key, value in fm.data.items():

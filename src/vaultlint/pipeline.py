@@ -283,6 +283,7 @@ class Checker:
         """The result of every note in ``targets``, in no particular order."""
         results: list[NoteResult] = []
         stale: list[str] = []
+        self.index.checking = frozenset(targets)
         for path in targets:
             found = self.cached(path)
             if found is None:

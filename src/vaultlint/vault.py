@@ -19,7 +19,7 @@ from vaultlint.canvas import parse_canvas
 from vaultlint.errors import VaultlintError
 from vaultlint.links import LinkResolver, LinkTargets, target_key
 from vaultlint.model import FileKind, Note
-from vaultlint.parse import lf_view, line_starts, note_aliases, parse_note
+from vaultlint.parse import lf_view, line_starts, note_aliases, parse_note, text_aliases
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -293,6 +293,7 @@ class VaultIndex:
         self.known_aliases: dict[str, tuple[str, ...]] = {}
         self.alias_source: Callable[[str], tuple[str, ...] | None] | None = None
         self._alias_map: dict[str, tuple[str, ...]] | None = None
+        self.checking: frozenset[str] = frozenset()  # the notes the run checks
 
     def _index_names(self, files: list[str]) -> None:
         self.files = files
@@ -351,12 +352,17 @@ class VaultIndex:
 
     def aliases_of(self, path: str) -> tuple[str, ...]:
         """The aliases of the note at ``path`` (R46): as supplied from outside this
-        process when they were, else from the note, parsed when it was not yet."""
+        process when they were, else from the note if it was parsed, else from its
+        frontmatter alone (the file read is kept only for a note the run checks: a
+        run that checks a few notes does not hold the vault's text)."""
         known = self._aliases_known(path)
         if known is not None:
             return known
-        note = self.note(path)
-        return () if note is None else note_aliases(note)
+        if path in self.checking:
+            source = self.source(path)  # kept: checking it reads it no more
+        else:
+            source = self._sources.get(path) or read_source(self.root, path, self.max_bytes)
+        return () if source.text is None else text_aliases(source.text)
 
     def _aliases_known(self, path: str) -> tuple[str, ...] | None:
         known = self.known_aliases.get(path)
