@@ -12,6 +12,7 @@ import pytest
 from helpers import check_text, fix_text, write_vault
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
+from vaultlint.model import Finding
 from vaultlint.rules.links import BrokenLink
 
 PAST = 1_600_000_000
@@ -62,11 +63,16 @@ def _messages(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> li
     return [f"{f['line']}: {f['message']} fixable={f['fixable']}" for f in found]
 
 
+DAILY = "Daily/2024-05-01.md"
+
+
+def _by_line(text: str) -> dict[int, Finding]:
+    return {f.line: f for f in check_text(BrokenLink, text, path=DAILY, files=VAULT)}
+
+
 def test_an_alias_of_one_note_is_named_and_fixed_keeping_the_text_shown() -> None:
-    text = VAULT["Daily/2024-05-01.md"]
-    found = {
-        f.line: f for f in check_text(BrokenLink, text, path="Daily/2024-05-01.md", files=VAULT)
-    }
+    text = VAULT[DAILY]
+    found = _by_line(text)
     assert found[3].message == (
         "broken link [[Palette]]: 'Palette' is an alias of [[Tools/Command palette]]; "
         "aliases do not resolve links"
@@ -98,10 +104,8 @@ def test_an_alias_of_one_note_is_named_and_fixed_keeping_the_text_shown() -> Non
 
 
 def test_an_alias_two_notes_share_names_both_and_is_not_fixed() -> None:
-    text = VAULT["Daily/2024-05-01.md"]
-    found = {
-        f.line: f for f in check_text(BrokenLink, text, path="Daily/2024-05-01.md", files=VAULT)
-    }
+    text = VAULT[DAILY]
+    found = _by_line(text)
     assert found[10].message == (
         "broken link [[Home]]: 'Home' is an alias of 2 notes ([[Home/Hub]] and [[Start]]: "
         "which is meant?); aliases do not resolve links"
