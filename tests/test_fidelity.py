@@ -7,11 +7,23 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from helpers import check_text, fix_text, write_vault
+from helpers import check_text, fix_text, memory_index, write_vault
+from test_fixer_properties import replay
+from test_regions import PIECES as REGION_PIECES
+from test_zero_width import FILES as SCRIPT_FILES
+from test_zero_width import PASTED_NAME, SCRIPT_PIECES
+from vaultlint.cli import main
+from vaultlint.config import Config, default_settings
+from vaultlint.engine import Engine
+from vaultlint.model import Note
+from vaultlint.parse import parse_note
 from vaultlint.rules.links import BrokenHeadingLink, BrokenLink
 
 ZWNJ = "\u200c"
@@ -44,7 +56,7 @@ def broken(text: str, files: dict[str, str]) -> list[str]:
     return [f.message.split(":")[0] for f in check_text(BrokenLink, text, files=files)]
 
 
-def test_folder_qualified_non_ascii_link_to_another_folder_is_broken() -> None:
+def test_before_after_folder_qualified_non_ascii_link_to_another_folder_is_broken() -> None:
     """Before: any link whose non-ASCII name existed anywhere was silenced.
     After: [[Projets/Été]] with Été.md only in Archives/ is broken (R34), in
     every script; bare names and links whose folders match still resolve."""
@@ -197,3 +209,204 @@ def test_an_embed_without_extension_is_never_fixed_to_an_image(text: str) -> Non
     assert "did you mean ![[Figure 1.png" in finding.message
     assert "files other than notes need their extension" in finding.message
     assert fix_text(BrokenEmbed, text, files=files, unsafe=True).note.text == text
+
+
+# --- the safe fix, on random notes mixing every construct (issue's "done when") ---------
+
+ZWSP, ZWJ = "\u200b", "\u200d"
+HEADED = {  # other notes whose names and headings hold zero-width characters
+    f"Notes/Zero{ZWSP}Trust.md": f"# Zero{ZWSP}Trust\n\n## Threat{ZWSP}model\n\nText.\n",
+    f"Persian/کتاب{ZWNJ}ها.md": f"# کتاب{ZWNJ}ها\n\n## می{ZWNJ}خواهم\n\nمتن.\n",
+    "Khmer/ប្រវត្តិ\u200bសាស្ត្រ.md": "# ប្រវត្តិ\n",
+    "Alpha.md": "# Alpha\n\n## Overview\n\nA paragraph ^blk1\n",
+}
+HEADINGS = [
+    "# Title",
+    "## H1",
+    f"## Threat{ZWSP}model",
+    f"## می{ZWNJ}خواهم بخوانم",
+    "## **Bold** heading  ",
+    "### Q&A: setup (v2)\u00a0",
+    f"## 👩{ZWJ}💻 team",
+    "## ภาษา\u200bไทย",
+]
+SELF_LINKS = [
+    "[[#H1]]",
+    f"[[#Threat{ZWSP}model]]",
+    f"[[#می{ZWNJ}خواهم بخوانم]]",
+    "[[#Bold heading]]",
+    "[[#Q&A setup v2]]",
+    f"[[#👩{ZWJ}💻 team]]",
+    "[[#ภาษา\u200bไทย]]",
+]
+OTHER_LINKS = [
+    f"[[Zero{ZWSP}Trust]]",
+    f"[[Zero{ZWSP}Trust#Threat{ZWSP}model|model]]",
+    f"![[Zero{ZWSP}Trust#Threat{ZWSP}model]]",
+    f"[[کتاب{ZWNJ}ها#می{ZWNJ}خواهم]]",
+    "[[ប្រវត្តិ\u200bសាស្ត្រ]]",
+    "[x](Notes/Zero%E2%80%8BTrust.md)",
+    "[[Alpha#Overview]]",
+    "[[Alpha#^blk1]]",
+    "[[Missing note]]",
+]
+
+
+def _pieces() -> list[str]:
+    return [*REGION_PIECES, *SCRIPT_PIECES, *SELF_LINKS, *OTHER_LINKS, "<span>a\u200bb</span>"]
+
+
+@st.composite
+def mixed_notes(draw: st.DrawFn) -> str:
+    """Lines mixing `$`, `$$`, `%%`, backticks, fences, HTML, zero-width characters in
+    several scripts, links and headings, in quotes, lists, tables and indented code;
+    LF or CRLF."""
+    pieces = _pieces()
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["heading", "blank", "pieces", "pieces", "pieces"]))
+        if kind == "heading":
+            lines.append(draw(st.sampled_from(HEADINGS)))
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from(["", " ", "\u200b"])))
+        else:
+            prefix = draw(st.sampled_from(["", "", "", "> ", "- ", "1. ", "| ", "    "]))
+            parts = draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=4))
+            trail = draw(st.sampled_from(["", " ", "  ", "\u00a0", "\u200b"]))
+            lines.append(prefix + " ".join(parts) + trail)
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    return newline.join(lines) + newline
+
+
+PROTECTED = ("fence", "indented-code", "code-span", "html-comment", "html", "math", "comment")
+
+
+def _protected_spans(note: Note) -> list[tuple[int, int, str]]:
+    spans = [(r.start, r.end, r.kind) for r in note.regions if r.kind in PROTECTED]
+    for link in note.links:
+        end = link.path_end
+        if note.text.startswith(link.subpath, end):
+            end += len(link.subpath)  # the target: path and subpath as written
+        spans.append((link.path_start, end, "link target"))
+    return spans
+
+
+def _statuses(engine: Engine, note: Note) -> list[tuple[str, bool]]:
+    """Each link of the note (as written) and whether it resolves, heading and all."""
+    resolver = engine.ctx.index.resolver
+    found = []
+    for link in note.links:
+        target = resolver.resolve(link.path, note.path)
+        ok = target is not None and resolver.missing_subpath(link, target, note) is None
+        found.append((link.raw, ok))
+    return found
+
+
+def _engine(text: str) -> tuple[Engine, Note]:
+    index = memory_index({**HEADED, "Note.md": text})
+    note = index.note("Note.md")
+    assert note is not None
+    return Engine(Config(root=index.root, rules=default_settings()), index), note
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(mixed_notes())
+# An em space made a plain one after a quote marker opened a fence: the link went into code.
+@example("# Title\n> \u2003 ``` [[#H1]]\n")
+def test_safe_fix_never_touches_targets_code_math_comments_html_nor_letters(text: str) -> None:
+    engine, note = _engine(text)
+    passes = replay(note, engine.check, unsafe=False)
+    for step in passes:
+        spans = _protected_spans(parse_note("Note.md", step.before))
+        for edit in step.edits:
+            for start, end, kind in spans:
+                inside = edit.start < end and edit.end > start
+                into = edit.start == edit.end and start < edit.start < end
+                assert not (inside or into), (kind, step.before[start:end], edit)
+    fixed = passes[-1].after if passes else text
+    letters = Counter(c for c in text if unicodedata.category(c)[0] in "LMN")
+    assert not letters - Counter(c for c in fixed if unicodedata.category(c)[0] in "LMN")
+    after_engine, after = _engine(fixed)
+    before, now = _statuses(engine, note), _statuses(after_engine, after)
+    assert [raw for raw, _ in now] == [raw for raw, _ in before]
+    for (raw, was), (_, is_now) in zip(before, now, strict=True):
+        assert is_now or not was, f"{raw} resolved before the fix, not after"
+
+
+# --- before and after, on realistic notes ------------------------------------------------
+
+
+def test_before_after_zero_width_in_a_link_target_survives_every_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the safe fix deleted the U+200B inside [[Zero\u200bTrust architecture]],
+    whose file name holds it, so the link broke; with --unsafe-fixes the link fix
+    and the whitespace fix then undid each other and the run exited 2. After: the
+    link is never touched, both runs settle, and every link still resolves."""
+    vault = write_vault(tmp_path / "vault", SCRIPT_FILES)
+    link = f"[[{PASTED_NAME}]]"
+    assert link in SCRIPT_FILES["Reading list.md"]
+    for extra in (["--fix"], ["--fix", "--unsafe-fixes"]):
+        code = main(["check", str(vault), "--no-cache", "-q", "--output-format", "json", *extra])
+        capsys.readouterr()
+        assert code in (0, 1)
+        assert link in (vault / "Reading list.md").read_text(encoding="utf-8")
+    main(["check", str(vault), "--no-cache", "--output-format", "json", "--select", "LK"])
+    assert json.loads(capsys.readouterr().out) == []
+
+
+PRICING = """# SaaS pricing
+
+Team tier: $$ (20 to 100 USD), ask [[Vendors/Notio]] for a quote.
+
+## Enterprise
+
+Premium tier: $$$ and up. See [[#Enterprise]] and [[Vendors/Basecamp]].
+"""
+
+
+def test_before_after_dollar_price_tiers_open_no_math() -> None:
+    """Before: the `$$` of the team tier opened "math" up to the `$$$` below, across
+    a blank line and a heading: [[Vendors/Notio]] was never checked, `## Enterprise`
+    was not indexed and [[#Enterprise]] was a false broken-heading-link. After: both
+    broken links are reported, the heading link resolves."""
+    note = parse_note("Pricing.md", PRICING)
+    assert [r.kind for r in note.regions] == []
+    assert [h.text for h in note.headings] == ["SaaS pricing", "Enterprise"]
+    assert broken(PRICING, {}) == [
+        "broken link [[Vendors/Notio]]",
+        "broken link [[Vendors/Basecamp]]",
+    ]
+    assert check_text(BrokenHeadingLink, PRICING, path="Pricing.md") == []
+
+
+BOARD = """---
+kanban-plugin: basic
+---
+## To read
+
+- [ ] [[Sapiens]]
+
+%% kanban:settings
+```
+{"kanban-plugin":"basic","list-collapse":[false]}
+```
+%%
+
+## Decisions
+
+- Read [[Homo Deus]] next; see [[#To read]] and [[#Decisions]].
+"""
+
+
+def test_before_after_a_kanban_settings_footer_is_one_comment() -> None:
+    """Before: the fence inside the `%%` footer ended the comment and its closing `%%`
+    opened a new one, so the rest of the note was a comment: `## Decisions` was not
+    indexed and [[Homo Deus]] never checked. After: the comment ends at its `%%`."""
+    note = parse_note("Board.md", BOARD)
+    comments = [r for r in note.regions if r.kind == "comment"]
+    assert len(comments) == 1 and BOARD[comments[0].end - 2 : comments[0].end] == "%%"
+    assert [h.text for h in note.headings] == ["To read", "Decisions"]
+    files = {"Sapiens.md": "# Sapiens\n"}
+    assert broken(BOARD, files) == ["broken link [[Homo Deus]]"]
+    assert check_text(BrokenHeadingLink, BOARD, path="Board.md", files=files) == []

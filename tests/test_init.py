@@ -42,13 +42,14 @@ def test_init_writes_a_config_that_loads_as_the_defaults(
     assert out.startswith("Wrote .vaultlint.yaml.\n")
     assert out.endswith(SNIPPET) and PRE_COMMIT_SNIPPET == SNIPPET
     text = (tmp_path / CONFIG_NAME).read_text(encoding="utf-8")
-    for key in ("extends: default", "exclude: []", "schemas: []", "obsidian:", "overrides: []"):
+    for key in ("extends: default", "exclude: []", "# schemas: []", "obsidian:", "overrides: []"):
         assert f"\n{key}" in text
     for rule in ALL_RULES:  # every rule is listed, commented out, with its code
         assert f"  # {rule.name}: " in text and f"# {rule.code} {rule.summary}" in text
     config = load_config(tmp_path)
     assert config.file == tmp_path / CONFIG_NAME
     assert config.rules == default_settings()
+    assert config.shipped_schemas  # the commented `schemas:` keeps the shipped ones on
     assert run(capsys, "check", str(tmp_path))[0] == 0
 
 

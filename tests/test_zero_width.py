@@ -177,3 +177,15 @@ def test_an_invisible_character_starting_a_line_is_only_an_unsafe_fix() -> None:
     assert fix_text(IrregularWhitespace, text, files=FILES, unsafe=True).note.text == (
         "Pasted from the clipper:\n<div>Reading queue</div>\n"
     )
+
+
+def test_an_odd_space_after_a_quote_marker_before_a_fence_is_only_an_unsafe_fix() -> None:
+    """Made a plain space, the em space would open a fence in the quote (``>   ```),
+    turning the rest of the quote, and its link, into code."""
+    text = "> Meeting notes\n> \u2003 ``` [[Reading list]] was pasted here\n"
+    (finding,) = check_text(IrregularWhitespace, text, files=FILES)
+    assert finding.fix is not None and not finding.fix.safe
+    assert fix_text(IrregularWhitespace, text, files=FILES).note.text == text
+    # Before a word it opens nothing: still a safe fix.
+    word = "> \u2003Meeting notes\n"
+    assert fix_text(IrregularWhitespace, word, files=FILES).note.text == ">  Meeting notes\n"

@@ -9,13 +9,15 @@ schemas and the rule selection), holding an entry per note:
 - its findings, as plain tuples pickled into one ``bytes`` (unpacked only when
   a run needs the findings themselves), their counts, and their text in the
   output format of the run that stored them (a warm run prints that text);
-- its headings and block ids (what other notes' ``#subpath`` links need);
+- its headings and block ids (what other notes' ``#subpath`` links need), and its
+  aliases (what other notes' broken links may name);
 - what ``report`` adds up (``facts.NoteFacts``: note types, broken and
   outgoing links, findings per rule): those of every note are packed into one
   ``bytes`` beside the entries, unpacked only by a run that wants them;
 - what the findings depend on outside the note: the hash of the vault's file
-  names (for notes with links) and the content hashes of the notes whose
-  headings or block ids were consulted.
+  names (for notes with links), the content hashes of the notes whose
+  headings or block ids were consulted, and the notes that had each broken
+  link's name as an alias.
 
 An entry is used only when all of these still hold. The file is pickled but
 loaded with no globals allowed, so it can only produce plain data, and it is
@@ -40,7 +42,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,8 +53,8 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 10  # 10: tags, properties, stubs and base properties in the facts; 8: planned
-# links; 7: block ids after embeds; 6: control characters escaped; 5: report facts
+_FORMAT = 11  # 11: aliases; 10: tags, properties, stubs and base properties in the
+# facts; 8: planned links; 7: block ids after embeds; 6: control characters escaped; 5: report facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -189,6 +191,9 @@ class Entry:
     targets: bytes | None  # packed ``links.targets_row``; None for a file that is not a note
     names: bytes | None  # the names hash the findings depend on; None when they don't
     deps: tuple[tuple[str, bytes], ...]  # (path, content hash) of notes consulted
+    aliases: tuple[str, ...] = ()  # the note's own aliases (others' broken links name them)
+    # (name, the notes that had it as an alias) of each broken link's name looked up
+    alias_deps: tuple[tuple[str, tuple[str, ...]], ...] = ()
     facts: Any = None  # ``facts.NoteFacts`` of an entry stored in this run (``Cache.facts_of``)
 
     def row(self) -> tuple[Any, ...]:
@@ -202,6 +207,8 @@ class Entry:
             self.targets,
             self.names,
             self.deps,
+            self.aliases,
+            self.alias_deps,
         )
 
 
@@ -373,9 +380,17 @@ class Cache:
         self._hashes[path] = digest
         return digest
 
-    def valid(self, root: Path, path: str, names: bytes, files: Container[str]) -> Entry | None:
+    def valid(
+        self,
+        root: Path,
+        path: str,
+        names: bytes,
+        files: Container[str],
+        alias_holders: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> Entry | None:
         """The entry for ``path`` if the note and everything its findings depend on are
-        unchanged; ``files`` are the vault's (a dependency must be one of them)."""
+        unchanged; ``files`` are the vault's (a dependency must be one of them), and
+        ``alias_holders`` tells which notes have a name as an alias now."""
         entry = self.entries.get(path)
         if entry is None or self.current_hash(root, path) != entry.hash:
             return None
@@ -384,7 +399,17 @@ class Cache:
         for dep, digest in entry.deps:
             if dep not in files or self.current_hash(root, dep) != digest:
                 return None
+        for key, holders in entry.alias_deps:
+            if alias_holders is None or alias_holders(key) != holders:
+                return None
         return entry
+
+    def unchanged_aliases(self, root: Path, path: str) -> tuple[str, ...] | None:
+        """The aliases of ``path`` as its entry holds them, when the note is unchanged."""
+        entry = self.entries.get(path)
+        if entry is None or self.current_hash(root, path) != entry.hash:
+            return None
+        return entry.aliases
 
     def store(self, path: str, entry: Entry) -> None:
         self.entries[path] = entry
@@ -512,6 +537,9 @@ def _check_entry(path: Any, entry: Entry) -> None:
         and (entry.names is None or _is_bytes(entry.names, 16))
         and isinstance(entry.deps, tuple)
         and all(_is_dep(dep) for dep in entry.deps)
+        and _is_strs(entry.aliases)
+        and isinstance(entry.alias_deps, tuple)
+        and all(_is_alias_dep(dep) for dep in entry.alias_deps)
         and entry.facts is None
     ):
         raise ValueError("bad cache entry")
@@ -527,6 +555,14 @@ def _is_ints(value: Any, size: int) -> bool:
         and len(value) == size
         and all(type(n) is int and n >= 0 for n in value)
     )
+
+
+def _is_strs(value: Any) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
+def _is_alias_dep(dep: Any) -> bool:
+    return isinstance(dep, tuple) and len(dep) == 2 and isinstance(dep[0], str) and _is_strs(dep[1])
 
 
 def _is_dep(dep: Any) -> bool:

@@ -141,6 +141,7 @@ class Config:
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     schemas: list[str] = field(default_factory=list)
+    shipped_schemas: bool = True  # ``schemas: []`` turns the shipped ones off
     overrides: list[Override] = field(default_factory=list)
     obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
     presets: list[str] = field(default_factory=list)  # the presets applied, outermost last
@@ -208,6 +209,7 @@ class Config:
             "rules": _settings_state(self.rules),
             "exclude": self.exclude,
             "schemas": self.schemas,
+            "shipped-schemas": self.shipped_schemas,
             "overrides": [[o.paths, o.rules] for o in self.overrides],
             "obsidian": [
                 self.obsidian.skip_templates,
@@ -298,6 +300,8 @@ def _apply(config: Config, data: Any, where: str, seen: set[str]) -> None:
     for key in ("exclude", "schemas"):
         if key in data:
             getattr(config, key).extend(_string_list(data[key], f"{where}: {key}"))
+    if data.get("schemas") == []:
+        config.shipped_schemas = False  # said outright: no shipped schema either
     if "exclude" in data:
         _check_globs(config.exclude, f"{where}: exclude")
     if "obsidian" in data:
@@ -510,11 +514,12 @@ def _setting_text(setting: RuleSetting, rule: type[Rule]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def render_config(config: Config, path: str | None = None) -> str:
+def render_config(config: Config, path: str | None = None, schema_lines: Sequence[str] = ()) -> str:
     """The effective configuration as YAML, usable as a ``.vaultlint.yaml``.
 
     With ``path`` (a note's vault path) the overrides matching it are applied
-    and the comments say whether the note is checked.
+    and the comments say whether the note is checked. ``schema_lines`` are
+    comments shown under ``schemas:`` (the schemas in effect).
     """
     out = [f"# vault: {config.root}"]
     out.append(f"# config file: {config.file if config.file else '(none: built-in defaults)'}")
@@ -538,7 +543,11 @@ def render_config(config: Config, path: str | None = None) -> str:
             out.append(f"# applied: overrides[{i}] (paths: {', '.join(o.paths)})")
     out.append(f"strict: {_yaml_value(config.strict)}")
     out.append(f"exclude: {_yaml_value(config.exclude)}")
-    out.append(f"schemas: {_yaml_value(config.schemas)}")
+    if config.schemas or not config.shipped_schemas:
+        out.append(f"schemas: {_yaml_value(config.schemas)}")
+    else:
+        out.append(_UNSET_SCHEMAS)
+    out.extend(f"# {line}" for line in schema_lines)
     out.append("obsidian:")
     out.append(f"  config-folder: {_yaml_value(obsidian.config_folder)}")
     out.append(f"  skip-templates: {_yaml_value(obsidian.skip_templates)}")
@@ -564,9 +573,12 @@ def init_text(rules: Sequence[type[Rule]], schemas: Sequence[str] = ()) -> str:
     for r in rules:
         setting = f"{r.name}: {r.severity.value if r.enabled else 'off'}"
         rule_lines.append(f"  # {setting:<36} # {r.code} {r.summary}")
-    schema_line = f"schemas: {_yaml_value(list(schemas))}"
+    schema_line = f"schemas: {_yaml_value(list(schemas))}" if schemas else _UNSET_SCHEMAS
     return INIT_TEMPLATE.format(rules="\n".join(rule_lines), schemas=schema_line)
 
+
+# ``schemas:`` left unset: the shipped schemas apply (``schemas: []`` turns them off).
+_UNSET_SCHEMAS = "# schemas: []  # unset: the shipped schemas apply; [] turns them off"
 
 INIT_TEMPLATE = """\
 # vaultlint configuration for this vault. `vaultlint config` prints the effective

@@ -76,7 +76,7 @@ class Engine:
         select: Sequence[str] = (),
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
-        schemas: Sequence[object] = (),
+        schemas: Sequence[object] | None = None,
         ignore_suppressions: bool = False,
     ) -> None:
         _check_keys(select, "--select")
@@ -91,7 +91,7 @@ class Engine:
         self.rules: list[Rule] = base.rules
         self.ctx = Context(
             index=index,
-            schemas=list(schemas),
+            schemas=None if schemas is None else list(schemas),
             property_types=config.obsidian.property_types,
             markdown_links=config.obsidian.markdown_links,
             link_format=config.obsidian.link_format,

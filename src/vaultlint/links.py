@@ -168,6 +168,8 @@ class FileIndex(Protocol):
 
     def stored_targets(self, path: str) -> LinkTargets | None: ...
 
+    def alias_holders(self, key: str) -> tuple[str, ...]: ...
+
 
 class LinkResolver:
     """Resolves links against one vault index; reachable as ``index.resolver``."""
@@ -181,6 +183,8 @@ class LinkResolver:
         self._choices: tuple[list[str], dict[str, list[str]]] | None = None
         self._suggestions: dict[str, list[tuple[str, float]]] = {}
         self.consulted: set[str] = set()
+        # The names looked up as aliases (``target_key``) and the notes holding them.
+        self.alias_lookups: dict[str, tuple[str, ...]] = {}
 
     # --- files ------------------------------------------------------------------
 
@@ -282,6 +286,14 @@ class LinkResolver:
             if others - {written}:
                 return tuple(p for other in sorted(others) for p in self.index.by_name[other])
         return ()
+
+    def alias_holders(self, link_path: str) -> tuple[str, ...]:
+        """The notes that have the link's name as an alias (R31: it does not resolve
+        the link); recorded in ``alias_lookups``, which a cached result depends on."""
+        key = target_key(link_path)
+        holders = self.index.alias_holders(key) if key else ()
+        self.alias_lookups[key] = holders
+        return holders
 
     # --- headings and blocks ------------------------------------------------------
 
@@ -519,12 +531,15 @@ class LinkResolver:
             return None
         return write_path(new, kind or link.kind, escape or escaping(link, text))
 
-    def retarget_edit(self, link: Link, target: str, note: Note) -> Edit | None:
+    def retarget_edit(
+        self, link: Link, target: str, note: Note, form: LinkForm | None = None
+    ) -> Edit | None:
         """The edit of ``link`` in ``note`` that makes it open ``target``, keeping what
         the reader sees: a wikilink without display text gets the old path as its
         display (``[[Herbrt]]`` -> ``[[Herbert|Herbrt]]``); None where that is unsafe.
+        The new path is written in the link's style, or as ``form`` says (R37).
         What the unsafe broken-link fix and the server's suggestions both write."""
-        new = self.retarget(link, target, note.path, note.text)
+        new = self.retarget(link, target, note.path, note.text, form=form)
         if new is None:
             return None
         end = link.path_end

@@ -277,6 +277,9 @@ class _Names:
     def stored_targets(self, path: str) -> LinkTargets | None:
         return None
 
+    def alias_holders(self, key: str) -> tuple[str, ...]:
+        return ()  # aliases never resolve a link (R31): a move needs none
+
 
 # --- the links ------------------------------------------------------------------------
 

@@ -1129,6 +1129,41 @@ def _frontmatter_links(note: Note, fm: Frontmatter) -> Iterator[Link]:
             )
 
 
+def note_aliases(note: Note) -> tuple[str, ...]:
+    """The note's aliases as Obsidian reads them (R46): the ``aliases`` property in any
+    case (and the deprecated ``alias``), a list or a single string (a comma does not
+    split it), strings only, trimmed; each once, in order."""
+    fm = note.frontmatter
+    return () if fm is None else _aliases_of(fm)
+
+
+def text_aliases(text: str) -> tuple[str, ...]:
+    """``note_aliases`` of a note's text without parsing the note: its frontmatter is
+    loaded only when it names an alias at all (a quick test on its text)."""
+    opening = _FM_OPEN.match(text)
+    if opening is None:
+        return ()
+    close = _FM_CLOSE.search(text, opening.end())
+    raw = text[opening.end() : len(text) if close is None else close.start()]
+    if "alias" not in raw.lower():
+        return ()
+    fm = _parse_frontmatter(text)
+    return () if fm is None else _aliases_of(fm)
+
+
+def _aliases_of(fm: Frontmatter) -> tuple[str, ...]:
+    if not isinstance(fm.data, dict):
+        return ()
+    found: dict[str, None] = {}
+    for key, value in fm.data.items():
+        if str(key).lower() not in ("aliases", "alias"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip():
+                found[item.strip()] = None
+    return tuple(found)
+
+
 def _string_values(data: Any, key: Any, seen: set[int] | None = None) -> Iterator[tuple[Any, str]]:
     """Every string in the frontmatter with its top-level key; each container once.
 

@@ -49,6 +49,7 @@ from vaultlint.engine import Engine
 from vaultlint.facts import note_facts
 from vaultlint.links import targets_row
 from vaultlint.model import Finding, Note
+from vaultlint.parse import note_aliases
 from vaultlint.vault import Source, VaultIndex
 
 # Fewer stale notes than this are checked in this process: forking and sending
@@ -165,6 +166,10 @@ class Checker:
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
         self.files = frozenset(self.index.files)
+        cache, root = self.cache, self.index.root
+        self.index.alias_source = (
+            None if cache is None else lambda path: cache.unchanged_aliases(root, path)
+        )
 
     # --- the cache -------------------------------------------------------------
 
@@ -177,7 +182,7 @@ class Checker:
         cache = self.cache
         if cache is None or path in self.index.staged_deletions:
             return None  # a message that names a staged deletion is never cached
-        entry = cache.valid(self.index.root, path, self.names, self.files)
+        entry = cache.valid(self.index.root, path, self.names, self.files, self.index.alias_holders)
         if entry is None:
             return None
         facts = cache.facts_of(path) if self.needs_facts else None
@@ -234,9 +239,12 @@ class Checker:
         digest = content_hash(source.data)
         self.hashes[source.path] = digest
         deps: tuple[tuple[str, bytes], ...] = ()
+        alias_deps: tuple[tuple[str, tuple[str, ...]], ...] = ()
         if note is not None:
-            consulted = self.index.resolver.consulted
+            resolver = self.index.resolver
+            consulted = resolver.consulted
             deps = tuple(sorted((p, self._hash_of(p)) for p in consulted if p != source.path))
+            alias_deps = tuple(sorted(resolver.alias_lookups.items()))
         return Entry(
             hash=digest,
             stat=source.stat,
@@ -249,6 +257,8 @@ class Checker:
             if note is not None and (note.links or self.engine.uses_names)
             else None,
             deps=deps,
+            aliases=() if note is None else note_aliases(note),
+            alias_deps=alias_deps,
             facts=result.facts,
         )
 
@@ -268,6 +278,7 @@ class Checker:
         note = self.index.note(path)
         assert note is not None
         self.index.resolver.consulted.clear()
+        self.index.resolver.alias_lookups.clear()
         self.parsed += 1
         return source, note, self.engine.check(note)
 
@@ -275,6 +286,7 @@ class Checker:
         """The result of every note in ``targets``, in no particular order."""
         results: list[NoteResult] = []
         stale: list[str] = []
+        self.index.checking = frozenset(targets)
         for path in targets:
             found = self.cached(path)
             if found is None:
@@ -375,8 +387,9 @@ class Checker:
         del shares[len(pipes) + 1 :]
         return pipes
 
-    def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
-        """Read and parse ``share``: the headings and block ids other notes' links need."""
+    def _parse_share(self, share: Sequence[str]) -> dict[str, tuple[bytes, bytes, tuple[str, ...]]]:
+        """Read and parse ``share``: the headings and block ids other notes' links need,
+        and the aliases their broken links may name."""
         rows = {}
         for path in share:
             note = self.index.note(path)
@@ -384,13 +397,14 @@ class Checker:
                 # The hash is for cache entries that depend on this note's headings.
                 data = self.index.source(path).data
                 digest = content_hash(data) if self.cache is not None else b""
-                rows[path] = (digest, pack(targets_row(note)))
+                rows[path] = (digest, pack(targets_row(note)), note_aliases(note))
         return rows
 
-    def _take_rows(self, rows: dict[str, tuple[bytes, bytes]]) -> None:
-        for path, (digest, targets) in rows.items():
+    def _take_rows(self, rows: dict[str, tuple[bytes, bytes, tuple[str, ...]]]) -> None:
+        for path, (digest, targets, aliases) in rows.items():
             self.hashes[path] = digest
             self.index.packed_targets[path] = targets
+            self.index.known_aliases[path] = aliases
 
 
 def _shares(stale: Sequence[str], jobs: int) -> list[list[str]]:

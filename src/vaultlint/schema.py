@@ -42,9 +42,10 @@ surrounding emphasis (``### **Summary**``) and a leading outline number
 (``## 2. Summary``, what ``heading-fragment`` makes of ``## 2.`` + ``## Summary``).
 
 The shipped schemas (``SHIPPED_SCHEMAS``, YAML files in the package
-``vaultlint.shipped``, the repository's top-level ``rules/`` folder) always
-apply; a vault adds its own with ``schemas:`` in ``.vaultlint.yaml`` (paths or
-glob patterns relative to the vault root). A vault schema named like a shipped
+``vaultlint.shipped``, the repository's top-level ``rules/`` folder) apply
+unless the configuration says ``schemas: []``; a vault adds its own with
+``schemas:`` in ``.vaultlint.yaml`` (paths or glob patterns relative to the
+vault root). A vault schema named like a shipped
 one replaces it. An invalid schema raises ``SchemaError``: one line naming the
 file and the key.
 
@@ -184,12 +185,15 @@ class Schema:
 # --- loading and validating ------------------------------------------------------------
 
 
-def load_schemas(root: Path, patterns: Sequence[str]) -> list[Schema]:
-    """The shipped schemas plus the vault's (``schemas:`` entries, relative to ``root``).
+def load_schemas(root: Path, patterns: Sequence[str], shipped: bool = True) -> list[Schema]:
+    """The shipped schemas (unless ``shipped`` is false: ``schemas: []``) plus the
+    vault's (``schemas:`` entries, relative to ``root``).
 
     A pattern holding ``*``, ``?`` or ``[`` is a glob and must match at least one file.
     """
-    schemas: dict[str, Schema] = {s.name.casefold(): s for s in shipped_schemas()}
+    schemas: dict[str, Schema] = {
+        s.name.casefold(): s for s in (shipped_schemas() if shipped else ())
+    }
     seen: dict[str, str] = {}
     for pattern in patterns:
         if any(c in pattern for c in "*?["):
@@ -610,7 +614,7 @@ class HasSchemas(Protocol):
     """What ``states_for`` reads of a rule context (``rules.base.Context`` is one)."""
 
     @property
-    def schemas(self) -> Sequence[Schema]: ...
+    def schemas(self) -> Sequence[Schema] | None: ...
 
 
 def states_for(note: Note, ctx: HasSchemas) -> list[NoteTypeState]:
@@ -621,7 +625,7 @@ def states_for(note: Note, ctx: HasSchemas) -> list[NoteTypeState]:
     note before the next note, so remembering the last note is enough.
     """
     global _last
-    schemas: Sequence[Schema] = ctx.schemas or shipped_schemas()
+    schemas: Sequence[Schema] = shipped_schemas() if ctx.schemas is None else ctx.schemas
     last = _last
     if last is not None and last[0] is note and last[1] is schemas:
         return last[2]

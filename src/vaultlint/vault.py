@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from vaultlint.bases import fenced_bases, read_base
 from vaultlint.canvas import parse_canvas
 from vaultlint.errors import VaultlintError
-from vaultlint.links import LinkResolver, LinkTargets
+from vaultlint.links import LinkResolver, LinkTargets, target_key
 from vaultlint.model import FileKind, Note
-from vaultlint.parse import lf_view, line_starts, parse_note
+from vaultlint.parse import lf_view, line_starts, note_aliases, parse_note, text_aliases
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -288,6 +288,12 @@ class VaultIndex:
         # The links (note -> (line, path as written) -> the file) that opened a file
         # the staged commit deletes: ``broken-link`` names the deletion (``Workspace.staged``).
         self.staged_deletions: dict[str, dict[tuple[int, str], str]] = {}
+        # The aliases of notes not parsed in this process (workers), and where those of
+        # notes unchanged since the cache was written are found (``pipeline.Checker``).
+        self.known_aliases: dict[str, tuple[str, ...]] = {}
+        self.alias_source: Callable[[str], tuple[str, ...] | None] | None = None
+        self._alias_map: dict[str, tuple[str, ...]] | None = None
+        self.checking: frozenset[str] = frozenset()  # the notes the run checks
 
     def _index_names(self, files: list[str]) -> None:
         self.files = files
@@ -335,10 +341,53 @@ class VaultIndex:
 
     def replace(self, note: Note, source: Source) -> None:
         """Record a note's new state after the fixer rewrote it."""
+        aliases = note_aliases(note)
+        if self._alias_map is not None and aliases != self._aliases_known(note.path):
+            self._alias_map = None  # a fix changed the note's aliases
         self._sources[note.path] = source
         self._notes[note.path] = note
         self.known_targets.pop(note.path, None)
         self.packed_targets.pop(note.path, None)
+        self.known_aliases[note.path] = aliases
+
+    def aliases_of(self, path: str) -> tuple[str, ...]:
+        """The aliases of the note at ``path`` (R46): as supplied from outside this
+        process when they were, else from the note if it was parsed, else from its
+        frontmatter alone (the file read is kept only for a note the run checks: a
+        run that checks a few notes does not hold the vault's text)."""
+        known = self._aliases_known(path)
+        if known is not None:
+            return known
+        if path in self.checking:
+            source = self.source(path)  # kept: checking it reads it no more
+        else:
+            source = self._sources.get(path) or read_source(self.root, path, self.max_bytes)
+        return () if source.text is None else text_aliases(source.text)
+
+    def _aliases_known(self, path: str) -> tuple[str, ...] | None:
+        known = self.known_aliases.get(path)
+        if known is None and path not in self._notes and self.alias_source is not None:
+            known = self.alias_source(path)
+        if known is None and path in self._notes:
+            note = self._notes[path]
+            known = () if note is None else note_aliases(note)
+        return known
+
+    def alias_holders(self, key: str) -> tuple[str, ...]:
+        """The notes that have ``key`` (``links.target_key`` of a name) as an alias.
+
+        The map of every note's aliases is made once, when a broken link first asks:
+        from the cache for notes unchanged since, else from the notes, parsed once
+        (they are kept, so checking them parses them no more)."""
+        if self._alias_map is None:
+            holders: dict[str, list[str]] = {}
+            for path in self.notes:
+                for alias in self.aliases_of(path):
+                    paths = holders.setdefault(target_key(alias), [])
+                    if path not in paths:
+                        paths.append(path)
+            self._alias_map = {k: tuple(v) for k, v in holders.items()}
+        return self._alias_map.get(key, ())
 
     def stored_targets(self, path: str) -> LinkTargets | None:
         """The headings and block ids of ``path`` supplied from outside this process."""
@@ -368,6 +417,8 @@ class VaultIndex:
             self._notes.pop(path, None)
             self.known_targets.pop(path, None)
             self.packed_targets.pop(path, None)
+            self.known_aliases.pop(path, None)
+        self._alias_map = None
         if now != files:
             self._index_names(sorted(now))
         self._resolver = None  # its per-note caches may hold what changed

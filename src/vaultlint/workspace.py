@@ -178,7 +178,7 @@ class Workspace:
 
     def _load_settings(self) -> None:
         self.config = load_config(self.root, self.config_file)
-        self.schemas = load_schemas(self.root, self.config.schemas)
+        self.schemas = load_schemas(self.root, self.config.schemas, self.config.shipped_schemas)
         types = self.config.obsidian.property_types
         if types:  # Obsidian's types win over a schema's: one warning per field they correct
             source = shown(self.root / self.config.obsidian.config_folder / TYPES_FILE)

@@ -58,7 +58,8 @@ class TypeReport:
 
     @property
     def percent(self) -> float:
-        """Complete notes in percent; a type without notes is 100 % complete."""
+        """Complete notes in percent; a type without notes is 100 % complete (no note
+        is under ``--fail-under``), but is never shown so: ``share`` says "no notes"."""
         return 100.0 if self.notes == 0 else self.complete * 100.0 / self.notes
 
     @property
@@ -180,6 +181,15 @@ SEVERITIES = ("error", "warning", "info")
 _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # (line, code, rule, severity, message) of one finding, as ``group_findings`` takes it.
 FindingKey = tuple[int, str, str, str, str]
+
+
+def share(complete: int, notes: int, counts: bool = True, unit: str = " %") -> str:
+    """How complete a type is, as every report format shows it: ``62.5 % (5/8)``
+    (``counts`` false: ``62.5 %``); a type with no notes is "no notes", never 100 %."""
+    if notes == 0:
+        return "no notes"
+    shown = f"{complete * 100.0 / notes:.1f}{unit}"
+    return f"{shown} ({complete}/{notes})" if counts else shown
 
 
 def group_findings(findings: Iterable[FindingKey]) -> tuple[FindingGroup, ...]:

@@ -28,6 +28,7 @@ from vaultlint.report.collect import (
     Incomplete,
     Report,
     TypeReport,
+    share,
 )
 
 FILLED = "#2e7d32"
@@ -284,17 +285,19 @@ def line_chart(history: Sequence[HistoryPoint], names: Sequence[str]) -> str:
             )
     for k, name in enumerate(names):
         colour = LINE_COLOURS[k % len(LINE_COLOURS)]
-        points = [(px(i), py(p.types[name].percent)) for i, p in enumerate(history)]
+        # A commit where the type has no notes is no point (never drawn as 100 %).
+        kept = [(i, p) for i, p in enumerate(history) if p.types[name].notes]
+        points = [(px(i), py(p.types[name].percent)) for i, p in kept]
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(
             f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="3"/>'
         )
-        for (x, y), point in zip(points, history, strict=True):
+        for (x, y), (_, point) in zip(points, kept, strict=True):
             c = point.types[name]
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"><title>'
-                f"{text(name)} at {text(point.commit[:7])}: {c.percent:.1f} % "
-                f"({c.complete}/{c.notes})</title></circle>"
+                f"{text(name)} at {text(point.commit[:7])}: {share(c.complete, c.notes)}"
+                "</title></circle>"
             )
         ly = top + 14 + 20 * k
         parts.append(
@@ -436,7 +439,7 @@ def _overview(report: Report) -> list[str]:
             t.name,
             (Segment(t.complete, FILLED, "complete"),),
             t.notes,
-            f"{t.percent:.1f} % ({t.complete} of {t.notes})" if t.notes else "no notes",
+            share(t.complete, t.notes).replace("/", " of ") if t.notes else "no notes",
         )
         for t in report.types
     ]
@@ -445,7 +448,7 @@ def _overview(report: Report) -> list[str]:
         _table(
             ["type", "notes", "complete", "% complete"],
             [
-                [text(t.name), str(t.notes), str(t.complete), f"{t.percent:.1f}"]
+                [text(t.name), str(t.notes), str(t.complete), share(t.complete, t.notes, False, "")]
                 for t in report.types
             ],
             3,
@@ -459,10 +462,7 @@ def _overview(report: Report) -> list[str]:
                 ["commit", "date", "subject", *names],
                 [
                     [text(p.commit[:10]), text(p.date), text(p.subject)]
-                    + [
-                        f"{p.types[n].percent:.1f} % ({p.types[n].complete}/{p.types[n].notes})"
-                        for n in names
-                    ]
+                    + [share(p.types[n].complete, p.types[n].notes) for n in names]
                     for p in report.history
                 ],
                 len(names),
@@ -488,7 +488,8 @@ def _state_rows(items: dict[str, Counts], notes: int, kind: str) -> list[BarRow]
 
 
 def _type_section(t: TypeReport, limit: int, links: Links) -> list[str]:
-    out = [f"<h2>{text(t.name)}: {t.complete} of {t.notes} complete ({t.percent:.1f} %)</h2>"]
+    shown = share(t.complete, t.notes, False)
+    out = [f"<h2>{text(t.name)}: {t.complete} of {t.notes} complete ({shown})</h2>"]
     rows = _state_rows(t.fields, t.notes, "field") + _state_rows(t.sections, t.notes, "section")
     if rows and t.notes:
         out.append(_legend(("filled", FILLED), ("empty", EMPTY), ("missing", MISSING)))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from vaultlint.printable import printable
-from vaultlint.report.collect import SEVERITIES, Counts, Report, TypeReport
+from vaultlint.report.collect import SEVERITIES, Counts, Report, TypeReport, share
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 SUMMARY_TOO_LARGE = (
@@ -89,7 +89,10 @@ def _more(shown: int, total: int) -> list[str]:
 
 
 def _overview(types: Sequence[TypeReport]) -> list[str]:
-    rows = [[escape(t.name), str(t.notes), str(t.complete), f"{t.percent:.1f} %"] for t in types]
+    rows = [
+        [escape(t.name), str(t.notes), str(t.complete), share(t.complete, t.notes, False)]
+        for t in types
+    ]
     return ["### Completeness", "", *table(["type", "notes", "complete", "% complete"], rows, 3)]
 
 
@@ -100,7 +103,8 @@ def _counts_rows(items: dict[str, Counts]) -> list[list[str]]:
 
 
 def _type_section(t: TypeReport, limit: int) -> list[str]:
-    out = [f"### {escape(t.name)}: {t.complete} of {t.notes} complete ({t.percent:.1f} %)", ""]
+    done = share(t.complete, t.notes, False)
+    out = [f"### {escape(t.name)}: {t.complete} of {t.notes} complete ({done})", ""]
     if t.fields:
         out += table(["field", "filled", "empty", "missing"], _counts_rows(t.fields), 3)
     if t.sections:
@@ -266,13 +270,8 @@ def _history(report: Report) -> list[str]:
     names = [t.name for t in report.types]
     rows = [
         [point.commit[:10], point.date, escape(point.subject)]
-        + [_share(point.types[n].complete, point.types[n].notes) for n in names]
+        + [share(point.types[n].complete, point.types[n].notes) for n in names]
         for point in history
     ]
     header = ["commit", "date", "subject", *map(escape, names)]
     return ["### Completeness history (oldest first)", "", *table(header, rows, len(names))]
-
-
-def _share(complete: int, notes: int) -> str:
-    percent = 100.0 if notes == 0 else complete * 100.0 / notes
-    return f"{percent:.1f} % ({complete}/{notes})"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from vaultlint.printable import printable
-from vaultlint.report.collect import Counts, Report, TypeReport
+from vaultlint.report.collect import Counts, Report, TypeReport, share
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -87,7 +87,13 @@ def _overview(types: Sequence[TypeReport]) -> Table:
     table = _table("Completeness per note type", "type", "", "notes", "complete", "%", numeric=3)
     for t in types:
         chart = bar([(t.complete, FILLED), (t.notes - t.complete, PALE)], t.notes)
-        table.add_row(_plain(t.name), chart, str(t.notes), str(t.complete), f"{t.percent:.1f}")
+        table.add_row(
+            _plain(t.name),
+            chart,
+            str(t.notes),
+            str(t.complete),
+            share(t.complete, t.notes, False, ""),
+        )
     return table
 
 
@@ -102,7 +108,8 @@ def _counts_table(title: str, what: str, items: dict[str, Counts], notes: int) -
 def _type(console: Any, t: TypeReport, limit: int) -> None:
     console.print()
     console.print(
-        f"{printable(t.name)}: {t.complete} of {t.notes} notes complete ({t.percent:.1f} %)",
+        f"{printable(t.name)}: {t.complete} of {t.notes} notes complete"
+        f" ({share(t.complete, t.notes, False)})",
         style="bold",
         markup=False,
     )
@@ -234,6 +241,6 @@ def _history(report: Report) -> Table:
         cells = []
         for name in names:
             c = point.types[name]
-            cells.append(f"{c.percent:5.1f} % ({c.complete}/{c.notes})")
+            cells.append(share(c.complete, c.notes))
         table.add_row(point.commit[:10], point.date, *cells)
     return table

@@ -41,7 +41,7 @@ class Context:
     """What a rule may look at beyond the note itself."""
 
     index: VaultIndex
-    schemas: list[Any] = field(default_factory=list)
+    schemas: list[Any] | None = None  # None: the shipped ones (rule examples, tests)
     # Obsidian's property types (types.json): lower-cased name -> type name.
     property_types: Mapping[str, str] = field(default_factory=dict)
     # Obsidian's "Use [[Wikilinks]]" off (``useMarkdownLinks``) and "New link format"

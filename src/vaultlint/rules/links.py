@@ -46,23 +46,29 @@ class _FileRule(Rule):
                 continue
             if self.planned(link, ctx):
                 continue
-            suggestion = resolver.suggest(link, note.path)
             deleted = ctx.index.staged_deletions.get(note.path, {}).get((link.line, link.path))
+            holders = resolver.alias_holders(link.path) if deleted is None else ()
             if deleted is not None:
                 why = f"'{deleted}' was deleted in this commit (staged)"
+            elif holders:
+                why = _alias_of(link, holders)
             else:
                 why = _looked_for(link)
             message = f"{self.what} {show_link(link)}: {why}"
-            shown = [
-                _written(resolver.link_text(p, note.path, link), link) for p in suggestion.paths
-            ]
-            if shown:
-                message += f"; did you mean {_alternatives(shown)}?"
-            if suggestion.hint:
-                message += f" ({suggestion.hint})"
-            yield self.finding(
-                note, link.start, link.end, message, _retarget(ctx, note, link, suggestion)
-            )
+            if holders:
+                # The note whose alias it is, when one alone is: no other guess.
+                suggestion = Suggestion(holders, len(holders) == 1)
+            else:
+                suggestion = resolver.suggest(link, note.path)
+                shown = [
+                    _written(resolver.link_text(p, note.path, link), link) for p in suggestion.paths
+                ]
+                if shown:
+                    message += f"; did you mean {_alternatives(shown)}?"
+                if suggestion.hint:
+                    message += f" ({suggestion.hint})"
+            fix = _retarget(ctx, note, link, suggestion, alias=bool(holders))
+            yield self.finding(note, link.start, link.end, message, fix)
 
     def planned(self, link: Link, ctx: Context) -> bool:
         """Whether the unresolved ``link`` is to a note not written yet on purpose."""
@@ -79,6 +85,21 @@ def _looked_for(link: Link) -> str:
     return f"no note or file named '{link.path}' in the vault"
 
 
+def _alias_of(link: Link, holders: tuple[str, ...]) -> str:
+    """R31, L6: the name is an alias of ``holders``, which the link does not reach."""
+    notes = [f"[[{_stem(p)}]]" for p in holders[:4]]
+    if len(holders) > 4:
+        notes.append(f"{len(holders) - 4} more")
+    of = notes[0]
+    if len(notes) > 1:
+        of = f"{len(holders)} notes ({', '.join(notes[:-1])} and {notes[-1]}: which is meant?)"
+    return f"'{_stem(link.path)}' is an alias of {of}; aliases do not resolve links"
+
+
+def _stem(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
 def _written(path: str, link: Link) -> str:
     return show_link(link, encode_destination(path) if link.kind in _MARKDOWN else path)
 
@@ -89,14 +110,18 @@ def _alternatives(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _retarget(ctx: Context, note: Note, link: Link, suggestion: Suggestion) -> Fix | None:
+def _retarget(
+    ctx: Context, note: Note, link: Link, suggestion: Suggestion, alias: bool = False
+) -> Fix | None:
     if not suggestion.clear:
         return None
     resolver = ctx.index.resolver
     target = suggestion.paths[0]
     if not resolver.intended(link, target, note):
         return None
-    edit = resolver.retarget_edit(link, target, note)
+    # An alias is no file name whose style to keep: the path is written as Obsidian
+    # writes a link it completes from an alias (its name, or its path when shared).
+    edit = resolver.retarget_edit(link, target, note, "shortest" if alias else None)
     return None if edit is None else Fix((edit,), safe=False)
 
 
@@ -107,10 +132,12 @@ class BrokenLink(_FileRule):
     file in the vault answers to it: names match without case, ``.md`` may be
     left out but other extensions may not, a folder part must match the end
     of the file's path, ``./`` and ``../`` start from the note's folder, and
-    aliases never resolve a link. Hidden folders (``.trash``) hold no targets;
-    files excluded from checking still do. Links in code, HTML comments and
-    math are not links, and cases Obsidian's behaviour leaves open are never
-    reported, nor is a non-ASCII name that exists in another Unicode
+    aliases never resolve a link (when the name is an alias, the message names
+    the note that has it, and when one note alone does an unsafe fix links it:
+    ``[[Palette]]`` -> ``[[Command palette|Palette]]``). Hidden folders
+    (``.trash``) hold no targets; files excluded from checking still do. Links
+    in code, HTML comments and math are not links, and cases Obsidian's
+    behaviour leaves open are never reported, nor is a non-ASCII name that exists in another Unicode
     normalisation form. The message names the closest existing files; when
     exactly one is clearly closest and clearly meant (a link with a heading or
     without extension means a note, the folders it writes end the file's path,
@@ -142,10 +169,12 @@ class BrokenLink(_FileRule):
             files={"Lists/Books index.md": "# Books index\n"},
         ),
         Example(
-            title="aliases never resolve links; code and comments hold none",
-            bad="Read about [[AI]].\n",
+            title="aliases never resolve links (the unsafe fix links the note that has it)",
+            bad="Read about [[AI#History]].\n",
             good="Read about [[Artificial Intelligence|AI]]. `[[AI]]` <!-- [[AI]] -->\n",
-            files={"Artificial Intelligence.md": "---\naliases: [AI]\n---\n"},
+            fixed="Read about [[Artificial Intelligence#History|AI > History]].\n",
+            unsafe=True,
+            files={"Artificial Intelligence.md": "---\naliases: [AI]\n---\n## History\n"},
         ),
         Example(
             title='notes not written yet on purpose: allow: ["Someday*", "People/*"]',

@@ -193,6 +193,9 @@ _IRREGULAR_CLASS = f"[{_ODD_SPACES}{_ZERO_WIDTH}{_NO_BREAK}]"
 _IRREGULAR = re.compile(_IRREGULAR_CLASS + _IRREGULAR_CLASS + "*")  # not "[..]+": see RUN
 # Scripts written without spaces, whose word separator is U+200B: Thai, Lao,
 # Myanmar (and its extensions), Khmer (and Khmer symbols).
+# What may stand before a block's first character on its line: indentation and the
+# markers of quotes and list items (``> ``, ``- ``, ``1. ``), nested.
+_CONTAINER_MARKS = re.compile(r"[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])[ \t]*)*")
 _ZWSP_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\uaa7f]")
 
 
@@ -277,9 +280,11 @@ class IrregularWhitespace(Rule):
             if zero_width:
                 headings = headings or _Spans(note, headings=True)
                 in_heading = headings.holds(start)
-            # Removed before a line's first character, an invisible one may turn the
-            # rest of the line into a block (an HTML tag, a list item): not safe.
-            safe = not (zero_width and at_start and _may_start_block(text, end, line.line_end))
+            # Removed (or made a plain space) before the first character of a line or of
+            # a quote or list item on it, an invisible one may turn the rest into a block
+            # (an HTML tag, a list item, a fence: ``> \u2003 ```` would open one): not safe.
+            at_block = at_start or _CONTAINER_MARKS.fullmatch(text, line_start, start) is not None
+            safe = not (at_block and _may_start_block(text, end, line.line_end))
             yield self.finding(
                 note,
                 edits[0].start,
