@@ -675,3 +675,16 @@ def test_an_unused_attachment_is_tagged_unnecessary(vault: Path) -> None:
         assert unused.severity == types.DiagnosticSeverity.Information
 
     drive(vault, steps, pull=True)
+
+
+def test_a_deprecated_property_is_tagged_deprecated(vault: Path) -> None:
+    write_vault(vault, {".vaultlint.yaml": "rules:\n  deprecated-property: warning\n"})
+
+    async def steps(client: Client) -> None:
+        text = "---\ntag: science-fiction\n---\n# Dune\n\nA novel by [[Herbert]].\n"
+        uri = client.open("Novels/Dune.md", text)
+        found = await client.wait(uri, lambda d: any(_rule(x) == "deprecated-property" for x in d))
+        (old,) = [d for d in found if _rule(d) == "deprecated-property"]
+        assert list(old.tags or ()) == [types.DiagnosticTag.Deprecated]
+
+    drive(vault, steps)

@@ -46,6 +46,8 @@ DOCS_URL = "https://github.com/vaultlint/vaultlint/blob/main/docs/rules.md#{name
 BROKEN_LINKS = frozenset({"broken-link", "broken-embed"})
 # Shown faded (LSP's Unnecessary tag): what is there for nothing, and can go.
 UNNECESSARY = frozenset({UNUSED, "unused-attachment"})
+# Shown struck through: a property name Obsidian dropped (``tag`` for ``tags``).
+DEPRECATED = frozenset({"deprecated-property"})
 MAX_NAMES = 200  # note names sent at most: the client asks again as more is typed
 _Item = tuple[str, str, str, str]  # a completion: label, detail, text inserted, filter text
 HOLD_SECONDS = 60.0  # how long a workspace pull with nothing new waits for a change
@@ -326,7 +328,11 @@ class VaultlintServer(LanguageServer):
     def diagnostic(self, note: Note, finding: Finding) -> types.Diagnostic:
         start = _offset_of(note, finding.line, finding.column)
         end = max(start, _offset_of(note, finding.end_line, finding.end_column))
-        tags = [types.DiagnosticTag.Unnecessary] if finding.rule in UNNECESSARY else None
+        tags = None
+        if finding.rule in UNNECESSARY:
+            tags = [types.DiagnosticTag.Unnecessary]
+        elif finding.rule in DEPRECATED:
+            tags = [types.DiagnosticTag.Deprecated]
         return types.Diagnostic(
             range=self.range(note, start, end),
             severity=_SEVERITY[finding.severity],
