@@ -304,6 +304,8 @@ class Checker:
         """For ``--fix``: the notes of ``targets`` the cache cannot answer, checked by
         worker processes with their findings and fixes, and in ``consulted`` what
         each one's links read; empty when no worker would start (a small run)."""
+        if len(targets) < PARALLEL_MIN or processes(self.jobs, len(targets)) < 2:
+            return {}  # what pre-commit runs: a few notes, no cache lookup spent here
         cache, root = self.cache, self.index.root
         stale = [
             path

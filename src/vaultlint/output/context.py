@@ -28,10 +28,11 @@ class OutputContext:
             return full.as_posix()
 
 
-def repo_paths(root: Path) -> tuple[str, Show]:
+def repo_paths(root: Path, beside_as_vault: bool = False) -> tuple[str, Show]:
     """``OutputContext.repo_path`` as a mapping computed from the two folders once
     (``os.path.relpath`` per path costs a large vault a tenth of a second), and a key
-    naming it ("" where vault paths are shown as they are)."""
+    naming it ("" where vault paths are shown as they are). ``beside_as_vault``:
+    from a folder neither above nor in the vault (or on another drive), vault paths."""
     cwd = os.getcwd()
     base = os.path.abspath(root)
     if cwd == base:
@@ -39,11 +40,15 @@ def repo_paths(root: Path) -> tuple[str, Show]:
     try:
         root_from_cwd = os.path.relpath(base, cwd)
     except ValueError:  # another drive on Windows
+        if beside_as_vault:
+            return "", same
         return "", partial(_prefixed, Path(base).as_posix().rstrip("/") + "/")
     cwd_in_vault = os.path.relpath(cwd, base)
     if root_from_cwd.startswith("..") and not cwd_in_vault.startswith(".."):
         parts = tuple(Path(cwd_in_vault).parts)
         return "/".join(parts), partial(from_inside, parts)
+    if beside_as_vault and root_from_cwd.startswith(".."):
+        return "", same  # beside the vault: vault paths, as from its root
     prefix = Path(root_from_cwd).as_posix() + "/"
     return prefix, partial(_prefixed, prefix)
 

@@ -32,20 +32,9 @@ def path_display(root: Path) -> tuple[str, Show]:
     the vault root, where paths are shown as they are) and the mapping. From a folder
     neither above nor in the vault, vault paths are shown.
 
-    Computed from the two folders once, not per path: ``os.path.relpath`` a path
-    would cost a warm run of a large vault a tenth of a second.
+    Computed from the two folders once, not per path (``repo_paths``).
     """
-    cwd = os.getcwd()
-    base = os.path.abspath(root)
-    if cwd == base:
-        return "", _same
-    try:
-        root_from_cwd = os.path.relpath(base, cwd)
-    except ValueError:  # another drive on Windows
-        return "", _same
-    if root_from_cwd.startswith("..") and os.path.relpath(cwd, base).startswith(".."):
-        return "", _same  # beside the vault: vault paths, as from its root
-    return repo_paths(root)
+    return repo_paths(root, beside_as_vault=True)
 
 
 def render_concise(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
