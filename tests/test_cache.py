@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import Exploit, genvault, resign, write_vault
+from vaultlint import cache as cache_module
 from vaultlint import pipeline
 from vaultlint.cache import CACHE_DIR
 from vaultlint.cli import main
@@ -309,6 +310,59 @@ def test_text_output_from_the_cache_equals_an_uncached_run(
         assert text("full") == expected["color"]
         monkeypatch.delenv("FORCE_COLOR")
     assert parsed(capsys, vault) == 0
+
+
+def test_a_warm_run_prints_each_recent_format_from_its_kept_text(
+    capsys: pytest.CaptureFixture[str], vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run in a format with no kept texts renders the findings once and keeps their
+    text: the next runs in the formats used last render nothing (a render from the
+    packed findings here fails, and the note is parsed again)."""
+
+    def text(fmt: str) -> str:
+        code, out, _ = run(capsys, "check", str(vault), "--output-format", fmt)
+        assert code == 1
+        return out
+
+    formats = ("full", "github", "concise", "sarif", "json")
+    expected = {fmt: text(fmt) for fmt in formats}
+    kept = list((vault / CACHE_DIR).rglob("*.texts"))
+    assert len(kept) == cache_module.TEXT_FILES
+
+    def no_render(path: str, rows: bytes) -> object:
+        raise AssertionError(f"{path} rendered again")
+
+    monkeypatch.setattr(pipeline, "display_findings", no_render)
+    for fmt in formats[-cache_module.TEXT_FILES :]:
+        assert text(fmt) == expected[fmt]
+        assert parsed(capsys, vault) == 0
+    monkeypatch.undo()
+    assert text("full") == expected["full"]  # rendered again: the oldest was dropped
+    assert sorted((vault / CACHE_DIR).rglob("*.texts")) != sorted(kept)
+
+
+def test_an_unchanged_note_with_a_new_stat_is_read_once(
+    capsys: pytest.CaptureFixture[str], vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy or a checkout gives every note a new ctime: the first run after it reads
+    the notes to hash them and keeps their new stat, so the next reads none."""
+    findings(capsys, vault)
+    for path in vault.rglob("*.md"):
+        os.utime(path, (PAST, PAST))  # the same times, a new ctime
+    hashed: list[str] = []
+    real = cache_module._hash_file
+
+    def counted(full: str, max_bytes: int) -> bytes | None:
+        hashed.append(full)
+        return real(full, max_bytes)
+
+    monkeypatch.setattr(cache_module, "_hash_file", counted)
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # as if the copy were older
+    assert parsed(capsys, vault) == 0
+    assert len(hashed) >= len(list(vault.rglob("*.md")))
+    hashed.clear()
+    assert parsed(capsys, vault) == 0
+    assert hashed == []
 
 
 def test_only_a_new_empty_or_own_folder_becomes_the_cache(

@@ -7,8 +7,7 @@ schemas and the rule selection), holding an entry per note:
   trust that hash without reading the file (as git and ruff do; a file
   modified less than ``RACY_NS`` before the cache is written is read again);
 - its findings, as plain tuples pickled into one ``bytes`` (unpacked only when
-  a run needs the findings themselves), their counts, and their text in the
-  output format of the run that stored them (a warm run prints that text);
+  a run needs the findings themselves), and their counts;
 - its headings and block ids (what other notes' ``#subpath`` links need), and its
   aliases (what other notes' broken links may name);
 - what ``report`` adds up (``facts.NoteFacts``: note types, broken and
@@ -18,6 +17,12 @@ schemas and the rule selection), holding an entry per note:
   names (for notes with links), the content hashes of the notes whose
   headings or block ids were consulted, and the notes that had each broken
   link's name as an alias.
+
+Beside it, a file per output format (``TEXT_FILES`` of them, the latest used)
+holds each note's findings as text in that format, tied to its entry by a
+stamp of the findings: a warm run prints that text, reading the file of its
+own format alone; a run in a format with no file renders the findings and
+writes its file.
 
 An entry is used only when all of these still hold. The file is pickled but
 loaded with no globals allowed, so it can only produce plain data, and it is
@@ -53,8 +58,12 @@ from vaultlint.version import __version__
 
 CACHE_DIR = ".vaultlint_cache"
 RACY_NS = 2_000_000_000
-_FORMAT = 11  # 11: aliases; 10: tags, properties, stubs and base properties in the
-# facts; 8: planned links; 7: block ids after embeds; 6: control characters escaped; 5: report facts
+# The output formats whose texts are kept (one file each): a vault checked in the
+# terminal and in CI (JSON, GitHub, SARIF) prints each from its file.
+TEXT_FILES = 4
+_FORMAT = 12  # 12: texts in their own files; 11: aliases; 10: tags, properties, stubs
+# and base properties in the facts; 8: planned links; 7: block ids after embeds;
+# 6: control characters escaped; 5: report facts
 _MARK = "# Created by vaultlint."
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -194,21 +203,24 @@ class Entry:
     aliases: tuple[str, ...] = ()  # the note's own aliases (others' broken links name them)
     # (name, the notes that had it as an alias) of each broken link's name looked up
     alias_deps: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    stamp: bytes = b""  # of the findings: a kept text with another stamp is not theirs
     facts: Any = None  # ``facts.NoteFacts`` of an entry stored in this run (``Cache.facts_of``)
 
     def row(self) -> tuple[Any, ...]:
+        """What the cache file holds (the text goes to the file of its format)."""
         return (
             self.hash,
             self.stat,
             self.rows,
             self.counts,
-            self.text,
-            self.text_key,
+            None,
+            None,
             self.targets,
             self.names,
             self.deps,
             self.aliases,
             self.alias_deps,
+            self.stamp,
         )
 
 
@@ -330,6 +342,9 @@ class Cache:
         self._packed_facts = b""  # the facts of the entries read, packed together
         self._facts: dict[str, Any] | None = None  # ... and unpacked, once wanted
         self._stored: set[str] = set()  # paths whose entry (and facts) this run stored
+        # Output format key -> path -> (stamp, text): the texts read or rendered
+        self._texts: dict[str, dict[str, tuple[bytes, bytes]]] = {}
+        self._new_texts: set[str] = set()  # the keys with texts to write back
 
     def load(self) -> None:
         try:
@@ -377,6 +392,10 @@ class Cache:
             digest = entry.hash
         else:
             digest = _hash_file(full, self.max_bytes)
+            if entry is not None and stat is not None and digest == entry.hash:
+                # Unchanged but touched (a copy, a checkout): trust the new stat next time.
+                entry.stat = stat
+                self.dirty = True
         self._hashes[path] = digest
         return digest
 
@@ -404,6 +423,46 @@ class Cache:
                 return None
         return entry
 
+    def text_of(self, path: str, entry: Entry, key: str | None) -> bytes | None:
+        """The text of ``entry``'s findings in the format ``key`` names, if kept."""
+        if key is None:
+            return None
+        if entry.text_key == key and entry.text is not None:
+            return entry.text
+        found = self._texts_of(key).get(path)
+        return found[1] if found is not None and found[0] == entry.stamp else None
+
+    def keep_text(self, path: str, key: str, text: bytes) -> None:
+        """Keep ``text``, the findings of ``path``'s entry in the format ``key`` names."""
+        self._texts_of(key)[path] = (self.entries[path].stamp, text)
+        self._new_texts.add(key)
+
+    def _text_file(self, key: str) -> Path:
+        name = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        return self.file.with_name(f"{self.file.stem}.{name}.texts")
+
+    def _texts_of(self, key: str) -> dict[str, tuple[bytes, bytes]]:
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = self._read_texts(self._text_file(key))
+        return texts
+
+    def _read_texts(self, file: Path) -> dict[str, tuple[bytes, bytes]]:
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read()
+            mac, payload = data[:32], data[32:]
+            if not hmac.compare_digest(mac, _sign(self.secret, payload)):
+                return {}
+            texts = unpack(payload)
+            if isinstance(texts, dict) and all(
+                isinstance(path, str) and _is_text(text) for path, text in texts.items()
+            ):
+                return texts
+        except Exception:  # missing, unreadable, corrupt or from another format
+            pass
+        return {}
+
     def unchanged_aliases(self, root: Path, path: str) -> tuple[str, ...] | None:
         """The aliases of ``path`` as its entry holds them, when the note is unchanged."""
         entry = self.entries.get(path)
@@ -412,6 +471,9 @@ class Cache:
         return entry.aliases
 
     def store(self, path: str, entry: Entry) -> None:
+        entry.stamp = content_hash(entry.hash + entry.rows)
+        if entry.text is not None and entry.text_key is not None:
+            self._new_texts.add(entry.text_key)
         self.entries[path] = entry
         self._hashes[path] = entry.hash
         self._stored.add(path)
@@ -425,23 +487,63 @@ class Cache:
             self.dirty = True
 
     def save(self) -> None:
-        """Write the entries atomically; a cache that cannot be written is skipped."""
-        if not self.dirty:
+        """Write the entries, and the texts of formats with new ones, atomically; a
+        cache that cannot be written is skipped."""
+        try:
+            if self.dirty:
+                self._save_entries()
+            for key in sorted(self._new_texts):
+                self._save_texts(key)
+            for key in self._texts.keys() - self._new_texts:
+                if self._texts[key]:  # read and used: kept as the latest used
+                    os.utime(self._text_file(key))
+            if self._new_texts:
+                self._forget_text_files()
+        except (OSError, NotACache):
             return
+
+    def _save_entries(self) -> None:
         racy = time.time_ns() - RACY_NS
         rows = {}
         for path, entry in self.entries.items():
-            if entry.stat is not None and entry.stat[1] > racy:
-                entry.stat = None  # modified too recently to trust its stat next time
+            if entry.stat is not None and max(entry.stat[1], entry.stat[2]) > racy:
+                entry.stat = None  # changed too recently to trust its stat next time
             rows[path] = entry.row()
         facts = {path: found for path in self.entries if (found := self.facts_of(path))}
-        payload = pack((rows, pack(facts)))
-        try:
-            _make_folder(self.folder)  # checked again: it may have been filled meanwhile
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, _sign(self.secret, payload), payload)
-        except (OSError, NotACache):
-            return
+        self._write(self.file, pack((rows, pack(facts))))
+
+    def _save_texts(self, key: str) -> None:
+        """The file of ``key``'s texts: those kept before (of entries unchanged since)
+        and those of this run."""
+        every_one_new = len(self._stored) == len(self.entries)
+        known = {} if every_one_new and key not in self._texts else self._texts_of(key)
+        for path in self._stored:
+            entry = self.entries.get(path)
+            if entry is not None and entry.text_key == key and entry.text is not None:
+                known[path] = (entry.stamp, entry.text)
+        entries = self.entries
+        texts = {
+            path: text
+            for path, text in known.items()
+            if path in entries and entries[path].stamp == text[0]
+        }
+        self._write(self._text_file(key), pack(texts))
+
+    def _forget_text_files(self) -> None:
+        """Remove the text files of all but the ``TEXT_FILES`` formats used last."""
+        files = sorted(
+            self.file.parent.glob(f"{self.file.stem}.*.texts"),
+            key=lambda file: file.stat().st_mtime_ns,
+            reverse=True,
+        )
+        for file in files[TEXT_FILES:]:
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+    def _write(self, file: Path, payload: bytes) -> None:
+        _make_folder(self.folder)  # checked again: it may have been filled meanwhile
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(file, _sign(self.secret, payload), payload)
 
 
 _OUTPUTS = "outputs.json"  # the files -o wrote inside the vault, with their hashes
@@ -540,6 +642,7 @@ def _check_entry(path: Any, entry: Entry) -> None:
         and _is_strs(entry.aliases)
         and isinstance(entry.alias_deps, tuple)
         and all(_is_alias_dep(dep) for dep in entry.alias_deps)
+        and isinstance(entry.stamp, bytes)
         and entry.facts is None
     ):
         raise ValueError("bad cache entry")
@@ -563,6 +666,10 @@ def _is_strs(value: Any) -> bool:
 
 def _is_alias_dep(dep: Any) -> bool:
     return isinstance(dep, tuple) and len(dep) == 2 and isinstance(dep[0], str) and _is_strs(dep[1])
+
+
+def _is_text(text: Any) -> bool:
+    return isinstance(text, tuple) and len(text) == 2 and all(type(t) is bytes for t in text)
 
 
 def _is_dep(dep: Any) -> bool:

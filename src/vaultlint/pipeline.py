@@ -188,8 +188,10 @@ class Checker:
         facts = cache.facts_of(path) if self.needs_facts else None
         if self.needs_facts and facts is None:
             return None
-        result = NoteResult(path, entry.rows, entry.counts, entry.text, entry.text_key, facts=facts)
-        text_usable = result.text is not None and result.text_key == self.text_key
+        text = cache.text_of(path, entry, self.text_key)
+        key = None if text is None else self.text_key
+        result = NoteResult(path, entry.rows, entry.counts, text, key, facts=facts)
+        text_usable = text is not None
         # Unpacked now (so checked) when the run will want them; a baseline that
         # filters them unpacks them itself, from the rows.
         needs_findings = with_findings or (
@@ -206,6 +208,8 @@ class Checker:
                 result.text, result.text_key = self.render(shown).encode(), self.text_key
         except Exception:  # an entry of the right shape but wrong contents
             return None
+        if not text_usable and result.text is not None and result.text_key is not None:
+            cache.keep_text(path, result.text_key, result.text)
         self.hashes[path] = entry.hash
         if entry.targets is not None:
             self.index.packed_targets[path] = entry.targets

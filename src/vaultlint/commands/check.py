@@ -435,6 +435,8 @@ def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
     from vaultlint.workspace import TextFormat
 
     fmt = ns.output_format or default_format()
+    if fmt == "sarif" and (ns.fix or ns.diff):
+        return None  # its fingerprints read the notes as they are on disk, once written
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
     chosen = note_renderer(fmt, color, root)

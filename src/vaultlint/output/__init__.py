@@ -1,7 +1,7 @@
 """Output formats for findings: one module a format, one ``render`` a module.
 
 The formats whose text is a sequence of per-note pieces (full, concise, json,
-github) also render each note's findings on their own (``note_renderer``): the
+github, sarif) also render each note's findings on their own (``note_renderer``): the
 process that checks a note renders it, the cache keeps the text, and
 ``write_notes`` lays the pieces out.
 """
@@ -59,8 +59,8 @@ class NoteRenderer:
 
 
 def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
-    """How a format renders one note's findings (None for SARIF and JUnit, which
-    render the whole run at once). ``color``: the full format's ANSI styles."""
+    """How a format renders one note's findings (None for JUnit, which renders the
+    whole run at once). ``color``: the full format's ANSI styles."""
     if fmt in ("full", "concise"):
         from vaultlint.output.text import path_display, text_renderer
 
@@ -79,6 +79,12 @@ def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
 
         where, show = repo_paths(root)
         return NoteRenderer(f"github@{where}", partial(github.note_text, show=show))
+    if fmt == "sarif":  # fingerprints read the lines on disk: a run that writes no note
+        from vaultlint.output import sarif
+        from vaultlint.output.context import repo_paths
+
+        where, show = repo_paths(root)
+        return NoteRenderer(f"sarif@{where}", partial(sarif.note_text, show=show, root=root))
     return None
 
 
@@ -87,6 +93,15 @@ _LAYOUT = {
     "full": (b"", b"\n", b"", b""),
     "json": (b"[\n", b",\n", b"\n]\n", b"[]\n"),
 }
+
+
+def _layout(fmt: str) -> tuple[bytes, bytes, bytes, bytes]:
+    if fmt == "sarif":
+        from vaultlint.output import sarif
+
+        before, between, after, empty = sarif.layout()
+        return before.encode(), between.encode(), after.encode(), empty.encode()
+    return _LAYOUT.get(fmt, (b"", b"", b"", b""))
 
 
 def write_notes(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
@@ -98,7 +113,7 @@ def write_notes(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
     under ``out`` when it takes UTF-8 as is: a warm run prints its findings' text from
     the cache without decoding it.
     """
-    before, between, after, empty = _LAYOUT.get(fmt, (b"", b"", b"", b""))
+    before, between, after, empty = _layout(fmt)
     pieces = [text for text in texts if text]
     data = before + between.join(pieces) + after if pieces else empty
     buffer = getattr(out, "buffer", None)

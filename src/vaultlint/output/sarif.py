@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -173,6 +174,42 @@ def _result_text(f: Finding, index: dict[str, int], uri_text: str, fp: str, pad:
     )
 
 
+_PAD = " " * 8  # the indent of a result in the log
+
+
+@functools.cache
+def _rule_index() -> dict[str, int]:
+    from vaultlint.rules import ALL_RULES
+
+    return {rule.code: n for n, rule in enumerate(ALL_RULES)}
+
+
+def note_text(findings: Sequence[Finding], show: Callable[[str], str], root: Path) -> str:
+    """The results of one note's findings as the log lays them out (``layout``),
+    separated as in its array; ``show`` gives the path a URI is made of."""
+    return _results(findings, fingerprints(findings, root), show) if findings else ""
+
+
+def _results(findings: Sequence[Finding], prints: Sequence[str], show: Callable[[str], str]) -> str:
+    index = _rule_index()
+    uris: dict[str, str] = {}
+    texts = []
+    for f, fp in zip(findings, prints, strict=True):
+        found = uris.get(f.path)
+        if found is None:
+            found = uris[f.path] = _string(uri(show(f.path)))
+        texts.append(_result_text(f, index, found, fp, _PAD))
+    return json_visible(",\n".join(texts))
+
+
+def layout() -> tuple[str, str, str, str]:
+    """What comes before the notes' results, between them and after them, and the log
+    of a run without results."""
+    empty = json_visible(json.dumps(_log(_rules(), []), indent=2, ensure_ascii=False))
+    head, _, tail = empty.rpartition('"results": []')
+    return head + '"results": [\n', ",\n", "\n" + " " * 6 + "]" + tail + "\n", empty + "\n"
+
+
 # Results written at once: the log is streamed, never held whole as text.
 _CHUNK = 2000
 
@@ -180,23 +217,17 @@ _CHUNK = 2000
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     """The log as ``json.dump(report(...), indent=2, ensure_ascii=False)`` writes it,
     with the results laid out from a fixed form (the C string encoder), in chunks."""
-    rules = _rules()
+    from vaultlint.output.context import repo_paths
+
+    before, between, after, empty = layout()
     if not findings:
-        out.write(json_visible(json.dumps(_log(rules, []), indent=2, ensure_ascii=False)) + "\n")
+        out.write(empty)
         return
-    log = json_visible(json.dumps(_log(rules, []), indent=2, ensure_ascii=False))
-    head, _, tail = log.rpartition('"results": []')
-    index = {rule["id"]: n for n, rule in enumerate(rules)}
-    uris = _uris(ctx)
+    show = repo_paths(ctx.root)[1]
     prints = fingerprints(findings, ctx.root)
-    out.write(head + '"results": [\n')
-    pad = " " * 8
+    out.write(before)
     for start in range(0, len(findings), _CHUNK):
-        chunk = findings[start : start + _CHUNK]
-        text = ",\n".join(
-            _result_text(f, index, uris(f.path), fp, pad)
-            for f, fp in zip(chunk, prints[start : start + _CHUNK], strict=True)
-        )
-        text = json_visible(text)
-        out.write(text if start == 0 else ",\n" + text)
-    out.write("\n" + " " * 6 + "]" + tail + "\n")
+        end = start + _CHUNK
+        text = _results(findings[start:end], prints[start:end], show)
+        out.write(text if start == 0 else between + text)
+    out.write(after)
