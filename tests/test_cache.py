@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -339,6 +340,31 @@ def test_a_warm_run_prints_each_recent_format_from_its_kept_text(
     monkeypatch.undo()
     assert text("full") == expected["full"]  # rendered again: the oldest was dropped
     assert sorted((vault / CACHE_DIR).rglob("*.texts")) != sorted(kept)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_junit_from_the_kept_texts_equals_an_uncached_run(
+    capsys: pytest.CaptureFixture[str], vault: Path, monkeypatch: pytest.MonkeyPatch, strict: bool
+) -> None:
+    """Each note's test case is kept as the other formats' texts are (strict or not:
+    a strict run's cases fail on warnings); the cases of notes without findings are
+    written from their paths."""
+
+    def suite(*extra: str) -> str:
+        flags = ("--strict",) if strict else ()
+        _, out, _ = run(capsys, "check", str(vault), "--output-format", "junit", *flags, *extra)
+        return re.sub(r'timestamp="[^"]*"', "", out)
+
+    write_vault(vault, {"Clean.md": "# Clean\n\nNothing to report.\n"})
+    expected = suite("--no-cache", "-j", "1")
+    assert 'name="Clean.md"' in expected and "<failure" in expected
+    assert suite() == expected  # fills the cache
+    # Rendering again, or unpacking the findings, would fail
+    monkeypatch.setattr(pipeline, "display_findings", None)
+    monkeypatch.setattr(cache_module, "unpack_findings", None)
+    assert suite() == expected
+    flags = ("--strict",) if strict else ()
+    assert parsed(capsys, vault, "--output-format", "junit", *flags) == 0
 
 
 def test_an_unchanged_note_with_a_new_stat_is_read_once(

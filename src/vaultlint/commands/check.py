@@ -204,6 +204,7 @@ def run(ns: argparse.Namespace) -> int:
     targets = workspace.targets(paths, ns.force_exclude) if named else []
     if staged:
         targets = _with_staged(ns, workspace, targets)
+    strict = ns.strict or workspace.config.strict
     options = CheckOptions(
         fix=ns.fix,
         unsafe=ns.unsafe_fixes,
@@ -214,7 +215,7 @@ def run(ns: argparse.Namespace) -> int:
         cache=not ns.no_cache,
         cache_dir=ns.cache_dir,
         jobs=ns.jobs,
-        text=None if ns.statistics else _text_format(ns, workspace.root),
+        text=None if ns.statistics else _text_format(ns, workspace.root, strict),
         baseline=ns.baseline,
     )
     if ns.diff and ns.baseline in ("write", "prune"):
@@ -242,7 +243,6 @@ def run(ns: argparse.Namespace) -> int:
             f"(vault root {workspace.root})",
             file=sys.stderr,
         )
-    strict = ns.strict or workspace.config.strict
     if strict and not targets and named and not ns.exit_zero:
         _finish(ns, run, strict, workspace.root)
         return EXIT_FINDINGS  # a CI job pointed at the wrong folder must not pass
@@ -427,7 +427,7 @@ def _root_for(named: Path) -> Path:
     return find_root(folder)
 
 
-def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
+def _text_format(ns: argparse.Namespace, root: Path, strict: bool) -> TextFormat | None:
     """How to render one note's findings in the run's format, when it renders notes
     one by one (paths from the current folder)."""
     from vaultlint.output import note_renderer
@@ -439,7 +439,7 @@ def _text_format(ns: argparse.Namespace, root: Path) -> TextFormat | None:
         return None  # its fingerprints read the notes as they are on disk, once written
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
-    chosen = note_renderer(fmt, color, root)
+    chosen = note_renderer(fmt, color, root, strict)
     return None if chosen is None else TextFormat(chosen.render, chosen.key)
 
 
@@ -471,12 +471,14 @@ def _finish_findings(ns: argparse.Namespace, run: CheckRun, strict: bool, root: 
 
 
 def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> None:
-    from vaultlint.output import OutputContext, renderer, write_notes
+    from vaultlint.output import OutputContext, renderer, write_cases, write_notes
 
     fmt = ns.output_format or default_format()
     with output_to(ns.output_file, root, ns.cache_dir) as out:
         if ns.statistics:
             _statistics(run.findings(), out, as_json=fmt == "json")
+        elif run.text_format is not None and fmt == "junit":
+            write_cases(_cases(run, root, strict), out)
         elif run.text_format is not None:  # each result holds its text
             write_notes(fmt, (r.text or b"" for r in run.results if r.counts[0]), out)
         else:
@@ -486,6 +488,27 @@ def _emit(ns: argparse.Namespace, run: CheckRun, root: Path, strict: bool) -> No
             _summary(run, ns),
             file=sys.stderr if ns.output_file is None and ns.statistics else sys.stdout,
         )
+
+
+def _cases(run: CheckRun, root: Path, strict: bool) -> list[tuple[str, str, bytes | None, bool]]:
+    """JUnit's test cases: each checked note's, then those of other files with findings
+    (attachments), as ``junit.render`` orders them."""
+    from vaultlint.output.context import repo_paths
+    from vaultlint.output.junit import note_text
+
+    show = repo_paths(root)[1]
+    results = {r.path: r for r in run.results}
+    order = dict.fromkeys([*run.checked, *(r.path for r in run.results if r.counts[0])])
+    cases = []
+    for path in order:
+        result = results.get(path)
+        counts = (0, 0, 0, 0, 0) if result is None else result.counts
+        failing = counts[3] > 0 or (strict and counts[4] > 0)
+        text = None
+        if result is not None and counts[0]:
+            text = result.text or note_text(result.findings(), show, strict).encode()
+        cases.append((path, show(path), text, failing))
+    return cases
 
 
 def _summary(run: CheckRun, ns: argparse.Namespace) -> str:

@@ -1,9 +1,9 @@
 """Output formats for findings: one module a format, one ``render`` a module.
 
-The formats whose text is a sequence of per-note pieces (full, concise, json,
-github, sarif) also render each note's findings on their own (``note_renderer``): the
-process that checks a note renders it, the cache keeps the text, and
-``write_notes`` lays the pieces out.
+Every format's text is a sequence of per-note pieces, so each also renders each
+note's findings on their own (``note_renderer``): the process that checks a note
+renders it, the cache keeps the text, and ``write_notes`` (JUnit: ``write_cases``)
+lays the pieces out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from typing import TextIO
 from vaultlint.model import Finding
 from vaultlint.output.context import OutputContext
 
-__all__ = ["FORMATS", "NoteRenderer", "OutputContext", "Renderer", "note_renderer", "renderer"]
+__all__ = [
+    "FORMATS",
+    "NoteRenderer",
+    "OutputContext",
+    "Renderer",
+    "note_renderer",
+    "renderer",
+    "write_cases",
+    "write_notes",
+]
 
 FORMATS = ("full", "concise", "json", "github", "sarif", "junit")
 
@@ -58,9 +67,9 @@ class NoteRenderer:
     render: Callable[[Sequence[Finding]], str]
 
 
-def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
-    """How a format renders one note's findings (None for JUnit, which renders the
-    whole run at once). ``color``: the full format's ANSI styles."""
+def note_renderer(fmt: str, color: bool, root: Path, strict: bool = False) -> NoteRenderer | None:
+    """How a format renders one note's findings. ``color``: the full format's ANSI
+    styles; ``strict``: warnings fail a JUnit test case too."""
     if fmt in ("full", "concise"):
         from vaultlint.output.text import path_display, text_renderer
 
@@ -85,6 +94,13 @@ def note_renderer(fmt: str, color: bool, root: Path) -> NoteRenderer | None:
 
         where, show = repo_paths(root)
         return NoteRenderer(f"sarif@{where}", partial(sarif.note_text, show=show, root=root))
+    if fmt == "junit":  # notes without findings: their cases are written from their paths
+        from vaultlint.output import junit
+        from vaultlint.output.context import repo_paths
+
+        where, show = repo_paths(root)
+        render = partial(junit.note_text, show=show, strict=strict)
+        return NoteRenderer(f"junit{'+strict' if strict else ''}@{where}", render)
     return None
 
 
@@ -115,7 +131,26 @@ def write_notes(fmt: str, texts: Iterable[bytes], out: TextIO) -> None:
     """
     before, between, after, empty = _layout(fmt)
     pieces = [text for text in texts if text]
-    data = before + between.join(pieces) + after if pieces else empty
+    _write(before + between.join(pieces) + after if pieces else empty, out)
+
+
+def write_cases(cases: Sequence[tuple[str, str, bytes | None, bool]], out: TextIO) -> None:
+    """Write the JUnit suite of the checked notes: (vault path, path as printed, the
+    text of its test case when it has findings, whether it fails) each, in order."""
+    from vaultlint.output import junit
+
+    if not cases:
+        _write(junit.empty().encode(), out)
+        return
+    failures = sum(1 for *_, failing in cases if failing)
+    before, between, after = (part.encode() for part in junit.layout(len(cases), failures))
+    texts = (
+        text or junit.case_text(path, shown, (), False).encode() for path, shown, text, _ in cases
+    )
+    _write(before + between.join(texts) + after, out)
+
+
+def _write(data: bytes, out: TextIO) -> None:
     buffer = getattr(out, "buffer", None)
     encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
     if buffer is None or encoding != "utf8" or os.linesep != "\n":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 from xml.etree import ElementTree as ET
@@ -74,34 +74,68 @@ def _failure(case: ET.Element, problems: Sequence[Finding]) -> None:
     failure.text = _lines(problems)
 
 
+def _case(path: str, file: str, problems: Sequence[Finding], strict: bool) -> ET.Element:
+    case = ET.Element("testcase", name=visible(path), classname="vaultlint", file=file)
+    case.set("time", "0.000")
+    if problems and _failing(problems, strict):
+        _failure(case, problems)
+    elif problems:
+        ET.SubElement(case, "system-out").text = _lines(problems)
+    return case
+
+
+def case_text(path: str, file: str, problems: Sequence[Finding], strict: bool) -> str:
+    """The test case of the note at ``path`` as ``render`` writes it in the suite."""
+    case = _case(path, visible(file), problems, strict)
+    ET.indent(case, level=2)
+    return ET.tostring(case, encoding="unicode")
+
+
+def note_text(findings: Sequence[Finding], show: Callable[[str], str], strict: bool) -> str:
+    """The test case of one note with findings (``show``: its path as printed)."""
+    if not findings:
+        return ""
+    path = findings[0].path
+    return case_text(path, show(path), findings, strict)
+
+
+def layout(tests: int, failures: int) -> tuple[str, str, str]:
+    """What comes before the test cases, between them and after them."""
+    suites = _suites(tests, failures)
+    ET.SubElement(suites[0], "mark")
+    ET.indent(suites)
+    head, _, tail = ET.tostring(suites, encoding="unicode").partition("<mark />")
+    return _DECLARATION + head, "\n    ", tail + "\n"
+
+
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def empty() -> str:
+    """The suite of a run that checked no note."""
+    suites = _suites(0, 0)
+    ET.indent(suites)
+    return _DECLARATION + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _suites(tests: int, failures: int) -> ET.Element:
+    counts = _counts(tests, failures)
+    suites = ET.Element("testsuites", {"name": "vaultlint", **counts})
+    # UTC without an offset: the JUnit schema's timestamp takes none.
+    timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    ET.SubElement(suites, "testsuite", {"name": "vaultlint", "timestamp": timestamp, **counts})
+    return suites
+
+
 def render(findings: Sequence[Finding], out: TextIO, ctx: OutputContext) -> None:
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_path[f.path].append(f)
     paths = list(dict.fromkeys([*ctx.checked, *by_path]))
-    failing = {p for p, found in by_path.items() if _failing(found, ctx.strict)}
-    counts = _counts(len(paths), len(failing))
-    suites = ET.Element("testsuites", {"name": "vaultlint", **counts})
-    # UTC without an offset: the JUnit schema's timestamp takes none.
-    timestamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    suite = ET.SubElement(
-        suites, "testsuite", {"name": "vaultlint", "timestamp": timestamp, **counts}
-    )
-    for path in paths:
-        name = visible(path)
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            name=name,
-            classname="vaultlint",
-            file=visible(ctx.repo_path(path)),
-            time="0.000",
-        )
-        if path in failing:
-            _failure(case, by_path[path])
-        elif by_path.get(path):
-            ET.SubElement(case, "system-out").text = _lines(by_path[path])
-    ET.indent(suites)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(suites, encoding="unicode"))
-    out.write("\n")
+    if not paths:
+        out.write(empty())
+        return
+    failing = sum(1 for found in by_path.values() if _failing(found, ctx.strict))
+    before, between, after = layout(len(paths), failing)
+    cases = (case_text(p, ctx.repo_path(p), by_path.get(p, ()), ctx.strict) for p in paths)
+    out.write(before + between.join(cases) + after)
