@@ -644,106 +644,105 @@ def _protected_regions(text: str, body_start: int, line_starts: list[int]) -> li
 _NO_HEADINGS_IN = frozenset(
     {"fence", "indented-code", "html-comment", "html", "comment", "math", "frontmatter"}
 )
-_HeadingRow = tuple[int, int, int, int, int, int, bool]
 
 
 def _headings(note: Note) -> tuple[list[Heading], list[Heading]]:
     """The note's headings, and those in uncertain regions (see the module docstring)."""
     text = note.text
     regions, region_starts = note.regions, note._region_starts
-    # start, end, level, text start, text end, quote depth, setext
-    found: list[_HeadingRow] = []
-    uncertain: list[_HeadingRow] = []
-    for m in _line_matches(_ATX_LINES, text, note.body_start):
+    starts = note.line_starts
+    found: list[Heading] = []
+    uncertain: list[Heading] = []
+    # Each heading is made once, its section's end filled in by _end_sections.
+    for m in _line_matches(_ATX_LINES, text, note.body_start) if "#" in text else ():
         hashes_at, after_hashes = m.span("hashes")
         into = found
         if regions:
             i = bisect_right(region_starts, hashes_at) - 1
-            if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
-                if not regions[i].uncertain:
-                    continue
-                into = uncertain
+            if i >= 0:
+                region = regions[i]
+                if hashes_at < region.end and region.kind in _NO_HEADINGS_IN:
+                    if not region.uncertain:
+                        continue
+                    into = uncertain
         prefix_start, prefix_end = m.span("prefix")
         depth = text.count(">", prefix_start, prefix_end) if prefix_end > prefix_start else 0
         end = m.end()  # the line's end
         ts, te = _atx_text(text, after_hashes, end)
-        into.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
-    found.extend(_setext_headings(note))
-    found.sort()
-    return _heading_list(note, found), _heading_list(note, uncertain) if uncertain else []
-
-
-def _heading_list(note: Note, found: list[_HeadingRow]) -> list[Heading]:
-    text = note.text
-    starts = note.line_starts
-    headings: list[Heading] = []
-    section_ends = _section_ends(found, len(text))
-    quote_ends = _NextMatch(_NOT_QUOTE_LINE, text, len(text))
-    for (start, end, level, ts, te, depth, setext), section_end in zip(
-        found, section_ends, strict=True
-    ):
-        if depth:
-            quote_end = quote_ends.search(_next_line(text, end))
-            if quote_end is not None:
-                section_end = min(section_end, quote_end.start())
-        section_end = max(section_end, end)
         # level, text, line, start, end, text_start, text_end, section_end, depth, setext
-        headings.append(
+        into.append(
             Heading(
-                level,
+                after_hashes - hashes_at,
                 text[ts:te],
-                bisect_right(starts, start),
-                start,
+                bisect_right(starts, prefix_start),
+                prefix_start,
                 end,
                 ts,
                 te,
-                section_end,
+                0,
                 depth,
-                setext,
+                False,
             )
         )
-    return headings
+    setext = _setext_headings(note)
+    if setext:
+        found += setext
+        found.sort(key=_heading_start)
+    _end_sections(note, found)
+    if uncertain:
+        _end_sections(note, uncertain)
+    return found, uncertain
+
+
+def _heading_start(heading: Heading) -> int:
+    return heading.start
+
+
+def _end_sections(note: Note, headings: list[Heading]) -> None:
+    """Set each heading's ``section_end``: the start of the next heading of the same
+    or a higher level, or of the first line below it out of its quote."""
+    text = note.text
+    size = len(text)
+    stack: list[Heading] = []  # headings still waiting for their end, levels increasing
+    for heading in headings:
+        level, start = heading.level, heading.start
+        while stack and stack[-1].level >= level:
+            stack.pop().section_end = start
+        stack.append(heading)
+    for heading in stack:
+        heading.section_end = size
+    quote_ends: _NextMatch | None = None
+    for heading in headings:
+        end = heading.end
+        if heading.quote_depth:
+            quote_ends = quote_ends or _NextMatch(_NOT_QUOTE_LINE, text, size)
+            quote_end = quote_ends.search(_next_line(text, end))
+            if quote_end is not None and quote_end.start() < heading.section_end:
+                heading.section_end = quote_end.start()
+        if heading.section_end < end:
+            heading.section_end = end
 
 
 def _atx_text(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the text of an ATX heading lies in ``text[start:end]``, the line after its
     #s: without the blanks around it and a closing run of #s that follows a blank.
     No text: an empty span where the closing run or the line's end begins."""
-    te = end
-    while te > start and text[te - 1] in " \t":
-        te -= 1
-    if te > start and text[te - 1] == "#":
-        run = te - 1
-        while run > start and text[run - 1] == "#":
-            run -= 1
-        if run > start and text[run - 1] in " \t":  # a closing run
-            te = run - 1
-            while te > start and text[te - 1] in " \t":
-                te -= 1
-            if te == start:
+    body = text[start:end].rstrip(" \t")
+    if body[-1:] == "#":
+        before = body.rstrip("#")
+        if before[-1:] in (" ", "\t"):  # a closing run
+            body = before.rstrip(" \t")
+            if not body:
                 return start, start
-    if te == start:
+    if not body:
         return end, end
-    ts = start
-    while text[ts] in " \t":
-        ts += 1
-    return ts, te
+    return start + len(body) - len(body.lstrip(" \t")), start + len(body)
 
 
-def _section_ends(found: list[_HeadingRow], size: int) -> list[int]:
-    """For each heading, the start of the next heading of the same or a higher level."""
-    ends = [size] * len(found)
-    stack: list[int] = []  # indices still waiting for their end, levels increasing
-    for i, heading in enumerate(found):
-        level = heading[2]
-        while stack and found[stack[-1]][2] >= level:
-            ends[stack.pop()] = heading[0]
-        stack.append(i)
-    return ends
-
-
-def _setext_headings(note: Note) -> Iterator[_HeadingRow]:
+def _setext_headings(note: Note) -> list[Heading]:
     text = note.text
+    starts = note.line_starts
+    headings: list[Heading] = []
     for m in _SETEXT_AFTER_NEWLINE.finditer(text, note.body_start):
         bar_start = m.start() + 1  # an underline at the body's start underlines nothing
         if bar_start <= note.body_start or note.region_at(bar_start) is not None:
@@ -762,7 +761,11 @@ def _setext_headings(note: Note) -> Iterator[_HeadingRow]:
         te = last_end
         while te > ts and text[te - 1] in " \t":
             te -= 1
-        yield (first, end_of_line(text, bar_start), level, ts, te, 0, True)
+        end = end_of_line(text, bar_start)
+        headings.append(
+            Heading(level, text[ts:te], bisect_right(starts, first), first, end, ts, te, 0, 0, True)
+        )
+    return headings
 
 
 def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
