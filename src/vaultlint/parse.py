@@ -210,10 +210,15 @@ def _next_line(text: str, pos: int) -> int:
 
 
 def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
+    ticks, tildes = "```" in text, "~~~" in text
+    if not (ticks or tildes):
+        return []
+    # With one kind of fence only, a plain find is the hint (the regex scans slower).
+    mark = None if ticks and tildes else "```" if ticks else "~~~"
     regions: list[Region] = []
     pos = start
     while True:
-        m = _next_fence(text, pos, line_starts)
+        m = _next_fence(text, pos, line_starts, mark)
         if m is None:
             return regions
         fence = m.group("fence")
@@ -228,19 +233,29 @@ def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
         pos = close
 
 
-def _next_fence(text: str, pos: int, line_starts: list[int]) -> re.Match[str] | None:
-    """The next fence opening line at or after ``pos`` (a line start)."""
+def _next_fence(
+    text: str, pos: int, line_starts: list[int], mark: str | None
+) -> re.Match[str] | None:
+    """The next fence opening line at or after ``pos`` (a line start); ``mark``: the
+    only fence mark the text holds (None: both)."""
     while True:
-        hint = _FENCE_HINT.search(text, pos)
-        if hint is None:
-            return None
-        line_start = line_starts[bisect_right(line_starts, hint.start()) - 1]
+        if mark is None:
+            hint = _FENCE_HINT.search(text, pos)
+            if hint is None:
+                return None
+            at = hint.start()
+        else:
+            at = text.find(mark, pos)
+            if at == -1:
+                return None
+        line_start = line_starts[bisect_right(line_starts, at) - 1]
         m = _FENCE.match(text, max(line_start, pos))
-        if m is not None and m.start("fence") == hint.start():
+        if m is not None and m.start("fence") == at:
             return m
-        pos = hint.end()
-        if text.startswith(hint.group()[0], pos):  # a longer run of the same character
-            pos = _run_end(text, pos, hint.group()[0])
+        char = text[at]
+        pos = at + 3
+        if text.startswith(char, pos):  # a longer run of the same character
+            pos = _run_end(text, pos, char)
 
 
 def _run_end(text: str, pos: int, char: str) -> int:
@@ -292,6 +307,8 @@ def _quote_depth(line: str) -> int:
 
 def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
     """Indented code blocks: 4+ columns after a blank line, outside lists."""
+    if "    " not in text and "\t" not in text:
+        return []
     regions: list[Region] = []
     fence_starts = [r.start for r in fences]
     above = _LineAbove(text, start)
@@ -497,9 +514,29 @@ class _Paragraphs:
 def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> int:
     """Append the spans of ``text[start:end]`` to ``regions``; return where scanning
     stopped: ``end``, or beyond it when a comment goes on past ``end``."""
+    # An escape, math or a comment: all but code spans need one of these.
+    others = "\\" in text or "$" in text or "%" in text or "<" in text
+    if not others and "`" not in text:
+        return max(start, end)
     pos = start
     paragraphs: _Paragraphs | None = None
     blank = _NextMatch(_BLANK, text, end)  # where a code span's paragraph ends
+    if not others:
+        # Only code spans can open: the runs of backticks found by a plain find.
+        while pos < end:
+            at = text.find("`", pos, end)
+            if at == -1:
+                return end
+            run_end = at + 1
+            while run_end < end and text[run_end] == "`":
+                run_end += 1
+            span = _code_span(text, at, run_end, end, blank)
+            if span is None:
+                pos = run_end
+            else:
+                regions.append(span)
+                pos = span.end
+        return pos
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
@@ -510,11 +547,7 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
             pos = m.end()
             continue
         if token[0] == "`":
-            paragraph_end = blank.search(m.end())
-            limit = end if paragraph_end is None else paragraph_end.start()
-            close = _code_span_close(text, m.end(), limit, len(token))
-            if close is not None:
-                region = Region(m.start(), close, "code-span")
+            region = _code_span(text, m.start(), m.end(), end, blank)
         elif token == "<!--" or token == "%%":
             region = _comment(text, m.start(), token)
         elif token == "$$":
@@ -530,6 +563,15 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
             regions.append(region)
             pos = region.end
     return pos
+
+
+def _code_span(text: str, at: int, run_end: int, end: int, blank: _NextMatch) -> Region | None:
+    """The code span opened by the run of backticks ``text[at:run_end]``, if it closes
+    before its paragraph's end (or ``end``)."""
+    paragraph_end = blank.search(run_end)
+    limit = end if paragraph_end is None else paragraph_end.start()
+    close = _code_span_close(text, run_end, limit, run_end - at)
+    return None if close is None else Region(at, close, "code-span")
 
 
 def _comment(text: str, at: int, opener: str) -> Region:
