@@ -344,3 +344,14 @@ def test_code_spans_in_a_note_with_no_other_inline_mark(text: str, spans: list[s
 def test_an_escaped_backtick_still_counts_with_other_marks() -> None:
     note = parse_note("Note.md", "\\`not code` but `code` and $x$\n")
     assert [s for _, s, _ in kinds(note)] == ["` but `", "$x$"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_code_field_ends_with_its_line_in_every_line_ending(newline: str) -> None:
+    text = newline.join(["`Autor:` José Saramago", "- `Año:` 1995 ^a1", "texto `no:` aquí", ""])
+    note = parse_note("Ensayo.md", text)
+    assert [(f.key, f.value, note.text[f.start : f.end]) for f in note.fields] == [
+        ("Autor", "José Saramago", "`Autor:` José Saramago"),
+        ("Año", "1995 ^a1", "- `Año:` 1995 ^a1"),
+    ]
+    assert [(b.id, b.line) for b in note.block_ids] == [("a1", 2)]

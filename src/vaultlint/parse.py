@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -185,12 +185,8 @@ _NOT_PARAGRAPH_LINE = re.compile(
 
 def line_starts(text: str) -> list[int]:
     """The offset of each line's start in ``text`` (its lone CRs read as LF)."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
+    starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))
+    starts.pop()  # past the end
     return starts
 
 
@@ -867,17 +863,20 @@ def _fields(note: Note) -> tuple[list[FieldEntry], list[FieldEntry]]:
     fm = note.frontmatter
     if fm is not None and isinstance(fm.data, dict):
         fields.extend(_frontmatter_fields(note, fm))
-    for m in _line_matches(_CODE_FIELD, text, note.body_start):
+    for m in _line_matches(_CODE_FIELD, text, note.body_start) if ":`" in text else ():
         tick = m.start("key") - 1
         region = note.region_at(tick)
         if region is not None and not (region.kind == "code-span" and region.start == tick):
             if region.uncertain:
-                uncertain.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+                uncertain.append(
+                    _field(note, m, "key", "value", "inline-code", m.start("prefix"), m.end())
+                )
             continue
-        fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+        # A line field ends with its line, as its value does.
+        fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix"), m.end()))
     if "::" in text:
         for m in _line_matches(_DATAVIEW_LINE, text, note.body_start):
-            entry = _field(note, m, "key", "value", "dataview", m.start("prefix"))
+            entry = _field(note, m, "key", "value", "dataview", m.start("prefix"), m.end())
             _keep_field(note, m.start("key"), entry, fields, uncertain)
         for m in _DATAVIEW_INLINE.finditer(text, note.body_start):
             key, value = ("key", "value") if m.group("key") is not None else ("pkey", "pvalue")
@@ -1276,8 +1275,10 @@ def _tags(note: Note) -> list[Tag]:
 
 
 def _block_ids(note: Note) -> list[BlockId]:
-    ids = []
+    ids: list[BlockId] = []
     text = note.text
+    if "^" not in text:
+        return ids
     # ``![[image.png]]^id``: Obsidian's own help uses it as a block id although R43
     # asks for a space before the caret; uncertain, so a link to it is not reported.
     embed_ends = {link.end for link in note.links if link.kind == "embed"}
