@@ -293,3 +293,65 @@ def test_pathological_regions_parse_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     parse_note("Note.md", text)
     assert time.perf_counter() - started < 2.0
+
+
+# --- the parser's shortcuts (a note without one mark skips the scans that need it) ---
+
+
+def kinds(note: Note) -> list[tuple[str, str, bool]]:
+    return [(r.kind, note.text[r.start : r.end], r.uncertain) for r in note.regions]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_fence_inside_a_comment_does_not_end_it_with_backticks_only(newline: str) -> None:
+    text = newline.join(
+        ["# Kanban", "", "- [ ] Ship", "", "%% kanban:settings", "```", '{"lane": 1}', "```", "%%"]
+    )
+    note = parse_note("Board.md", text)
+    comment = text[text.index("%%") :]
+    assert kinds(note) == [("comment", comment, False)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_tilde_fences_are_found_without_backtick_fences(newline: str) -> None:
+    text = newline.join(["# Poème", "~~~", "# pas un titre", "~~~", "`code` après"])
+    note = parse_note("Poème.md", text)
+    fence = newline.join(["~~~", "# pas un titre", "~~~"])
+    assert kinds(note) == [("fence", fence, False), ("code-span", "`code`", False)]
+    assert headings(note) == ["Poème"]
+
+
+def test_both_fence_marks_in_one_note() -> None:
+    text = "~~~\n```\n~~~\n```js\nlet a\n```\n"
+    note = parse_note("Code.md", text)
+    assert kinds(note) == [("fence", "~~~\n```\n~~~", False), ("fence", "```js\nlet a\n```", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("`Author:` Jane and ``a ` b`` end", ["`Author:`", "``a ` b``"]),
+        ("`open\n\nclosed` `x`", ["` `"]),  # a span ends with its paragraph
+        ("```inline``` and ``` not closed", ["```inline```"]),
+        ("`a`` b ``c`", ["`a`` b ``c`"]),  # a longer run does not close a span
+    ],
+)
+def test_code_spans_in_a_note_with_no_other_inline_mark(text: str, spans: list[str]) -> None:
+    note = parse_note("Note.md", "# 書名\n" + text + "\n")
+    assert [s for k, s, _ in kinds(note) if k == "code-span"] == spans
+
+
+def test_an_escaped_backtick_still_counts_with_other_marks() -> None:
+    note = parse_note("Note.md", "\\`not code` but `code` and $x$\n")
+    assert [s for _, s, _ in kinds(note)] == ["` but `", "$x$"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_code_field_ends_with_its_line_in_every_line_ending(newline: str) -> None:
+    text = newline.join(["`Autor:` José Saramago", "- `Año:` 1995 ^a1", "texto `no:` aquí", ""])
+    note = parse_note("Ensayo.md", text)
+    assert [(f.key, f.value, note.text[f.start : f.end]) for f in note.fields] == [
+        ("Autor", "José Saramago", "`Autor:` José Saramago"),
+        ("Año", "1995 ^a1", "- `Año:` 1995 ^a1"),
+    ]
+    assert [(b.id, b.line) for b in note.block_ids] == [("a1", 2)]

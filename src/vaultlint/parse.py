@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -185,12 +185,8 @@ _NOT_PARAGRAPH_LINE = re.compile(
 
 def line_starts(text: str) -> list[int]:
     """The offset of each line's start in ``text`` (its lone CRs read as LF)."""
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i != -1:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
+    starts = list(accumulate([len(line) + 1 for line in text.split("\n")], initial=0))
+    starts.pop()  # past the end
     return starts
 
 
@@ -210,10 +206,15 @@ def _next_line(text: str, pos: int) -> int:
 
 
 def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
+    ticks, tildes = "```" in text, "~~~" in text
+    if not (ticks or tildes):
+        return []
+    # With one kind of fence only, a plain find is the hint (the regex scans slower).
+    mark = None if ticks and tildes else "```" if ticks else "~~~"
     regions: list[Region] = []
     pos = start
     while True:
-        m = _next_fence(text, pos, line_starts)
+        m = _next_fence(text, pos, line_starts, mark)
         if m is None:
             return regions
         fence = m.group("fence")
@@ -228,19 +229,29 @@ def _fences(text: str, start: int, line_starts: list[int]) -> list[Region]:
         pos = close
 
 
-def _next_fence(text: str, pos: int, line_starts: list[int]) -> re.Match[str] | None:
-    """The next fence opening line at or after ``pos`` (a line start)."""
+def _next_fence(
+    text: str, pos: int, line_starts: list[int], mark: str | None
+) -> re.Match[str] | None:
+    """The next fence opening line at or after ``pos`` (a line start); ``mark``: the
+    only fence mark the text holds (None: both)."""
     while True:
-        hint = _FENCE_HINT.search(text, pos)
-        if hint is None:
-            return None
-        line_start = line_starts[bisect_right(line_starts, hint.start()) - 1]
+        if mark is None:
+            hint = _FENCE_HINT.search(text, pos)
+            if hint is None:
+                return None
+            at = hint.start()
+        else:
+            at = text.find(mark, pos)
+            if at == -1:
+                return None
+        line_start = line_starts[bisect_right(line_starts, at) - 1]
         m = _FENCE.match(text, max(line_start, pos))
-        if m is not None and m.start("fence") == hint.start():
+        if m is not None and m.start("fence") == at:
             return m
-        pos = hint.end()
-        if text.startswith(hint.group()[0], pos):  # a longer run of the same character
-            pos = _run_end(text, pos, hint.group()[0])
+        char = text[at]
+        pos = at + 3
+        if text.startswith(char, pos):  # a longer run of the same character
+            pos = _run_end(text, pos, char)
 
 
 def _run_end(text: str, pos: int, char: str) -> int:
@@ -292,6 +303,8 @@ def _quote_depth(line: str) -> int:
 
 def _indented_code(text: str, start: int, fences: list[Region]) -> list[Region]:
     """Indented code blocks: 4+ columns after a blank line, outside lists."""
+    if "    " not in text and "\t" not in text:
+        return []
     regions: list[Region] = []
     fence_starts = [r.start for r in fences]
     above = _LineAbove(text, start)
@@ -497,9 +510,29 @@ class _Paragraphs:
 def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> int:
     """Append the spans of ``text[start:end]`` to ``regions``; return where scanning
     stopped: ``end``, or beyond it when a comment goes on past ``end``."""
+    # An escape, math or a comment: all but code spans need one of these.
+    others = "\\" in text or "$" in text or "%" in text or "<" in text
+    if not others and "`" not in text:
+        return max(start, end)
     pos = start
     paragraphs: _Paragraphs | None = None
     blank = _NextMatch(_BLANK, text, end)  # where a code span's paragraph ends
+    if not others:
+        # Only code spans can open: the runs of backticks found by a plain find.
+        while pos < end:
+            at = text.find("`", pos, end)
+            if at == -1:
+                return end
+            run_end = at + 1
+            while run_end < end and text[run_end] == "`":
+                run_end += 1
+            span = _code_span(text, at, run_end, end, blank)
+            if span is None:
+                pos = run_end
+            else:
+                regions.append(span)
+                pos = span.end
+        return pos
     while pos < end:
         m = _INLINE_OPENER.search(text, pos, end)
         if m is None:
@@ -510,11 +543,7 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
             pos = m.end()
             continue
         if token[0] == "`":
-            paragraph_end = blank.search(m.end())
-            limit = end if paragraph_end is None else paragraph_end.start()
-            close = _code_span_close(text, m.end(), limit, len(token))
-            if close is not None:
-                region = Region(m.start(), close, "code-span")
+            region = _code_span(text, m.start(), m.end(), end, blank)
         elif token == "<!--" or token == "%%":
             region = _comment(text, m.start(), token)
         elif token == "$$":
@@ -530,6 +559,15 @@ def _inline_regions(text: str, start: int, end: int, regions: list[Region]) -> i
             regions.append(region)
             pos = region.end
     return pos
+
+
+def _code_span(text: str, at: int, run_end: int, end: int, blank: _NextMatch) -> Region | None:
+    """The code span opened by the run of backticks ``text[at:run_end]``, if it closes
+    before its paragraph's end (or ``end``)."""
+    paragraph_end = blank.search(run_end)
+    limit = end if paragraph_end is None else paragraph_end.start()
+    close = _code_span_close(text, run_end, limit, run_end - at)
+    return None if close is None else Region(at, close, "code-span")
 
 
 def _comment(text: str, at: int, opener: str) -> Region:
@@ -644,106 +682,105 @@ def _protected_regions(text: str, body_start: int, line_starts: list[int]) -> li
 _NO_HEADINGS_IN = frozenset(
     {"fence", "indented-code", "html-comment", "html", "comment", "math", "frontmatter"}
 )
-_HeadingRow = tuple[int, int, int, int, int, int, bool]
 
 
 def _headings(note: Note) -> tuple[list[Heading], list[Heading]]:
     """The note's headings, and those in uncertain regions (see the module docstring)."""
     text = note.text
     regions, region_starts = note.regions, note._region_starts
-    # start, end, level, text start, text end, quote depth, setext
-    found: list[_HeadingRow] = []
-    uncertain: list[_HeadingRow] = []
-    for m in _line_matches(_ATX_LINES, text, note.body_start):
+    starts = note.line_starts
+    found: list[Heading] = []
+    uncertain: list[Heading] = []
+    # Each heading is made once, its section's end filled in by _end_sections.
+    for m in _line_matches(_ATX_LINES, text, note.body_start) if "#" in text else ():
         hashes_at, after_hashes = m.span("hashes")
         into = found
         if regions:
             i = bisect_right(region_starts, hashes_at) - 1
-            if i >= 0 and hashes_at < regions[i].end and regions[i].kind in _NO_HEADINGS_IN:
-                if not regions[i].uncertain:
-                    continue
-                into = uncertain
+            if i >= 0:
+                region = regions[i]
+                if hashes_at < region.end and region.kind in _NO_HEADINGS_IN:
+                    if not region.uncertain:
+                        continue
+                    into = uncertain
         prefix_start, prefix_end = m.span("prefix")
         depth = text.count(">", prefix_start, prefix_end) if prefix_end > prefix_start else 0
         end = m.end()  # the line's end
         ts, te = _atx_text(text, after_hashes, end)
-        into.append((prefix_start, end, after_hashes - hashes_at, ts, te, depth, False))
-    found.extend(_setext_headings(note))
-    found.sort()
-    return _heading_list(note, found), _heading_list(note, uncertain) if uncertain else []
-
-
-def _heading_list(note: Note, found: list[_HeadingRow]) -> list[Heading]:
-    text = note.text
-    starts = note.line_starts
-    headings: list[Heading] = []
-    section_ends = _section_ends(found, len(text))
-    quote_ends = _NextMatch(_NOT_QUOTE_LINE, text, len(text))
-    for (start, end, level, ts, te, depth, setext), section_end in zip(
-        found, section_ends, strict=True
-    ):
-        if depth:
-            quote_end = quote_ends.search(_next_line(text, end))
-            if quote_end is not None:
-                section_end = min(section_end, quote_end.start())
-        section_end = max(section_end, end)
         # level, text, line, start, end, text_start, text_end, section_end, depth, setext
-        headings.append(
+        into.append(
             Heading(
-                level,
+                after_hashes - hashes_at,
                 text[ts:te],
-                bisect_right(starts, start),
-                start,
+                bisect_right(starts, prefix_start),
+                prefix_start,
                 end,
                 ts,
                 te,
-                section_end,
+                0,
                 depth,
-                setext,
+                False,
             )
         )
-    return headings
+    setext = _setext_headings(note)
+    if setext:
+        found += setext
+        found.sort(key=_heading_start)
+    _end_sections(note, found)
+    if uncertain:
+        _end_sections(note, uncertain)
+    return found, uncertain
+
+
+def _heading_start(heading: Heading) -> int:
+    return heading.start
+
+
+def _end_sections(note: Note, headings: list[Heading]) -> None:
+    """Set each heading's ``section_end``: the start of the next heading of the same
+    or a higher level, or of the first line below it out of its quote."""
+    text = note.text
+    size = len(text)
+    stack: list[Heading] = []  # headings still waiting for their end, levels increasing
+    for heading in headings:
+        level, start = heading.level, heading.start
+        while stack and stack[-1].level >= level:
+            stack.pop().section_end = start
+        stack.append(heading)
+    for heading in stack:
+        heading.section_end = size
+    quote_ends: _NextMatch | None = None
+    for heading in headings:
+        end = heading.end
+        if heading.quote_depth:
+            quote_ends = quote_ends or _NextMatch(_NOT_QUOTE_LINE, text, size)
+            quote_end = quote_ends.search(_next_line(text, end))
+            if quote_end is not None and quote_end.start() < heading.section_end:
+                heading.section_end = quote_end.start()
+        if heading.section_end < end:
+            heading.section_end = end
 
 
 def _atx_text(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the text of an ATX heading lies in ``text[start:end]``, the line after its
     #s: without the blanks around it and a closing run of #s that follows a blank.
     No text: an empty span where the closing run or the line's end begins."""
-    te = end
-    while te > start and text[te - 1] in " \t":
-        te -= 1
-    if te > start and text[te - 1] == "#":
-        run = te - 1
-        while run > start and text[run - 1] == "#":
-            run -= 1
-        if run > start and text[run - 1] in " \t":  # a closing run
-            te = run - 1
-            while te > start and text[te - 1] in " \t":
-                te -= 1
-            if te == start:
+    body = text[start:end].rstrip(" \t")
+    if body[-1:] == "#":
+        before = body.rstrip("#")
+        if before[-1:] in (" ", "\t"):  # a closing run
+            body = before.rstrip(" \t")
+            if not body:
                 return start, start
-    if te == start:
+    if not body:
         return end, end
-    ts = start
-    while text[ts] in " \t":
-        ts += 1
-    return ts, te
+    return start + len(body) - len(body.lstrip(" \t")), start + len(body)
 
 
-def _section_ends(found: list[_HeadingRow], size: int) -> list[int]:
-    """For each heading, the start of the next heading of the same or a higher level."""
-    ends = [size] * len(found)
-    stack: list[int] = []  # indices still waiting for their end, levels increasing
-    for i, heading in enumerate(found):
-        level = heading[2]
-        while stack and found[stack[-1]][2] >= level:
-            ends[stack.pop()] = heading[0]
-        stack.append(i)
-    return ends
-
-
-def _setext_headings(note: Note) -> Iterator[_HeadingRow]:
+def _setext_headings(note: Note) -> list[Heading]:
     text = note.text
+    starts = note.line_starts
+    headings: list[Heading] = []
     for m in _SETEXT_AFTER_NEWLINE.finditer(text, note.body_start):
         bar_start = m.start() + 1  # an underline at the body's start underlines nothing
         if bar_start <= note.body_start or note.region_at(bar_start) is not None:
@@ -762,7 +799,11 @@ def _setext_headings(note: Note) -> Iterator[_HeadingRow]:
         te = last_end
         while te > ts and text[te - 1] in " \t":
             te -= 1
-        yield (first, end_of_line(text, bar_start), level, ts, te, 0, True)
+        end = end_of_line(text, bar_start)
+        headings.append(
+            Heading(level, text[ts:te], bisect_right(starts, first), first, end, ts, te, 0, 0, True)
+        )
+    return headings
 
 
 def _paragraph_above(note: Note, bar_start: int) -> tuple[int, int] | None:
@@ -822,17 +863,20 @@ def _fields(note: Note) -> tuple[list[FieldEntry], list[FieldEntry]]:
     fm = note.frontmatter
     if fm is not None and isinstance(fm.data, dict):
         fields.extend(_frontmatter_fields(note, fm))
-    for m in _line_matches(_CODE_FIELD, text, note.body_start):
+    for m in _line_matches(_CODE_FIELD, text, note.body_start) if ":`" in text else ():
         tick = m.start("key") - 1
         region = note.region_at(tick)
         if region is not None and not (region.kind == "code-span" and region.start == tick):
             if region.uncertain:
-                uncertain.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+                uncertain.append(
+                    _field(note, m, "key", "value", "inline-code", m.start("prefix"), m.end())
+                )
             continue
-        fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix")))
+        # A line field ends with its line, as its value does.
+        fields.append(_field(note, m, "key", "value", "inline-code", m.start("prefix"), m.end()))
     if "::" in text:
         for m in _line_matches(_DATAVIEW_LINE, text, note.body_start):
-            entry = _field(note, m, "key", "value", "dataview", m.start("prefix"))
+            entry = _field(note, m, "key", "value", "dataview", m.start("prefix"), m.end())
             _keep_field(note, m.start("key"), entry, fields, uncertain)
         for m in _DATAVIEW_INLINE.finditer(text, note.body_start):
             key, value = ("key", "value") if m.group("key") is not None else ("pkey", "pvalue")
@@ -1231,8 +1275,10 @@ def _tags(note: Note) -> list[Tag]:
 
 
 def _block_ids(note: Note) -> list[BlockId]:
-    ids = []
+    ids: list[BlockId] = []
     text = note.text
+    if "^" not in text:
+        return ids
     # ``![[image.png]]^id``: Obsidian's own help uses it as a block id although R43
     # asks for a space before the caret; uncertain, so a link to it is not reported.
     embed_ends = {link.end for link in note.links if link.kind == "embed"}
