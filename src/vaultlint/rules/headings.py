@@ -466,24 +466,45 @@ class DuplicateHeading(Rule):
 
     # --- guarding fixes: none may make two headings one (see ``fixer.guard_fixes``) ---
 
+    # The risk of each fix last judged, and the note it is on: ``could_bring`` asks
+    # again about the fixes ``risky_fixes`` judged (a fix and a note never change).
+    _judged: tuple[Note, dict[int, tuple[Fix, int]]] | None = None
+
     def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
         """The ``fixes`` that remove a heading, change what one is known by, or touch a
         line that could become one."""
         starts = [h.start for h in note.headings]
-        return [fix for fix in fixes if _risk(note, fix, starts)]
+        judged: dict[int, tuple[Fix, int]] = {}
+        risky = []
+        for fix in fixes:
+            risk = _risk(note, fix, starts)
+            if risk:
+                judged[id(fix)] = (fix, risk)
+                risky.append(fix)
+        self._judged = (note, judged)
+        return risky
 
     def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
         """A first look at all the ``risky`` fixes of a note: whether one renames a
         heading, or one removes a heading while two of a level look alike."""
-        starts = [h.start for h in note.headings]
-        if any(_risk(note, fix, starts) == _RENAMES for fix in risky):
-            return True
         seen: set[tuple[int, str]] = set()
         for heading in note.headings:
             key = (heading.level, _loose_key(heading.text))
             if key[1] and key in seen:
                 return True
             seen.add(key)
+        judged = self._judged[1] if self._judged is not None and self._judged[0] is note else {}
+        starts: list[int] | None = None
+        for fix in risky:
+            known = judged.get(id(fix))
+            if known is not None and known[0] is fix:
+                risk = known[1]
+            else:
+                if starts is None:
+                    starts = [h.start for h in note.headings]
+                risk = _risk(note, fix, starts)
+            if risk == _RENAMES:
+                return True
         return False
 
     def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
@@ -604,22 +625,28 @@ def _risk(note: Note, fix: Fix, starts: list[int]) -> int:
     _RENAMES: it changes a heading's key, merges two, or edits a line starting with
     ``#`` that is no heading (it could become one)."""
     text = note.text
+    headings = note.headings
     risk = 0
+    judged: Heading | None = None  # the heading whose key this fix was seen to keep
     for edit in fix.edits:
-        near = _headings_near(note, edit, starts)
-        for heading in near:
-            if edit.start <= heading.start < edit.end and edit.end >= heading.text_end:
-                risk = max(risk, _REMOVES)
-            elif edit.start >= heading.text_end or edit.end < heading.text_start:
-                continue  # its trailing spaces, its markers or quote prefix
+        start, end = edit.start, edit.end
+        # The headings whose lines the edit touches (``_headings_near``), last first.
+        i = bisect_right(starts, end) - 1
+        if i < 0 or headings[i].end < start:
+            if _HEADING_LIKE.match(text, text.rfind("\n", 0, start) + 1, start):
+                return _RENAMES
+            continue
+        while i >= 0 and (heading := headings[i]).end >= start:
+            i -= 1
+            if start <= heading.start < end and end >= heading.text_end:
+                risk = _REMOVES
+            elif start >= heading.text_end or end < heading.text_start or heading is judged:
+                continue  # its trailing spaces, its markers or quote prefix; or judged
             else:
                 after = _edited(text, heading, fix)
                 if after is None or _repaired_key(heading.text) != _repaired_key(after):
                     return _RENAMES
-        if not near:
-            line = text[text.rfind("\n", 0, edit.start) + 1 : edit.start]
-            if _HEADING_LIKE.match(line):
-                return _RENAMES
+                judged = heading  # the fix's other edits on it leave the same text
     return risk
 
 
