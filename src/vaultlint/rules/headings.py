@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from vaultlint.model import Edit, Finding, Fix, Heading, Note, Severity
 from vaultlint.mojibake import find_repairs
@@ -50,10 +51,6 @@ class _View:
 
 def _blank(text: str) -> bool:
     return bool(text) and all(c.isspace() or c in _ZERO_WIDTH for c in text)
-
-
-def _view(heading: Heading) -> _View:
-    return _judge(heading.text)
 
 
 def _core_end(heading: Heading) -> int:
@@ -200,7 +197,7 @@ class EmojiHeading(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         starts = {h.start for h in note.headings}
         for heading in note.headings:
-            view = _view(heading)
+            view = _judge(heading.text)
             if not view.bare or view.words or _MARKUP.intersection(view.bare):
                 continue
             follow = _next_content(note.lf_text, heading.end)
@@ -257,10 +254,10 @@ class HeadingFragment(Rule):
                 continue
             if first.quote_depth != second.quote_depth:
                 continue
-            number = _view(first).bare
+            number = _judge(first.text).bare
             if len(number) > 9 or not _LIST_NUMBER.fullmatch(number):
                 continue
-            title_view = _view(second)
+            title_view = _judge(second.text)
             if _LIST_NUMBER.fullmatch(title_view.bare) or not title_view.words:
                 continue
             if _next_content(note.lf_text, first.end) != second.start:
@@ -321,9 +318,10 @@ class HeadingEmphasis(Rule):
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         for heading in note.headings:
-            if not _view(heading).words:
+            view = _judge(heading.text)
+            if not view.words:
                 continue
-            core_end = _core_end(heading)
+            core_end = heading.text_start + view.core  # ``_core_end``
             wrap = _unwrap(note.text[heading.text_start : core_end])
             if wrap is None:
                 continue
@@ -366,7 +364,7 @@ class EmptyHeading(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         starts = {h.start for h in note.headings}
         for heading in note.headings:
-            if heading.setext or _view(heading).bare:
+            if heading.setext or _judge(heading.text).bare:
                 continue
             yield self.finding(
                 note,
@@ -577,6 +575,7 @@ def duplicates(
 
 
 _HEADING_LIKE = re.compile(r"[ \t>]*#")
+_START = attrgetter("start")
 
 
 def _worded(key_of: Callable[[str], str]) -> Callable[[str], str]:
@@ -671,7 +670,7 @@ def _edited_by(text: str, heading: Heading, edits: Sequence[Edit]) -> str | None
     them on the heading lie inside that text; None otherwise."""
     parts = []
     pos = heading.text_start
-    for edit in sorted(edits, key=lambda e: e.start):
+    for edit in sorted(edits, key=_START) if len(edits) > 1 else edits:
         if edit.end < heading.text_start or edit.start > heading.text_end:
             continue
         if edit.start < heading.text_start or edit.end > heading.text_end:
