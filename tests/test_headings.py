@@ -547,3 +547,25 @@ def test_no_fix_empties_a_note(text: str) -> None:
         assert fixed.strip() and fixed.strip() != "---\ntags: [idea]\n---", fixed
         assert any("(not fixed: it would leave the note empty)" in line for line in left), left
         assert not any(line.startswith("HY02") for line in left)
+
+
+def test_guard_judges_each_fix_on_its_own_note() -> None:
+    """duplicate-heading's guard remembers the risk of the fixes it last judged: asked
+    about the same fix on another note, it judges it there (one offset: a heading's
+    letter in one note, a plain word's in the other)."""
+    from vaultlint.model import Edit, Fix
+    from vaultlint.parse import parse_note
+    from vaultlint.rules.headings import DuplicateHeading
+
+    guard = DuplicateHeading()
+    renames = parse_note("Tea.md", "# Tea\r\nméthé au lait\r\n")
+    plain = parse_note("Plain.md", "plain text, ชา\n# Tea\n")
+    fix = Fix((Edit(2, 3, "S"),))  # "# Tea" -> "# Sea"; "plain" -> "plSin"
+    assert guard.risky_fixes(renames, [fix]) == [fix]
+    assert not guard.could_bring(plain, [fix])
+    assert guard.risky_fixes(plain, [fix]) == []
+    assert guard.could_bring(renames, [fix])
+    # A new note of the same text is judged anew, not taken for the old one.
+    again = parse_note("Tea.md", "# Tea\r\nméthé au lait\r\n")
+    guard.risky_fixes(plain, [fix])
+    assert guard.could_bring(again, [fix])

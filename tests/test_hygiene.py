@@ -412,3 +412,20 @@ def test_stubs_and_base_properties_follow_other_notes_from_the_cache(tmp_path: P
         ("Reading.base", 3, "note.status: no note of the vault has the property 'status'"),
         ("Reading.base", 6, "note.rating: no note of the vault has the property 'rating'"),
     ]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", "ក", "ไ", "ف", " ", "\t", "\r\n", "\u3000", "\x1c", "\u00a0", "字"]),
+        max_size=3000,
+    ),
+    st.integers(0, 40),
+    st.integers(0, 2500),
+)
+def test_holds_more_counts_as_the_whole_text(chars: list[str], start: int, count: int) -> None:
+    """empty-note's guard reads a long note a piece at a time: the answer is the one
+    counting every character other than whitespace of the whole text gives."""
+    from vaultlint.rules.hygiene import _holds_more
+
+    text = "".join(chars)
+    assert _holds_more(text, start, count) == (len("".join(text[start:].split())) > count)

@@ -65,6 +65,16 @@ class _Plan:
     rules: list[Rule] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     guards: list[FixGuard] = field(default_factory=list)  # the rules no fix may bring findings of
+    # For each kind of file: its rules with their severities, in ``rules`` order.
+    _by_kind: dict[str, list[tuple[Rule, Severity]]] = field(default_factory=dict)
+
+    def for_kind(self, kind: str) -> list[tuple[Rule, Severity]]:
+        """The rules that check a file of ``kind``, each with its severity."""
+        found = self._by_kind.get(kind)
+        if found is None:
+            found = [(r, self.severity[r.name]) for r in self.rules if kind in r.kinds]
+            self._by_kind[kind] = found
+        return found
 
 
 class Engine:
@@ -145,13 +155,12 @@ class Engine:
         plan = self.plan_for(note.path)
         findings: list[Finding] = []
         kind = note.kind
-        for rule in plan.rules:
-            if kind not in rule.kinds:
-                continue
-            severity = plan.severity[rule.name]
-            for finding in rule.check(note, self.ctx):
+        ctx = self.ctx
+        append = findings.append
+        for rule, severity in plan.for_kind(kind):
+            for finding in rule.check(note, ctx):
                 finding.severity = severity
-                findings.append(finding)
+                append(finding)
         if kind != "note":
             return _placed(note, findings)
         if not self.ignore_suppressions:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from vaultlint.model import Edit, Finding, Fix, Heading, Note, Severity
 from vaultlint.mojibake import find_repairs
@@ -50,10 +51,6 @@ class _View:
 
 def _blank(text: str) -> bool:
     return bool(text) and all(c.isspace() or c in _ZERO_WIDTH for c in text)
-
-
-def _view(heading: Heading) -> _View:
-    return _judge(heading.text)
 
 
 def _core_end(heading: Heading) -> int:
@@ -200,7 +197,7 @@ class EmojiHeading(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         starts = {h.start for h in note.headings}
         for heading in note.headings:
-            view = _view(heading)
+            view = _judge(heading.text)
             if not view.bare or view.words or _MARKUP.intersection(view.bare):
                 continue
             follow = _next_content(note.lf_text, heading.end)
@@ -257,10 +254,10 @@ class HeadingFragment(Rule):
                 continue
             if first.quote_depth != second.quote_depth:
                 continue
-            number = _view(first).bare
+            number = _judge(first.text).bare
             if len(number) > 9 or not _LIST_NUMBER.fullmatch(number):
                 continue
-            title_view = _view(second)
+            title_view = _judge(second.text)
             if _LIST_NUMBER.fullmatch(title_view.bare) or not title_view.words:
                 continue
             if _next_content(note.lf_text, first.end) != second.start:
@@ -321,9 +318,10 @@ class HeadingEmphasis(Rule):
 
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         for heading in note.headings:
-            if not _view(heading).words:
+            view = _judge(heading.text)
+            if not view.words:
                 continue
-            core_end = _core_end(heading)
+            core_end = heading.text_start + view.core  # ``_core_end``
             wrap = _unwrap(note.text[heading.text_start : core_end])
             if wrap is None:
                 continue
@@ -366,7 +364,7 @@ class EmptyHeading(Rule):
     def check(self, note: Note, ctx: Context) -> Iterator[Finding]:
         starts = {h.start for h in note.headings}
         for heading in note.headings:
-            if heading.setext or _view(heading).bare:
+            if heading.setext or _judge(heading.text).bare:
                 continue
             yield self.finding(
                 note,
@@ -466,24 +464,45 @@ class DuplicateHeading(Rule):
 
     # --- guarding fixes: none may make two headings one (see ``fixer.guard_fixes``) ---
 
+    # The risk of each fix last judged, and the note it is on: ``could_bring`` asks
+    # again about the fixes ``risky_fixes`` judged (a fix and a note never change).
+    _judged: tuple[Note, dict[int, tuple[Fix, int]]] | None = None
+
     def risky_fixes(self, note: Note, fixes: Sequence[Fix]) -> list[Fix]:
         """The ``fixes`` that remove a heading, change what one is known by, or touch a
         line that could become one."""
         starts = [h.start for h in note.headings]
-        return [fix for fix in fixes if _risk(note, fix, starts)]
+        judged: dict[int, tuple[Fix, int]] = {}
+        risky = []
+        for fix in fixes:
+            risk = _risk(note, fix, starts)
+            if risk:
+                judged[id(fix)] = (fix, risk)
+                risky.append(fix)
+        self._judged = (note, judged)
+        return risky
 
     def could_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
         """A first look at all the ``risky`` fixes of a note: whether one renames a
         heading, or one removes a heading while two of a level look alike."""
-        starts = [h.start for h in note.headings]
-        if any(_risk(note, fix, starts) == _RENAMES for fix in risky):
-            return True
         seen: set[tuple[int, str]] = set()
         for heading in note.headings:
             key = (heading.level, _loose_key(heading.text))
             if key[1] and key in seen:
                 return True
             seen.add(key)
+        judged = self._judged[1] if self._judged is not None and self._judged[0] is note else {}
+        starts: list[int] | None = None
+        for fix in risky:
+            known = judged.get(id(fix))
+            if known is not None and known[0] is fix:
+                risk = known[1]
+            else:
+                if starts is None:
+                    starts = [h.start for h in note.headings]
+                risk = _risk(note, fix, starts)
+            if risk == _RENAMES:
+                return True
         return False
 
     def might_bring(self, note: Note, risky: Sequence[Fix]) -> bool:
@@ -556,6 +575,7 @@ def duplicates(
 
 
 _HEADING_LIKE = re.compile(r"[ \t>]*#")
+_START = attrgetter("start")
 
 
 def _worded(key_of: Callable[[str], str]) -> Callable[[str], str]:
@@ -604,22 +624,28 @@ def _risk(note: Note, fix: Fix, starts: list[int]) -> int:
     _RENAMES: it changes a heading's key, merges two, or edits a line starting with
     ``#`` that is no heading (it could become one)."""
     text = note.text
+    headings = note.headings
     risk = 0
+    judged: Heading | None = None  # the heading whose key this fix was seen to keep
     for edit in fix.edits:
-        near = _headings_near(note, edit, starts)
-        for heading in near:
-            if edit.start <= heading.start < edit.end and edit.end >= heading.text_end:
-                risk = max(risk, _REMOVES)
-            elif edit.start >= heading.text_end or edit.end < heading.text_start:
-                continue  # its trailing spaces, its markers or quote prefix
+        start, end = edit.start, edit.end
+        # The headings whose lines the edit touches (``_headings_near``), last first.
+        i = bisect_right(starts, end) - 1
+        if i < 0 or headings[i].end < start:
+            if _HEADING_LIKE.match(text, text.rfind("\n", 0, start) + 1, start):
+                return _RENAMES
+            continue
+        while i >= 0 and (heading := headings[i]).end >= start:
+            i -= 1
+            if start <= heading.start < end and end >= heading.text_end:
+                risk = _REMOVES
+            elif start >= heading.text_end or end < heading.text_start or heading is judged:
+                continue  # its trailing spaces, its markers or quote prefix; or judged
             else:
                 after = _edited(text, heading, fix)
                 if after is None or _repaired_key(heading.text) != _repaired_key(after):
                     return _RENAMES
-        if not near:
-            line = text[text.rfind("\n", 0, edit.start) + 1 : edit.start]
-            if _HEADING_LIKE.match(line):
-                return _RENAMES
+                judged = heading  # the fix's other edits on it leave the same text
     return risk
 
 
@@ -644,7 +670,7 @@ def _edited_by(text: str, heading: Heading, edits: Sequence[Edit]) -> str | None
     them on the heading lie inside that text; None otherwise."""
     parts = []
     pos = heading.text_start
-    for edit in sorted(edits, key=lambda e: e.start):
+    for edit in sorted(edits, key=_START) if len(edits) > 1 else edits:
         if edit.end < heading.text_start or edit.start > heading.text_end:
             continue
         if edit.start < heading.text_start or edit.end > heading.text_end:

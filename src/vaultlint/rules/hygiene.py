@@ -26,6 +26,20 @@ def _taken(text: str, fix: Fix, start: int) -> int:
     return taken
 
 
+def _holds_more(text: str, start: int, count: int) -> bool:
+    """Whether ``text[start:]`` holds more than ``count`` characters other than
+    whitespace: read a piece at a time, so a long note is seldom read to its end."""
+    size = max(1024, 2 * count)
+    seen = 0
+    while start < len(text):
+        seen += len("".join(text[start : start + size].split()))
+        if seen > count:
+            return True
+        start += size
+        size *= 2
+    return False
+
+
 def is_stub(note: Note) -> bool:
     """Whether ``note`` holds one heading and nothing else (frontmatter aside), no link."""
     if note.links or len(note.headings) != 1 or note.uncertain_headings:
@@ -110,8 +124,12 @@ class EmptyNote(Rule):
         """The ``fixes`` that take away more than whitespace from the counted text."""
         start = self._counted(note)
         text = note.text
-        removed = sum(max(0, e.end - max(e.start, start)) for fix in fixes for e in fix.edits)
-        if removed < len(text) - start and removed < len("".join(text[start:].split())):
+        removed = 0  # the characters of the counted text they replace, at most
+        for fix in fixes:
+            for edit in fix.edits:
+                if edit.end > start:
+                    removed += edit.end - (edit.start if edit.start > start else start)
+        if _holds_more(text, start, removed):
             return []  # all of them together could not take away all that is left
         return [fix for fix in fixes if _taken(text, fix, start) > 0]
 
