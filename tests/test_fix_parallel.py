@@ -2,9 +2,8 @@
 in order.
 
 A note checked and fixed ahead is taken as it is only when none of the notes its
-links (and its fixes' checks) read was fixed before it; so a parallel run writes
-and prints exactly what a serial one does, heading fixes that other notes' links
-depend on included.
+links (and its fixes' checks) read was fixed before it; so a parallel run writes and prints exactly what a serial one
+does, heading fixes that other notes' links depend on included.
 """
 
 from __future__ import annotations
