@@ -2,9 +2,9 @@
 
 Notes are fixed one by one in this process: a fix may change what other notes'
 links find (the index is updated after each write), and the fixer is the only
-writer (``fixer.write_note``). In a large run worker processes check and fix
-every note first (``Checker.check_ahead``); a note whose check and fixes read no
-note fixed before it takes them as they are, the others are checked again here.
+writer (``fixer.write_note``). In a large run worker processes check every note
+first (``Checker.check_ahead``); a note whose check read no note fixed before it
+takes that check as it is, the others are checked again here.
 
 Writes go to a ``fixer.Writer`` (copies synced side by side, replaced in order).
 A note handed to it counts as written at once; a note whose check read one still
@@ -13,7 +13,6 @@ waiting waits for it, and is checked again if it was not written after all.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from vaultlint import fixer
@@ -21,7 +20,7 @@ from vaultlint.cache import NoteResult, content_hash
 from vaultlint.fixer import FixError, FixOutcome, Writer, applicable, encode, git_diff, write_note
 from vaultlint.listener import Listener
 from vaultlint.model import Finding, Note
-from vaultlint.parse import note_aliases, parse_note
+from vaultlint.parse import note_aliases
 from vaultlint.pipeline import Checker, CheckRun
 from vaultlint.vault import Source, decode
 
@@ -36,7 +35,7 @@ def fix_targets(
     listener: Listener,
 ) -> None:
     """Fix every note of ``targets`` (with ``diff``, only record what would change)."""
-    ahead = checker.check_ahead(targets, unsafe)
+    ahead = checker.check_ahead(targets)
     consulted, checker.consulted = checker.consulted or {}, None
     if diff:
         for done, path in enumerate(targets, 1):
@@ -74,16 +73,9 @@ def _fix_path(
     written = writes.written if writes is not None else ()
     if known is not None and written and not written.isdisjoint(consulted[path][0]):
         known = None  # its links read a note fixed since: checked again
-    read, known_hash = consulted[path] if known is not None else (frozenset(), None)
+    known_hash = consulted[path][1] if known is not None else None
     while not _fix_one(
-        checker,
-        path,
-        run,
-        unsafe=unsafe,
-        writes=writes,
-        known=known,
-        known_hash=known_hash,
-        known_read=read,
+        checker, path, run, unsafe=unsafe, writes=writes, known=known, known_hash=known_hash
     ):
         known = None  # a note its check read was not written after all: checked again
 
@@ -159,12 +151,10 @@ def _fix_one(
     writes: _Writes | None,
     known: NoteResult | None = None,
     known_hash: bytes | None = None,
-    known_read: frozenset[str] = frozenset(),
 ) -> bool:
     """Fix the note at ``path`` (``known``: a check of it already made, of the bytes
-    of ``known_hash``, whose links and fixes read ``known_read``, the fixes made
-    with it in ``checker.fixed``; ``writes`` None: a diff); False when a note its
-    check read turned out not to be written (nothing was done: it is fixed again)."""
+    of ``known_hash``; ``writes`` None: a diff); False when a note its check read
+    turned out not to be written (nothing was done: it is to be fixed again)."""
     index, engine = checker.index, checker.engine
     cached = known if known is not None else checker.cached(path, with_findings=True)
     if cached is not None and not any(applicable(f, unsafe) for f in cached.findings()):
@@ -177,11 +167,9 @@ def _fix_one(
     fresh = not (
         known is not None and source.text is not None and content_hash(source.data) == known_hash
     )
-    shipped = None
     if not fresh:
         assert known is not None
         note, findings = index.note(path), known.findings()
-        shipped = checker.fixed.pop(path, None)
         resolver.consulted = set()  # what the fixes' checks read, added to the rest after
     else:  # changed on disk since, or no check made yet
         source, note, findings = checker.check_one(path)
@@ -189,13 +177,7 @@ def _fix_one(
     outcome: FixOutcome | None = None
     problem: FixError | None = None
     try:
-        if shipped is not None and note is not None:  # fixed ahead, as it would be here
-            text, checked, fixed = shipped
-            new = parse_note(path, text)
-            new.bom = note.bom
-            outcome = FixOutcome(new, checked.findings(), Counter(fixed))
-            resolver.consulted.update(known_read)
-        elif note is not None:
+        if note is not None:
             # Looked up late: tests wrap it.
             outcome = fixer.fix_note(note, engine.check, unsafe=unsafe, findings=findings)
     except FixError as exc:  # a bug in a rule's fix: skip the note, fix the others

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaultlint import fixer
 from vaultlint.cache import (
     Cache,
     Entry,
@@ -48,7 +47,6 @@ from vaultlint.cache import (
 )
 from vaultlint.engine import Engine
 from vaultlint.facts import note_facts
-from vaultlint.fixer import FixError, applicable
 from vaultlint.links import targets_row
 from vaultlint.model import Finding, Note
 from vaultlint.parse import note_aliases
@@ -104,8 +102,6 @@ def cache_worth_loading(targets: int, notes: int) -> bool:
 
 
 Render = Callable[[Sequence[Finding]], str]
-# A note fixed ahead: its fixed text, the result of checking it, the fixes applied.
-Fixed = tuple[str, NoteResult, dict[str, int]]
 
 
 @dataclass
@@ -166,10 +162,6 @@ class Checker:
     # When a dict (``check_ahead``): each note checked -> (the files its links
     # consulted, the content hash of the bytes checked).
     consulted: dict[str, tuple[frozenset[str], bytes]] | None = None
-    # With ``check_ahead(fix=...)``: whether unsafe fixes apply; each note the check
-    # ahead fixed -> its fixed text, the result of checking that, the fixes applied.
-    fix_unsafe: bool | None = None
-    fixed: dict[str, Fixed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
@@ -312,14 +304,10 @@ class Checker:
             results += [self._check_serial(path) for path in stale]
         return results
 
-    def check_ahead(
-        self, targets: Sequence[str], unsafe: bool | None = None
-    ) -> dict[str, NoteResult]:
+    def check_ahead(self, targets: Sequence[str]) -> dict[str, NoteResult]:
         """For ``--fix``: the notes of ``targets`` the cache cannot answer, checked by
         worker processes with their findings and fixes, and in ``consulted`` what
-        each one's links read; empty when no worker would start (a small run).
-        With ``unsafe`` (True or False), each note is fixed there too (``fixed``), and
-        ``consulted`` holds what the fixes' checks read as well."""
+        each one's links read; empty when no worker would start (a small run)."""
         if len(targets) < PARALLEL_MIN or processes(self.jobs, len(targets)) < 2:
             return {}  # what pre-commit runs: a few notes, no cache lookup spent here
         cache, root = self.cache, self.index.root
@@ -332,41 +320,18 @@ class Checker:
         if jobs < 2 or len(stale) < PARALLEL_MIN or not _can_fork():
             return {}
         ships_rows, self.ships_rows, self.consulted = self.ships_rows, True, {}
-        self.fix_unsafe = unsafe
         try:
             return {result.path: result for result in self._check_parallel(stale, jobs)}
         finally:
-            self.ships_rows, self.fix_unsafe = ships_rows, None
+            self.ships_rows = ships_rows
 
     def _check_serial(self, path: str) -> NoteResult:
         source, note, findings = self.check_one(path)
         result = self.result(path, findings, note)
         self.record(source, note, result)
         if self.consulted is not None:
-            fixed = self._fix_ahead(note, findings)
-            if fixed is not None:
-                self.fixed[path] = fixed
             self.consulted[path] = self._consulted(source)
         return result
-
-    def _fix_ahead(self, note: Note | None, findings: list[Finding]) -> Fixed | None:
-        """With ``fix_unsafe`` set: ``note`` fixed (``findings`` are its check), shipped
-        as its fixed text, the result of checking that and the fixes applied; None
-        when nothing applies or the fixes fail (the fix loop tells why)."""
-        unsafe = self.fix_unsafe
-        if unsafe is None or note is None:
-            return None
-        if not any(applicable(f, unsafe) for f in findings):
-            return None
-        try:
-            # Looked up late: tests wrap it.
-            outcome = fixer.fix_note(note, self.engine.check, unsafe=unsafe, findings=findings)
-        except FixError:
-            return None
-        if not outcome.changed:
-            return None
-        result = self.result(note.path, outcome.findings, outcome.note)
-        return outcome.note.text, result.shipped(with_findings=True), dict(outcome.fixed)
 
     def _consulted(self, source: Source) -> tuple[frozenset[str], bytes]:
         return frozenset(self.index.resolver.consulted), content_hash(source.data)
@@ -385,14 +350,12 @@ class Checker:
             for conn, process in pipes:
                 result: NoteResult
                 entry: Entry | None
-                for result, entry, consulted, fixed in _receive(conn):
+                for result, entry, consulted in _receive(conn):
                     results.append(result)
                     if self.cache is not None and entry is not None:
                         self.cache.store(result.path, entry)
                     if self.consulted is not None and consulted is not None:
                         self.consulted[result.path] = consulted
-                    if fixed is not None:
-                        self.fixed[result.path] = fixed
                 conn.close()
                 process.join()
         except BaseException:
@@ -502,9 +465,8 @@ def _work(
             wanted = checker.ships_rows or (
                 checker.wants_findings and (checker.render is None or checker.keeps_findings)
             )
-            fixed = None if checker.consulted is None else checker._fix_ahead(note, findings)
             consulted = None if checker.consulted is None else checker._consulted(source)
-            results.append((result.shipped(with_findings=wanted), entry, consulted, fixed))
+            results.append((result.shipped(with_findings=wanted), entry, consulted))
         conn.send(results)
     except (_Orphaned, EOFError, BrokenPipeError):
         pass  # the main process is gone: nobody to tell
