@@ -348,12 +348,7 @@ class Cache:
 
     def load(self) -> None:
         try:
-            with open(self.file, "rb") as handle:
-                data = handle.read()
-            mac, payload = data[:32], data[32:]
-            if not hmac.compare_digest(mac, _sign(self.secret, payload)):
-                raise ValueError("not signed with this machine's key")
-            rows, packed_facts = unpack(payload)
+            rows, packed_facts = self._read(self.file)
             self.entries = {path: Entry(*row) for path, row in rows.items()}
             for path, entry in self.entries.items():
                 _check_entry(path, entry)
@@ -449,12 +444,7 @@ class Cache:
 
     def _read_texts(self, file: Path) -> dict[str, tuple[bytes, bytes]]:
         try:
-            with open(file, "rb") as handle:
-                data = handle.read()
-            mac, payload = data[:32], data[32:]
-            if not hmac.compare_digest(mac, _sign(self.secret, payload)):
-                return {}
-            texts = unpack(payload)
+            texts = self._read(file)
             if isinstance(texts, dict) and all(
                 isinstance(path, str) and _is_text(text) for path, text in texts.items()
             ):
@@ -539,6 +529,16 @@ class Cache:
         for file in files[TEXT_FILES:]:
             with contextlib.suppress(OSError):
                 file.unlink()
+
+    def _read(self, file: Path) -> Any:
+        """What ``_write`` wrote to ``file``; ValueError when this machine's key did not
+        sign it."""
+        with open(file, "rb") as handle:
+            data = handle.read()
+        mac, payload = data[:32], data[32:]
+        if not hmac.compare_digest(mac, _sign(self.secret, payload)):
+            raise ValueError("not signed with this machine's key")
+        return unpack(payload)
 
     def _write(self, file: Path, payload: bytes) -> None:
         _make_folder(self.folder)  # checked again: it may have been filled meanwhile

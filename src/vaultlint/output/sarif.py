@@ -101,7 +101,9 @@ def report(findings: Sequence[Finding], ctx: OutputContext) -> dict[str, Any]:
     """The SARIF log as data (what ``render`` writes)."""
     rules = _rules()
     index = {rule["id"]: n for n, rule in enumerate(rules)}
-    uris = _uris(ctx)
+    from vaultlint.output.context import repo_paths
+
+    uris = _uris(repo_paths(ctx.root)[1])
     prints = fingerprints(findings, ctx.root)
     results = [
         json.loads(_result_text(f, index, uris(f.path), p, ""))
@@ -124,11 +126,9 @@ def _log(rules: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
     }
 
 
-def _uris(ctx: OutputContext) -> Callable[[str], str]:
-    """A note's URI from its vault path, worked out once per note."""
-    from vaultlint.output.context import repo_paths
-
-    show = repo_paths(ctx.root)[1]
+def _uris(show: Callable[[str], str]) -> Callable[[str], str]:
+    """A note's URI (as JSON) from its vault path, worked out once per note; ``show``
+    gives the path it is made of."""
     known: dict[str, str] = {}
 
     def of(path: str) -> str:
@@ -191,15 +191,13 @@ def note_text(findings: Sequence[Finding], show: Callable[[str], str], root: Pat
 
 
 def _results(findings: Sequence[Finding], prints: Sequence[str], show: Callable[[str], str]) -> str:
-    index = _rule_index()
-    uris: dict[str, str] = {}
-    texts = []
-    for f, fp in zip(findings, prints, strict=True):
-        found = uris.get(f.path)
-        if found is None:
-            found = uris[f.path] = _string(uri(show(f.path)))
-        texts.append(_result_text(f, index, found, fp, _PAD))
-    return json_visible(",\n".join(texts))
+    index, uris = _rule_index(), _uris(show)
+    return json_visible(
+        ",\n".join(
+            _result_text(f, index, uris(f.path), fp, _PAD)
+            for f, fp in zip(findings, prints, strict=True)
+        )
+    )
 
 
 def layout() -> tuple[str, str, str, str]:
