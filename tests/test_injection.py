@@ -127,6 +127,17 @@ def test_output_shows_vault_control_characters_escaped(
         assert _shown(out, wanted, name), wanted
 
 
+def test_junit_shows_a_message_newline_escaped(
+    hostile: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A YAML error quoting a key with a newline: in a failure's text the rest of the
+    message would start a line with ``::error::`` (a CI log that shows the file)."""
+    code, out, err = run_main(capsys, monkeypatch, hostile, "check", "--output-format", "junit")
+    assert code == 1, err
+    assert_safe(out)
+    assert 'key "k\\n::error::forged"' in out
+
+
 def test_fix_stderr_shows_names_escaped(
     hostile: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from xml.etree import ElementTree as ET
 
 from vaultlint.model import Finding, Severity
-from vaultlint.printable import escape_matches
+from vaultlint.printable import escape_matches, printable
 
 if TYPE_CHECKING:
     from vaultlint.output.context import OutputContext
@@ -49,9 +49,11 @@ def _counts(tests: int, failures: int) -> dict[str, str]:
 
 
 def _lines(problems: Sequence[Finding]) -> str:
+    # A message's newline (a YAML error quoting a key) would start a line that a CI log
+    # could read as a workflow command: messages are shown as the text formats show them.
     return visible(
         "\n".join(
-            f"{f.line}:{f.column} {f.severity.value} {f.code} {f.message} [{f.rule}]"
+            f"{f.line}:{f.column} {f.severity.value} {f.code} {printable(f.message)} [{f.rule}]"
             for f in problems
         )
     )
