@@ -11,14 +11,11 @@ import signal
 import stat
 import tempfile
 from bisect import bisect_left, bisect_right
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from typing import Protocol
 
 try:
     import fcntl
@@ -400,114 +397,6 @@ def write_note(root: Path, path: str, original: bytes, data: bytes) -> str | Non
         return _write_note(root, path, original, data)
 
 
-# Notes a ``Writer`` prepares at once (threads), and the most it holds unreplaced.
-WRITE_THREADS = 8
-WRITE_AHEAD = 64
-
-
-class Writer:
-    """Many notes written as ``write_note`` writes one, the slow parts side by side.
-
-    A thread pool writes and syncs each note's temporary copy (``fsync`` waits for
-    the disk, not for this process) and, once a note is replaced, unlinks its old
-    file (freeing its blocks waits for the disk too). The checks and the replace
-    itself stay in the calling thread, note after note in the order given, with
-    Ctrl-C and SIGTERM held as ``write_note`` holds them: each note is old or new
-    at every moment, and its hidden second name lives as long as it does there.
-    The old file waits for its unlink under the copy's name, locked as a copy is,
-    so a run killed before leaves a ``.vaultlint-tmp`` copy the next ``--fix``
-    removes, never a hidden link. On an error or an interruption the copies not
-    yet renamed are removed (their notes stay old) and the unlinks finished, so
-    no copy is left.
-    """
-
-    def __init__(self, root: Path, threads: int = WRITE_THREADS) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.root = root
-        self._pool = ThreadPoolExecutor(threads, initializer=_hold_signals)
-        self._queue: deque[tuple[str, Future[_Copy | str]]] = deque()
-        self._unlinks: list[Future[None]] = []
-
-    def __enter__(self) -> Writer:
-        return self
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        with _signals_held():
-            if kind is not None:  # the notes not replaced yet stay as they are
-                for _, future in self._queue:
-                    with contextlib.suppress(BaseException):
-                        copy = future.result()
-                        if isinstance(copy, _Copy):
-                            _discard(copy.tmp, copy.handle)
-                self._queue.clear()
-            self._pool.shutdown(wait=True)
-
-    def submit(self, path: str, original: bytes, data: bytes) -> None:
-        """Start writing the note at ``path`` (it holds ``original``) with ``data``;
-        ``replaced`` or ``settle`` tells how it went."""
-        self._queue.append((path, self._pool.submit(_prepare, self.root, path, original, data)))
-
-    def pending(self) -> list[str]:
-        """The notes submitted and not replaced yet, in order."""
-        return [path for path, _ in self._queue]
-
-    def full(self) -> bool:
-        return len(self._queue) >= WRITE_AHEAD
-
-    def replaced(self, wait: int = 0) -> Iterator[tuple[str, str | None]]:
-        """Replace the notes whose copies are ready, in order (the first ``wait`` of
-        them ready or not): each note and the message when it was not written."""
-        while self._queue and (wait > 0 or self._queue[0][1].done()):
-            wait -= 1
-            path, future = self._queue[0]
-            copy = future.result()  # an interruption in the thread is raised here
-            with _signals_held():  # taken off the queue only once replaced
-                self._queue.popleft()
-                problem = copy if isinstance(copy, str) else _commit(copy, self._dispose)
-            yield path, problem
-
-    def _dispose(self, kept: str, tmp: str) -> None:
-        """The replaced file's last name ``kept`` becomes ``tmp`` (free since the
-        replace), locked as a copy is, which a thread unlinks."""
-        fd = -1
-        try:
-            fd = os.open(kept, os.O_RDONLY | _NOFOLLOW)
-            if _lock(fd, wait=False):
-                os.link(kept, tmp)
-                os.unlink(kept)  # not its last name: quick
-                self._unlinks.append(self._pool.submit(_unlink_locked, tmp, fd))
-                return
-        except OSError:
-            pass
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(kept)  # here, then
-
-    def settle(self) -> Iterator[tuple[str, str | None]]:
-        """Replace every note submitted, in order, and finish the unlinks."""
-        yield from self.replaced(wait=len(self._queue))
-        for future in self._unlinks:
-            future.result()
-        self._unlinks.clear()
-
-
-def _unlink_locked(path: str, fd: int) -> None:
-    """Remove a replaced note's old file (its blocks are freed with the last name and
-    descriptor), locked till then: no other run takes it for a killed run's copy."""
-    try:
-        _remove(path)
-    finally:
-        os.close(fd)
-
-
-def _hold_signals() -> None:
-    """In a writer thread: Ctrl-C and SIGTERM are for the main thread alone."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # not POSIX
@@ -533,24 +422,6 @@ def _write_note(root: Path, path: str, original: bytes, data: bytes) -> str | No
     the note's owner, group, mode and extended attributes, or the note is not
     written.
     """
-    copy = _prepare(root, path, original, data)
-    return copy if isinstance(copy, str) else _commit(copy)
-
-
-@dataclass
-class _Copy:
-    """A note's new bytes in its temporary copy, written, synced and locked, not yet
-    renamed over the note (``_commit``)."""
-
-    real: Path  # the note, symlinks resolved
-    tmp: str
-    handle: BinaryIO  # open, and so locked, until the replace
-    original: bytes
-
-
-def _prepare(root: Path, path: str, original: bytes, data: bytes) -> _Copy | str:
-    """The first half of ``_write_note``: the checks, then the temporary copy written,
-    synced and given the note's metadata; a message when the note is not written."""
     target = root / path
     real = Path(os.path.realpath(target))
     try:
@@ -574,49 +445,22 @@ def _prepare(root: Path, path: str, original: bytes, data: bytes) -> _Copy | str
     try:
         # Open (and locked) until the replace: the lock tells the next run that a live
         # process owns the copy; one nobody holds is a killed run's (``kill -9``).
-        handle = os.fdopen(fd, "wb")
-    except BaseException:
-        os.close(fd)
+        with os.fdopen(fd, "wb") as handle:
+            _lock(handle.fileno(), wait=True)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            problem = _keep_metadata(real, tmp, info)
+            if problem is not None:
+                os.unlink(tmp)
+                return problem
+            return _replace_unless_changed(real, tmp, original)
+    except OSError as exc:
+        _remove(tmp)
+        return f"not written: {exc.strerror or exc}"
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): no copy may be left behind
         _remove(tmp)
         raise
-    try:
-        _lock(handle.fileno(), wait=True)
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-        problem = _keep_metadata(real, tmp, info)
-        if problem is None:
-            return _Copy(real, tmp, handle, original)
-        _discard(tmp, handle)
-        return problem
-    except OSError as exc:
-        _discard(tmp, handle)
-        return f"not written: {exc.strerror or exc}"
-    except BaseException:  # interrupted (Ctrl-C, SIGTERM): no copy may be left behind
-        _discard(tmp, handle)
-        raise
-
-
-def _commit(copy: _Copy, dispose: Callable[[str, str], None] | None = None) -> str | None:
-    """The second half of ``_write_note``: the copy renamed over the note (see
-    ``_replace_unless_changed``), its lock let go; ``dispose`` as there."""
-    try:
-        return _replace_unless_changed(copy.real, copy.tmp, copy.original, dispose)
-    except OSError as exc:
-        _remove(copy.tmp)
-        return f"not written: {exc.strerror or exc}"
-    except BaseException:  # interrupted (Ctrl-C, SIGTERM): no copy may be left behind
-        _remove(copy.tmp)
-        raise
-    finally:
-        with contextlib.suppress(OSError):
-            copy.handle.close()
-
-
-def _discard(tmp: str, handle: BinaryIO) -> None:
-    _remove(tmp)
-    with contextlib.suppress(OSError):
-        handle.close()
 
 
 def _remove(path: str) -> None:
@@ -743,9 +587,7 @@ def _xattr(path: str, name: str) -> bytes | None:
         raise
 
 
-def _replace_unless_changed(
-    real: Path, tmp: str, original: bytes, dispose: Callable[[str, str], None] | None = None
-) -> str | None:
+def _replace_unless_changed(real: Path, tmp: str, original: bytes) -> str | None:
     """Rename ``tmp`` over ``real`` if ``real`` still holds ``original``.
 
     A save that opens the file after the check but before the rename writes
@@ -757,9 +599,6 @@ def _replace_unless_changed(
     checked and renamed over, which leaves that window of a few microseconds;
     so does a save that renames a new file over the note (as some editors and
     sync tools do) in the microseconds before the rename.
-
-    Once replaced, the old file's last name is ``kept``: ``dispose(kept, tmp)``, when
-    given, removes it (the name ``tmp`` is free again), else it is unlinked here.
     """
     kept = tmp.removesuffix(_TMP_SUFFIX) + _OLD_SUFFIX
     try:
@@ -787,9 +626,6 @@ def _replace_unless_changed(
                     f"({exc.strerror or exc}) and is in {Path(kept).name}"
                 )
             return _CHANGED
-        if dispose is not None:
-            keep = True  # removed by ``dispose``
-            dispose(kept, tmp)
         return None
     finally:
         if not keep:
