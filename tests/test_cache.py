@@ -487,3 +487,73 @@ def test_a_signed_cache_that_would_run_code_is_not_loaded(
     resign(file, pickle.dumps(({"Books index.md": Exploit(marker)}, b"")))
     assert findings(capsys, vault) == expected
     assert not marker.exists()
+
+
+VAULT_RULES = ("--extend-select", "unused-attachment,tag-case")
+HYGIENE = {
+    "Note.md": "# Note\n#Project text\n",
+    "Other.md": "# Other\n#project too\n![[used.png]]\n",
+    "Stub.md": "",
+    "used.png": "png",
+    "unused.png": "png",
+}
+
+
+def _vault_rules(capsys: pytest.CaptureFixture[str], vault: Path) -> list[tuple[str, str]]:
+    rules = ("unused-attachment", "empty-note", "tag-case")
+    found = findings(capsys, vault, *VAULT_RULES)
+    return sorted((f["rule"], f["path"]) for f in found if f["rule"] in rules)  # type: ignore[index]
+
+
+def test_vault_wide_findings_from_the_cache_follow_every_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = write_vault(tmp_path / "vault", HYGIENE)
+    _age(vault)
+
+    def same_as_uncached() -> list[tuple[str, str]]:
+        warm = _vault_rules(capsys, vault)
+        assert warm == _vault_rules(capsys, vault)  # the second run takes them from the cache
+        cold = findings(capsys, vault, "--no-cache")
+        assert findings(capsys, vault) == cold
+        return warm
+
+    assert ("unused-attachment", "unused.png") in same_as_uncached()
+    (vault / "Note.md").write_text("# Note\n#Project text\n![[unused.png]]\n", encoding="utf-8")
+    assert ("unused-attachment", "unused.png") not in same_as_uncached()
+    (vault / "new.png").write_text("png", encoding="utf-8")
+    assert ("unused-attachment", "new.png") in same_as_uncached()
+    (vault / "Other.md").write_text("# Other\n#Project too\n![[used.png]]\n", encoding="utf-8")
+    assert not [rule for rule, _ in same_as_uncached() if rule == "tag-case"]
+    (vault / "Stub.md").write_text("# Stub\nNow a note with text.\n", encoding="utf-8")
+    assert ("empty-note", "Stub.md") not in same_as_uncached()
+
+
+def test_a_warm_run_of_an_unchanged_vault_runs_no_vault_wide_rule(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vaultlint.engine import Engine
+
+    vault = write_vault(tmp_path / "vault", HYGIENE)
+    _age(vault)
+    first = findings(capsys, vault, *VAULT_RULES)
+
+    def fail(*_: object) -> None:
+        raise AssertionError("the vault-wide rules ran again")
+
+    monkeypatch.setattr(Engine, "vault_findings", fail)
+    assert findings(capsys, vault, *VAULT_RULES) == first
+
+
+def test_forged_vault_wide_findings_are_not_trusted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    vault = write_vault(tmp_path / "vault", HYGIENE)
+    _age(vault)
+    first = findings(capsys, vault, *VAULT_RULES)
+    (stored,) = (vault / CACHE_DIR).rglob("*.vault")
+    key, rows = pickle.loads(stored.read_bytes()[32:])
+    stored.write_bytes(stored.read_bytes()[:32] + pickle.dumps((key, rows + [(1, rows[0][1])])))
+    assert findings(capsys, vault, *VAULT_RULES) == first  # not signed: ignored
+    resign(stored, pickle.dumps((key, [(1, row) for _, row in rows])))
+    assert findings(capsys, vault, *VAULT_RULES) == first  # signed, but a path that is not a string

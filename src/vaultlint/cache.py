@@ -156,6 +156,7 @@ class NoteResult:
     text_key: str | None = None
     live: list[Finding] | None = None  # the findings, when this process made them
     facts: Any = None  # ``facts.NoteFacts`` when the run computes them (checked when used)
+    cached: bool = False  # taken from the cache (whose facts of it are still current)
 
     def findings(self) -> list[Finding]:
         if self.live is None:
@@ -345,6 +346,8 @@ class Cache:
         # Output format key -> path -> (stamp, text): the texts read or rendered
         self._texts: dict[str, dict[str, tuple[bytes, bytes]]] = {}
         self._new_texts: set[str] = set()  # the keys with texts to write back
+        # The vault-wide rules' findings of this run and the key of what they came from.
+        self._vault: tuple[bytes, list[tuple[str, FindingRow]]] | None = None
 
     def load(self) -> None:
         try:
@@ -453,6 +456,23 @@ class Cache:
             pass
         return {}
 
+    def vault_findings(self, key: bytes) -> list[Finding] | None:
+        """The vault-wide rules' findings a run stored under ``key`` (``keep_vault_findings``),
+        None when the file holds another key's, or none."""
+        try:
+            stored_key, rows = self._read(self.file.with_suffix(".vault"))
+            if stored_key != key or type(rows) is not list:
+                return None
+            found = [finding_from_row(path, row) for path, row in rows]
+            return found if all(type(f.path) is str for f in found) else None
+        except Exception:  # missing, unreadable, corrupt or from another format
+            return None
+
+    def keep_vault_findings(self, key: bytes, findings: Sequence[Finding]) -> None:
+        """Keep the vault-wide rules' ``findings`` of a vault whose every file and name
+        ``key`` digests (written by ``save``)."""
+        self._vault = (key, [(f.path, finding_row(f)) for f in findings])
+
     def unchanged_aliases(self, root: Path, path: str) -> tuple[str, ...] | None:
         """The aliases of ``path`` as its entry holds them, when the note is unchanged."""
         entry = self.entries.get(path)
@@ -489,6 +509,8 @@ class Cache:
                     os.utime(self._text_file(key))
             if self._new_texts:
                 self._forget_text_files()
+            if self._vault is not None:
+                self._write(self.file.with_suffix(".vault"), pack(self._vault))
         except (OSError, NotACache):
             return
 

@@ -190,7 +190,7 @@ class Checker:
             return None
         text = cache.text_of(path, entry, self.text_key)
         key = None if text is None else self.text_key
-        result = NoteResult(path, entry.rows, entry.counts, text, key, facts=facts)
+        result = NoteResult(path, entry.rows, entry.counts, text, key, facts=facts, cached=True)
         text_usable = text is not None
         # Unpacked now (so checked) when the run will want them; a baseline that
         # filters them unpacks them itself, from the rows.

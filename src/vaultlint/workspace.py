@@ -10,6 +10,7 @@ check.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import posixpath
@@ -263,7 +264,7 @@ class Workspace:
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
         if vault_wide:  # each result's links and more, cached, for the vault-wide rules
-            checker.facts = checker.needs_facts = True
+            checker.facts = True
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
         use_baseline = options.baseline != "off" and not options.diff
@@ -576,12 +577,21 @@ class Workspace:
         def facts_of(path: str) -> NoteFacts | None:
             result = results.get(path)
             facts = None if result is None else _facts(result.facts)
+            if facts is None and result is not None and result.cached and checker.cache:
+                facts = _facts(checker.cache.facts_of(path))  # unpacked only when wanted
             if facts is not None:
                 return facts
             note = index.note(path)  # excluded files and templates: their links and tags count
             return None if note is None else note_facts(note, (), ctx, index.resolver)
 
-        found = checker.engine.vault_findings(facts_of)
+        key = self._vault_key(checker, run) if not (options.fix or options.diff) else None
+        stored = None if key is None or checker.cache is None else checker.cache.vault_findings(key)
+        if stored is not None:
+            found = stored
+        else:
+            found = checker.engine.vault_findings(facts_of)
+            if key is not None and checker.cache is not None:
+                checker.cache.keep_vault_findings(key, found)
         if options.fix or options.diff:
             found = self._fix_tags(checker, run, found, options)
             results = {r.path: r for r in run.results}
@@ -618,6 +628,21 @@ class Workspace:
             merged = sorted([*previous, *findings], key=Finding.sort_key)
             new = checker.result(path, merged, index.note(path))
             run.results[position[path]] = new
+
+    def _vault_key(self, checker: Checker, run: CheckRun) -> bytes | None:
+        """A digest of what the vault-wide rules' findings depend on: the vault's file
+        names and the bytes of every file they read (the settings name the cache file).
+        None when there is no cache, or the run sees a staged deletion."""
+        cache = checker.cache
+        if cache is None or self.index.staged_deletions:
+            return None
+        digest = hashlib.blake2b(checker.names, digest_size=16)
+        known = checker.hashes
+        for path in self.index.checked:
+            found = known.get(path) or cache.current_hash(self.root, path) or b"-"
+            digest.update(path.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0" + found)
+        return digest.digest()
 
     def _fix_tags(
         self, checker: Checker, run: CheckRun, found: list[Finding], options: CheckOptions
