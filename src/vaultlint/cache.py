@@ -22,7 +22,8 @@ Beside it, a file per output format (``TEXT_FILES`` of them, the latest used)
 holds each note's findings as text in that format, tied to its entry by a
 stamp of the findings: a warm run prints that text, reading the file of its
 own format alone; a run in a format with no file renders the findings and
-writes its file.
+writes its file. One more file (``.vault``) holds the vault-wide rules' findings
+with a digest of the vault's names and files they came from.
 
 An entry is used only when all of these still hold. The file is pickled but
 loaded with no globals allowed, so it can only produce plain data, and it is
