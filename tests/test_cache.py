@@ -553,7 +553,7 @@ def test_forged_vault_wide_findings_are_not_trusted(
     first = findings(capsys, vault, *VAULT_RULES)
     (stored,) = (vault / CACHE_DIR).rglob("*.vault")
     key, rows = pickle.loads(stored.read_bytes()[32:])
-    stored.write_bytes(stored.read_bytes()[:32] + pickle.dumps((key, rows + [(1, rows[0][1])])))
+    stored.write_bytes(stored.read_bytes()[:32] + pickle.dumps((key, [*rows, (1, rows[0][1])])))
     assert findings(capsys, vault, *VAULT_RULES) == first  # not signed: ignored
     resign(stored, pickle.dumps((key, [(1, row) for _, row in rows])))
     assert findings(capsys, vault, *VAULT_RULES) == first  # signed, but a path that is not a string
