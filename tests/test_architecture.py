@@ -80,3 +80,17 @@ def test_the_parser_loads_no_engine() -> None:
         "vaultlint.parse",
         "vaultlint.vault",
     }, loaded
+
+
+def test_a_check_of_one_note_loads_no_multiprocessing(tmp_path: Path) -> None:
+    """What pre-commit runs starts no worker: the module is loaded only by runs with them."""
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / "Note.md").write_text("# Note\n\nSee [[Other]].\n", encoding="utf-8")
+    code = (
+        "import sys; from vaultlint.cli import main; "
+        f"main(['check', '-q', {str(tmp_path / 'Note.md')!r}]); "
+        "print('multiprocessing' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "False", result.stderr
+    assert "broken link" in result.stdout

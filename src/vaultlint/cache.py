@@ -48,7 +48,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -349,6 +349,7 @@ class Cache:
         self._new_texts: set[str] = set()  # the keys with texts to write back
         # The vault-wide rules' findings of this run and the key of what they came from.
         self._vault: tuple[bytes, list[tuple[str, FindingRow]]] | None = None
+        self.wrote_entries = False  # whether ``save`` wrote the entries
 
     def load(self) -> None:
         try:
@@ -524,6 +525,7 @@ class Cache:
             rows[path] = entry.row()
         facts = {path: found for path in self.entries if (found := self.facts_of(path))}
         self._write(self.file, pack((rows, pack(facts))))
+        self.wrote_entries = True
 
     def _save_texts(self, key: str) -> None:
         """The file of ``key``'s texts: those kept before (of entries unchanged since)
@@ -554,19 +556,110 @@ class Cache:
                 file.unlink()
 
     def _read(self, file: Path) -> Any:
-        """What ``_write`` wrote to ``file``; ValueError when this machine's key did not
-        sign it."""
-        with open(file, "rb") as handle:
-            data = handle.read()
-        mac, payload = data[:32], data[32:]
-        if not hmac.compare_digest(mac, _sign(self.secret, payload)):
-            raise ValueError("not signed with this machine's key")
-        return unpack(payload)
+        return _read_signed(file, self.secret)
 
     def _write(self, file: Path, payload: bytes) -> None:
-        _make_folder(self.folder)  # checked again: it may have been filled meanwhile
-        file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(file, _sign(self.secret, payload), payload)
+        _write_signed(self.folder, file, self.secret, payload)
+
+    def alias_rows(self) -> dict[str, AliasRow | None]:
+        """Each note's aliases with the stat of the bytes they are of (None: a stat not
+        to trust), as the entries hold them: what ``AliasIndex.save`` writes."""
+        return {
+            path: None if entry.stat is None else (entry.stat, entry.aliases)
+            for path, entry in self.entries.items()
+            if path.lower().endswith(".md")
+        }
+
+
+def _read_signed(file: Path, secret: bytes) -> Any:
+    """What ``_write_signed`` wrote to ``file``; ValueError when this machine's key did
+    not sign it."""
+    with open(file, "rb") as handle:
+        data = handle.read()
+    mac, payload = data[:32], data[32:]
+    if not hmac.compare_digest(mac, _sign(secret, payload)):
+        raise ValueError("not signed with this machine's key")
+    return unpack(payload)
+
+
+def _write_signed(folder: Path, file: Path, secret: bytes, payload: bytes) -> None:
+    _make_folder(folder)  # checked again: it may have been filled meanwhile
+    file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(file, _sign(secret, payload), payload)
+
+
+AliasRow = tuple[StatKey, tuple[str, ...]]  # a note's stat, and its aliases then
+ALIAS_FILE = "aliases.index"
+# A run without the cache rewrites the alias index when it read at least this many
+# notes the index could not answer for (changed since it was written, or new).
+ALIAS_REWRITE = 64
+
+
+class AliasIndex:
+    """Every note's aliases, each with the stat facts of the bytes they were read from:
+    ``aliases.pickle`` beside the cache files, signed as they are.
+
+    A run that checks a few notes (pre-commit's) does not load the cache, yet a broken
+    link in one of them asks which notes have its name as an alias: the index answers
+    for each note whose stat is still the one it holds (as ``Cache.current_hash``
+    trusts a stat, racy ones left out), and only the others are read. It holds the
+    aliases and stats of the cache's entries, written by runs with the cache, and
+    those a run without it read (``learn``), when they were many (``ALIAS_REWRITE``).
+    """
+
+    def __init__(self, folder: Path, secret: bytes, max_bytes: int) -> None:
+        self.folder = folder
+        self.file = folder / __version__ / ALIAS_FILE
+        self.secret = secret
+        self.max_bytes = max_bytes  # a note larger than this has no aliases to read
+        self.rows: dict[str, AliasRow] = {}
+        self.found = False  # whether a valid index was read
+        self.learnt: dict[str, AliasRow] = {}  # notes read in this run
+
+    def load(self) -> None:
+        try:
+            max_bytes, rows = _read_signed(self.file, self.secret)
+            if max_bytes != self.max_bytes or not isinstance(rows, dict):
+                raise ValueError("another limit of note size, or the wrong shape")
+            for path, row in rows.items():
+                if not (isinstance(path, str) and _is_alias_row(row)):
+                    raise ValueError("bad alias row")
+        except Exception:  # missing, unreadable, corrupt, forged or from another format
+            self.rows, self.found = {}, False
+            return
+        self.rows, self.found = rows, True
+
+    def aliases(self, root: Path, path: str) -> tuple[str, ...] | None:
+        """The aliases of the note at ``path`` when its stat is the one held; else None."""
+        row = self.rows.get(path)
+        if row is None:
+            return None
+        return row[1] if stat_key(os.path.join(root, path)) == row[0] else None
+
+    def learn(self, path: str, stat: StatKey, aliases: tuple[str, ...]) -> None:
+        """Record the aliases of the bytes of ``path`` read after this ``stat``."""
+        self.learnt[path] = (stat, aliases)
+
+    def save(
+        self, notes: Iterable[str], known: Mapping[str, AliasRow | None] | None = None
+    ) -> None:
+        """Write the rows of ``notes`` (the vault's): from ``known`` (the cache's; None: a
+        stat not to trust), else learnt in this run, else as loaded; only when they
+        changed. An index that cannot be written is skipped."""
+        known = known or {}
+        racy = time.time_ns() - RACY_NS
+        rows: dict[str, AliasRow] = {}
+        for path in notes:
+            row = known[path] if path in known else self.learnt.get(path) or self.rows.get(path)
+            if row is not None and max(row[0][1], row[0][2]) <= racy:
+                rows[path] = row
+        if self.found and rows == self.rows:
+            return
+        try:
+            _write_signed(self.folder, self.file, self.secret, pack((self.max_bytes, rows)))
+        except (OSError, NotACache):
+            return
+        self.rows, self.found = rows, True
 
 
 _OUTPUTS = "outputs.json"  # the files -o wrote inside the vault, with their hashes
@@ -698,6 +791,10 @@ _STRS = frozenset((str,))
 
 def _is_alias_dep(dep: Any) -> bool:
     return isinstance(dep, tuple) and len(dep) == 2 and isinstance(dep[0], str) and _is_strs(dep[1])
+
+
+def _is_alias_row(row: Any) -> bool:
+    return isinstance(row, tuple) and len(row) == 2 and _is_ints(row[0], 4) and _is_strs(row[1])
 
 
 def _is_text(text: Any) -> bool:

@@ -24,7 +24,6 @@ A worker's failure is one line (``WorkerError``); its traceback, its cause.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -367,6 +366,8 @@ class Checker:
     def _start_workers(self, shares: list[list[str]]) -> list[tuple[Any, Any]]:
         """A worker for each share but the first (this process's), which takes the
         shares of any that cannot be started (a process or file limit)."""
+        import multiprocessing  # only a run with workers needs it (4 ms of a start-up)
+
         context = multiprocessing.get_context("fork")
         pipes: list[tuple[Any, Any]] = []
         for n, share in enumerate(shares[1:], 1):
@@ -505,4 +506,6 @@ def _cacheable(source: Source) -> bool:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()

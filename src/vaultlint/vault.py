@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from vaultlint.bases import fenced_bases, read_base
 from vaultlint.canvas import parse_canvas
@@ -20,6 +21,9 @@ from vaultlint.errors import VaultlintError
 from vaultlint.links import LinkResolver, LinkTargets, target_key
 from vaultlint.model import FileKind, Note
 from vaultlint.parse import lf_view, line_starts, note_aliases, parse_note, text_aliases
+
+if TYPE_CHECKING:
+    from vaultlint.cache import AliasIndex
 
 BOM = b"\xef\xbb\xbf"
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -292,6 +296,8 @@ class VaultIndex:
         # notes unchanged since the cache was written are found (``pipeline.Checker``).
         self.known_aliases: dict[str, tuple[str, ...]] = {}
         self.alias_source: Callable[[str], tuple[str, ...] | None] | None = None
+        # Where a run without the cache finds the aliases of notes unchanged since.
+        self.alias_index: AliasIndex | None = None
         self._alias_map: dict[str, tuple[str, ...]] | None = None
         self.checking: frozenset[str] = frozenset()  # the notes the run checks
 
@@ -358,11 +364,19 @@ class VaultIndex:
         known = self._aliases_known(path)
         if known is not None:
             return known
+        stored = self.alias_index
         if path in self.checking:
             source = self.source(path)  # kept: checking it reads it no more
         else:
+            if stored is not None and path not in self._sources:
+                found = stored.aliases(self.root, path)
+                if found is not None:
+                    return found
             source = self._sources.get(path) or read_source(self.root, path, self.max_bytes)
-        return () if source.text is None else text_aliases(source.text)
+        aliases = () if source.text is None else text_aliases(source.text)
+        if stored is not None and source.stat is not None:
+            stored.learn(path, source.stat, aliases)
+        return aliases
 
     def _aliases_known(self, path: str) -> tuple[str, ...] | None:
         known = self.known_aliases.get(path)

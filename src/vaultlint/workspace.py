@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultlint.cache import (
+    ALIAS_REWRITE,
+    AliasIndex,
     Cache,
     NoteResult,
     cache_folder,
@@ -261,6 +263,9 @@ class Workspace:
         engine = self.engine(options.rules)
         use_cache = options.cache and not options.diff
         cache = self._cache(options.rules, options.cache_dir, len(targets)) if use_cache else None
+        aliases = None
+        if use_cache and cache is None:  # a few notes: others' aliases from the alias index
+            aliases = self.index.alias_index = self._alias_index(options.cache_dir)
         checker = self._checker(engine, cache, options.jobs)
         vault_wide = engine.has_vault_rules() and self._whole_vault(targets)
         if vault_wide:  # each result's links and more, cached, for the vault-wide rules
@@ -287,7 +292,7 @@ class Workspace:
             run.results = checker.check(targets)
         if vault_wide:
             self._vault_findings(checker, run, options)
-        self._save(cache)
+        self._save(cache, aliases)
         run.parsed = checker.parsed
         run.results.sort(key=_result_path)
         if use_baseline:
@@ -706,10 +711,27 @@ class Workspace:
         cache.load()
         return cache
 
-    def _save(self, cache: Cache | None) -> None:
+    def _alias_index(self, cache_dir: Path | None) -> AliasIndex | None:
+        """The alias index of the vault's cache folder, for a run without the cache."""
+        secret = cache_secret(self.root)
+        if secret is None:
+            return None
+        aliases = AliasIndex(cache_folder(self.root, cache_dir), secret, self.max_bytes)
+        aliases.load()
+        return aliases
+
+    def _save(self, cache: Cache | None, aliases: AliasIndex | None = None) -> None:
+        """Write the cache and the alias index (from the cache's entries when they
+        changed, or from the notes a run without the cache read, when many)."""
         if cache is not None:
             cache.forget(self.index.files)
             cache.save()
+            aliases = AliasIndex(cache.folder, cache.secret, self.max_bytes)
+            if cache.wrote_entries or not aliases.file.exists():
+                aliases.load()
+                aliases.save(self.index.notes, cache.alias_rows())
+        elif aliases is not None and len(aliases.learnt) >= ALIAS_REWRITE:
+            aliases.save(self.index.notes)
 
     def followed(self, paths: Iterable[str]) -> list[str]:
         """The vault paths among ``paths`` whose change matters here, sorted: the
