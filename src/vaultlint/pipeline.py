@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vaultlint import fixer
 from vaultlint.cache import (
     Cache,
     Entry,
@@ -49,7 +50,7 @@ from vaultlint.facts import note_facts
 from vaultlint.links import targets_row
 from vaultlint.model import Finding, Note
 from vaultlint.parse import note_aliases
-from vaultlint.vault import Source, VaultIndex
+from vaultlint.vault import Source, VaultIndex, decode
 
 # Fewer stale notes than this are checked in this process: forking and sending
 # results back cost more than they save (measured in benchmarks/RESULTS.md).
@@ -134,6 +135,22 @@ class CheckRun:
         return sum(result.counts[column] for result in self.results)
 
 
+@dataclass(slots=True)
+class FixedAhead:
+    """A note fixed during ``check_ahead``, against the vault as it was then: the bytes
+    to write, the fixed note's result and cache entry, the fixes applied, and what
+    other notes' links read of the fixed note (its packed headings and block ids, and
+    its aliases). ``moved``: those differ from the note's before the fixes."""
+
+    data: bytes
+    result: NoteResult
+    entry: Entry | None
+    fixed: Counter[str]
+    targets: bytes
+    aliases: tuple[str, ...]
+    moved: bool
+
+
 @dataclass
 class Checker:
     engine: Engine
@@ -161,6 +178,10 @@ class Checker:
     # When a dict (``check_ahead``): each note checked -> (the files its links
     # consulted, the content hash of the bytes checked).
     consulted: dict[str, tuple[frozenset[str], bytes]] | None = None
+    # With ``check_ahead`` for --fix (False) or --fix --unsafe-fixes (True): each note
+    # checked is fixed too, and ``fixed_ahead`` holds those that changed.
+    fix_unsafe: bool | None = None
+    fixed_ahead: dict[str, FixedAhead] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
@@ -303,10 +324,13 @@ class Checker:
             results += [self._check_serial(path) for path in stale]
         return results
 
-    def check_ahead(self, targets: Sequence[str]) -> dict[str, NoteResult]:
+    def check_ahead(
+        self, targets: Sequence[str], unsafe: bool | None = None
+    ) -> dict[str, NoteResult]:
         """For ``--fix``: the notes of ``targets`` the cache cannot answer, checked by
         worker processes with their findings and fixes, and in ``consulted`` what
-        each one's links read; empty when no worker would start (a small run)."""
+        each one's links read; empty when no worker would start (a small run). With
+        ``unsafe`` (whether unsafe fixes apply), each is fixed too (``fixed_ahead``)."""
         if len(targets) < PARALLEL_MIN or processes(self.jobs, len(targets)) < 2:
             return {}  # what pre-commit runs: a few notes, no cache lookup spent here
         cache, root = self.cache, self.index.root
@@ -319,18 +343,65 @@ class Checker:
         if jobs < 2 or len(stale) < PARALLEL_MIN or not _can_fork():
             return {}
         ships_rows, self.ships_rows, self.consulted = self.ships_rows, True, {}
+        self.fix_unsafe = unsafe
         try:
             return {result.path: result for result in self._check_parallel(stale, jobs)}
         finally:
-            self.ships_rows = ships_rows
+            self.ships_rows, self.fix_unsafe = ships_rows, None
 
     def _check_serial(self, path: str) -> NoteResult:
         source, note, findings = self.check_one(path)
         result = self.result(path, findings, note)
         self.record(source, note, result)
         if self.consulted is not None:
+            ahead = self._fix_ahead(source, note, findings)
+            if ahead is not None:
+                self.fixed_ahead[path] = ahead
             self.consulted[path] = self._consulted(source)
         return result
+
+    def _fix_ahead(
+        self, source: Source, note: Note | None, findings: list[Finding]
+    ) -> FixedAhead | None:
+        """The note fixed as ``fixing.fix_targets`` would fix it in a vault that no
+        fix has changed yet; None when no fix changes it, or a fix fails (the main
+        process fixes it again, and reports the failure). The checks of the fixed
+        text add to what the resolver records as consulted."""
+        unsafe = self.fix_unsafe
+        if unsafe is None or note is None:
+            return None
+        if not any(fixer.applicable(f, unsafe) for f in findings):
+            return None
+        try:
+            outcome = fixer.fix_note(note, self.engine.check, unsafe=unsafe, findings=findings)
+        except fixer.FixError:
+            return None
+        if not outcome.changed:
+            return None
+        data = fixer.encode(outcome.note.text, note.bom)
+        fixed = outcome.note
+        result = self.result(source.path, outcome.findings, fixed)
+        entry = None
+        written = decode(source.path, data)
+        if self.cache is not None and self.storable(written):
+            known = self.hashes.get(source.path)
+            entry = self._entry(written, fixed, result)
+            # Other notes' entries name the bytes on disk until these are written.
+            if known is None:
+                del self.hashes[source.path]
+            else:
+                self.hashes[source.path] = known
+        before, after = targets_row(note), targets_row(fixed)
+        aliases = note_aliases(fixed)
+        return FixedAhead(
+            data=data,
+            result=result,
+            entry=entry,
+            fixed=outcome.fixed,
+            targets=pack(after),
+            aliases=aliases,
+            moved=before != after or aliases != note_aliases(note),
+        )
 
     def _consulted(self, source: Source) -> tuple[frozenset[str], bytes]:
         return frozenset(self.index.resolver.consulted), content_hash(source.data)
@@ -349,12 +420,14 @@ class Checker:
             for conn, process in pipes:
                 result: NoteResult
                 entry: Entry | None
-                for result, entry, consulted in _receive(conn):
+                for result, entry, consulted, ahead in _receive(conn):
                     results.append(result)
                     if self.cache is not None and entry is not None:
                         self.cache.store(result.path, entry)
                     if self.consulted is not None and consulted is not None:
                         self.consulted[result.path] = consulted
+                    if ahead is not None:
+                        self.fixed_ahead[result.path] = ahead
                 conn.close()
                 process.join()
         except BaseException:
@@ -466,8 +539,13 @@ def _work(
             wanted = checker.ships_rows or (
                 checker.wants_findings and (checker.render is None or checker.keeps_findings)
             )
+            ahead = None
+            if checker.consulted is not None:
+                ahead = checker._fix_ahead(source, note, findings)
+                if ahead is not None:
+                    ahead.result = ahead.result.shipped(with_findings=True)
             consulted = None if checker.consulted is None else checker._consulted(source)
-            results.append((result.shipped(with_findings=wanted), entry, consulted))
+            results.append((result.shipped(with_findings=wanted), entry, consulted, ahead))
         conn.send(results)
     except (_Orphaned, EOFError, BrokenPipeError):
         pass  # the main process is gone: nobody to tell

@@ -356,6 +356,19 @@ class VaultIndex:
         self.packed_targets.pop(note.path, None)
         self.known_aliases[note.path] = aliases
 
+    def replace_packed(self, source: Source, targets: bytes, aliases: tuple[str, ...]) -> None:
+        """Record a note's new state after the fixer rewrote it, from what another
+        process found of it: its packed headings and block ids (``targets_row``) and
+        its aliases. It is parsed again only when asked for."""
+        path = source.path
+        if self._alias_map is not None and aliases != self._aliases_known(path):
+            self._alias_map = None
+        self._sources[path] = source
+        self._notes.pop(path, None)
+        self.known_targets.pop(path, None)
+        self.packed_targets[path] = targets
+        self.known_aliases[path] = aliases
+
     def aliases_of(self, path: str) -> tuple[str, ...]:
         """The aliases of the note at ``path`` (R46): as supplied from outside this
         process when they were, else from the note if it was parsed, else from its
