@@ -53,3 +53,43 @@ def test_a_parallel_fix_writes_and_prints_what_a_serial_one_does(
     assert _tree(serial) == _tree(parallel) != before
     # And again on the cache the fix left: nothing left to fix, the same findings.
     assert _fix(capsys, serial, "-j", "1")[1] == _fix(capsys, parallel, "-j", "2")[1] == one[1]
+
+
+def _vault_with_moved_heading(tmp_path: Path) -> Path:
+    vault = genvault(tmp_path / "vault", PARALLEL_MIN + 200, seed=5)
+    (vault / "A first.md").write_text(
+        "# First\n\n### **Focus**\n- Attention is a muscle.\n", encoding="utf-8"
+    )
+    (vault / "B second.md").write_text(
+        "# Second\r\n\r\nSee [[A first#Focu]] and [[A first#First]].\r\n", encoding="utf-8"
+    )
+    return vault
+
+
+def test_a_parallel_diff_prints_what_a_serial_one_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = _vault_with_moved_heading(tmp_path)
+    before = _tree(vault)
+    runs = []
+    for jobs in ("1", "2"):
+        code = main(["check", str(vault), "--diff", "--no-cache", "-j", jobs])
+        runs.append((code, *capsys.readouterr()))
+    assert runs[0] == runs[1]
+    assert runs[0][0] == 1 and "+++ b/" in runs[0][1]
+    assert _tree(vault) == before  # --diff writes nothing
+
+
+def test_a_parallel_fix_with_the_cache_leaves_entries_a_fresh_check_agrees_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = _vault_with_moved_heading(tmp_path)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    shutil.copytree(vault, serial)
+    shutil.copytree(vault, parallel)
+    assert _fix(capsys, serial, "-j", "1") == _fix(capsys, parallel, "-j", "2")
+    assert _tree(serial) == _tree(parallel)
+    fresh = main(["check", str(parallel), "--no-cache", "--output-format", "json"])
+    fresh_out = capsys.readouterr().out
+    warm = main(["check", str(parallel), "--output-format", "json", "-j", "2"])
+    assert (warm, capsys.readouterr().out) == (fresh, fresh_out)
