@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
 from junitparser import Failure, JUnitXml
 from rfc3986_validator import validate_rfc3986
 
 from helpers import write_vault
 from vaultlint.cli import main
+from vaultlint.fingerprint import note_line
 from vaultlint.model import Finding, Severity
 from vaultlint.output import OutputContext
 from vaultlint.output.junit import render as render_junit
 from vaultlint.output.junit import visible
 from vaultlint.output.sarif import FINGERPRINT, uri
 from vaultlint.output.sarif import render as render_sarif
+from vaultlint.vault import decode, note_from_source
 
 BOOK = "Books/C# notes 100%.md"
 BOOK_TEXT = (
@@ -220,3 +225,56 @@ def test_junit_escapes_what_xml_forbids() -> None:
     assert failure.text == (
         "1:1 error LK01 esc \\x1b bell \\x07 nul \\x00 ff \\x0c tab \t ok, \\ufffe [broken-link]"
     )
+
+
+# Notes whose lines a fingerprint reads: a BOM, CRLF, CR alone, mixed breaks, trailing
+# whitespace, a bidi control, scripts with joiners; a canvas and a base with findings.
+LINE_NOTES: dict[str, str | bytes] = {
+    "Bom.md": b"\xef\xbb\xbf# Bom \n\nSee [[Missing one]].\n",
+    "Crlf.md": "# Crlf \r\n\r\nSee [[Missing two]]. \r\n## 📘\r\n",
+    "Cr only.md": "# Cr only \r\rSee [[Missing three]].\r## Quotes \r",
+    "Mixed.md": "# Mixed\r\n\rline \u202eflip [[Gone]]\n\r\n## ស្រីណា \t\r",
+    "ខ្មែរ.md": "# ព្រះរាជាណាចក្រ \n\nSee [[ឯកសារ​ថ្មី]] and [[كتاب جديد]].\n",
+    "Board.canvas": '{"nodes":[{"id":"a","type":"file","file":"Nowhere.md",'
+    '"x":0,"y":0,"width":10,"height":10}],"edges":[]}\r\n',
+}
+
+
+def test_sarif_from_the_checked_note_equals_sarif_from_the_lines_on_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold check fingerprints each finding from the note it checked; a warm run in
+    sarif after a run in another format reads the lines from disk. Both print alike."""
+    root = write_vault(tmp_path / "v", LINE_NOTES)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", "--no-cache", "--output-format", "sarif"]) == 1
+    cold = capsys.readouterr().out
+    assert len(results(json.loads(cold))) >= 10
+    assert main(["check", "--output-format", "json"]) == 1  # fills the cache, not for sarif
+    capsys.readouterr()
+    assert main(["check", "--output-format", "sarif"]) == 1
+    assert capsys.readouterr().out == cold
+    assert sorted(p.suffix for p in (root / ".vaultlint_cache").rglob("*.texts")) == [
+        ".texts",
+        ".texts",
+    ]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", "\t", "\r", "\n", "\r\n", "ខ្មែ", "\u200b", "\x1c", "\x85"]),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_a_notes_lines_are_the_lines_on_disk(pieces: list[str], bom: bool) -> None:
+    text = "".join(pieces)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+    on_disk = re.split(r"\r\n?|\n", data.decode("utf-8"))
+    for kind in ("md", "canvas", "base"):
+        note = note_from_source(decode(f"n.{kind}", data))
+        assert note.line_count == len(on_disk)
+        for number in range(len(on_disk) + 2):
+            expected = on_disk[number - 1] if 0 < number <= len(on_disk) else ""
+            assert note_line(note, number).strip() == expected.strip()

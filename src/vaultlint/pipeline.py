@@ -102,6 +102,7 @@ def cache_worth_loading(targets: int, notes: int) -> bool:
 
 
 Render = Callable[[Sequence[Finding]], str]
+RenderNote = Callable[[Sequence[Finding], Note], str]  # the same text, from the note checked
 
 
 @dataclass
@@ -161,6 +162,7 @@ class Checker:
     # ``text_key`` names the format (texts cached under another key are not used).
     render: Render | None = None
     text_key: str | None = None
+    render_note: RenderNote | None = None
     # Compute each note's ``facts.NoteFacts`` (for the cache and ``report``), and
     # whether the run needs them of every note (a cached note without them is stale).
     facts: bool = False
@@ -241,10 +243,18 @@ class Checker:
         if self.facts:
             planned = self.engine.planned_links(note) if note is not None else ()
             facts = note_facts(note, findings, self.engine.ctx, self.index.resolver, planned)
-        return self._rendered(NoteResult(path, None, count(findings), facts=facts), findings)
+        result = NoteResult(path, None, count(findings), facts=facts)
+        return self._rendered(result, findings, note)
 
-    def _rendered(self, result: NoteResult, findings: list[Finding]) -> NoteResult:
-        text = None if self.render is None else self.render(findings).encode()
+    def _rendered(
+        self, result: NoteResult, findings: list[Finding], note: Note | None = None
+    ) -> NoteResult:
+        if self.render is None:
+            text = None
+        elif note is not None and self.render_note is not None:
+            text = self.render_note(findings, note).encode()
+        else:
+            text = self.render(findings).encode()
         result.text, result.text_key = text, None if text is None else self.text_key
         result.live = findings
         return result

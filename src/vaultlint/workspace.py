@@ -42,6 +42,7 @@ from vaultlint.pipeline import (
     Checker,
     CheckRun,
     Render,
+    RenderNote,
     cache_worth_loading,
     default_jobs,
 )
@@ -68,10 +69,12 @@ class RuleSelection:
 @dataclass(frozen=True)
 class TextFormat:
     """The run's text format: ``render`` turns one note's findings into their text,
-    ``key`` names it (texts cached under another key are not used)."""
+    ``key`` names it (texts cached under another key are not used); ``render_note``
+    gives the same text from the note as checked, when the text reads the note."""
 
     render: Render
     key: str
+    render_note: RenderNote | None = None
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,7 @@ class Workspace:
             checker.facts = True
         if options.text is not None:
             checker.render, checker.text_key = options.text.render, options.text.key
+            checker.render_note = options.text.render_note
         use_baseline = options.baseline != "off" and not options.diff
         checker.keeps_findings = use_baseline
         run = CheckRun(root=self.root, checked=list(targets), text_format=checker.text_key)

@@ -440,7 +440,7 @@ def _text_format(ns: argparse.Namespace, root: Path, strict: bool) -> TextFormat
     # concise is never coloured: its cached text serves coloured and plain runs alike
     color = fmt == "full" and color_wanted(sys.stdout if ns.output_file is None else None)
     chosen = note_renderer(fmt, color, root, strict)
-    return None if chosen is None else TextFormat(chosen.render, chosen.key)
+    return None if chosen is None else TextFormat(chosen.render, chosen.key, chosen.render_note)
 
 
 def _finish(ns: argparse.Namespace, run: CheckRun, strict: bool, root: Path) -> int:

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TextIO
 
-from vaultlint.model import Finding
+from vaultlint.model import Finding, Note
 from vaultlint.output.context import OutputContext
 
 __all__ = [
@@ -61,10 +61,12 @@ def renderer(name: str) -> Renderer:
 @dataclass(frozen=True)
 class NoteRenderer:
     """One note's findings as text in a format: ``key`` names the format and how it
-    shows paths (a cached text made under another key is not used)."""
+    shows paths (a cached text made under another key is not used); ``render_note``,
+    when the text reads the note: the same text from the note as checked."""
 
     key: str
     render: Callable[[Sequence[Finding]], str]
+    render_note: Callable[[Sequence[Finding], Note], str] | None = None
 
 
 def note_renderer(fmt: str, color: bool, root: Path, strict: bool = False) -> NoteRenderer | None:
@@ -88,12 +90,18 @@ def note_renderer(fmt: str, color: bool, root: Path, strict: bool = False) -> No
 
         where, show = repo_paths(root)
         return NoteRenderer(f"github@{where}", partial(github.note_text, show=show))
-    if fmt == "sarif":  # fingerprints read the lines on disk: a run that writes no note
+    if fmt == "sarif":  # fingerprints read the note's lines: a run that writes no note
         from vaultlint.output import sarif
         from vaultlint.output.context import repo_paths
 
         where, show = repo_paths(root)
-        return NoteRenderer(f"sarif@{where}", partial(sarif.note_text, show=show, root=root))
+
+        def of_note(findings: Sequence[Finding], note: Note) -> str:
+            return sarif.note_text(findings, show, root, note)
+
+        return NoteRenderer(
+            f"sarif@{where}", partial(sarif.note_text, show=show, root=root), of_note
+        )
     if fmt == "junit":  # notes without findings: their cases are written from their paths
         from vaultlint.output import junit
         from vaultlint.output.context import repo_paths

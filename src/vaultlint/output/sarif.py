@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from vaultlint.fingerprint import Lines, fingerprint
-from vaultlint.model import Finding, Severity
+from vaultlint.model import Finding, Note, Severity
 from vaultlint.printable import escape_matches, json_visible
 from vaultlint.version import __version__
 
@@ -81,13 +81,14 @@ def _visible(text: str) -> str:
     return escape_matches(_SURROGATE, text)
 
 
-def fingerprints(findings: Sequence[Finding], root: Path) -> list[str]:
+def fingerprints(findings: Sequence[Finding], root: Path, note: Note | None = None) -> list[str]:
     """A fingerprint a finding (``vaultlint.fingerprint``): its rule, note and line's
-    text, so edits elsewhere keep it.
+    text, so edits elsewhere keep it; ``note``: the note as checked, whose lines need
+    not be read from disk.
 
     Findings alike in all three are told apart by their order (``:2``, ``:3``).
     """
-    lines = Lines(root)
+    lines = Lines(root, note)
     seen: Counter[str] = Counter()
     prints = []
     for f in findings:
@@ -143,9 +144,16 @@ def _uris(show: Callable[[str], str]) -> Callable[[str], str]:
 _string = json.encoder.encode_basestring  # C when available
 
 
+def _message(text: str) -> str:
+    """A message as a JSON string, as valid UTF-8 that ``cat`` shows, not obeys: the
+    only text of a result from the vault (a URI is quoted ASCII)."""
+    # isprintable rejects every character the two escape, so most messages return here.
+    return _string(text) if text.isprintable() else json_visible(_string(_visible(text)))
+
+
 def _result_text(f: Finding, index: dict[str, int], uri_text: str, fp: str, pad: str) -> str:
     """A result as ``json.dumps(indent=2)`` writes it, each line after ``pad``."""
-    message = _string(_visible(f"{f.message} [{f.rule}]"))
+    message = _message(f"{f.message} [{f.rule}]")
     return (
         f"{pad}{{\n"
         f'{pad}  "ruleId": {_string(f.code)},\n'
@@ -184,19 +192,20 @@ def _rule_index() -> dict[str, int]:
     return {rule.code: n for n, rule in enumerate(ALL_RULES)}
 
 
-def note_text(findings: Sequence[Finding], show: Callable[[str], str], root: Path) -> str:
+def note_text(
+    findings: Sequence[Finding], show: Callable[[str], str], root: Path, note: Note | None = None
+) -> str:
     """The results of one note's findings as the log lays them out (``layout``),
-    separated as in its array; ``show`` gives the path a URI is made of."""
-    return _results(findings, fingerprints(findings, root), show) if findings else ""
+    separated as in its array; ``show`` gives the path a URI is made of; ``note``: the
+    note as checked (else its lines are read from disk)."""
+    return _results(findings, fingerprints(findings, root, note), show) if findings else ""
 
 
 def _results(findings: Sequence[Finding], prints: Sequence[str], show: Callable[[str], str]) -> str:
     index, uris = _rule_index(), _uris(show)
-    return json_visible(
-        ",\n".join(
-            _result_text(f, index, uris(f.path), fp, _PAD)
-            for f, fp in zip(findings, prints, strict=True)
-        )
+    return ",\n".join(
+        _result_text(f, index, uris(f.path), fp, _PAD)
+        for f, fp in zip(findings, prints, strict=True)
     )
 
 
