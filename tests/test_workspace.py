@@ -53,6 +53,19 @@ def test_api_check_finds_what_the_cli_prints(
     assert {f.severity for f in found} <= set(vaultlint.Severity)
 
 
+def test_a_workspace_opened_on_a_relative_root_checks_and_reports(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = vaultlint.Workspace(vault).check()
+    monkeypatch.chdir(vault.parent)
+    workspace = vaultlint.Workspace(Path(vault.name))
+    assert workspace.check() == whole
+    assert workspace.report(details=True).notes == vaultlint.Workspace(vault).report().notes > 300
+    assert workspace.check([Path(vault.name) / "Books"]) == [
+        f for f in whole if f.path.startswith("Books/")
+    ]
+
+
 def test_api_check_of_some_paths_and_a_note(vault: Path) -> None:
     workspace = vaultlint.open_vault(vault)
     books = workspace.check([vault / "Books"])

@@ -152,7 +152,7 @@ class Workspace:
     """
 
     def __init__(self, root: Path, config_file: Path | None = None) -> None:
-        self.root = root
+        self.root = Path(root).resolve()  # as find_root gives it: paths are taken against it
         self.config_file = config_file
         self.config: Config
         self.schemas: list[Schema]
