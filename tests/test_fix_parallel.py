@@ -7,12 +7,15 @@ does, heading fixes that other notes' links depend on included.
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from helpers import genvault
+from vaultlint import fixer
 from vaultlint.cli import main
 from vaultlint.pipeline import PARALLEL_MIN
 
@@ -93,3 +96,56 @@ def test_a_parallel_fix_with_the_cache_leaves_entries_a_fresh_check_agrees_with(
     fresh_out = capsys.readouterr().out
     warm = main(["check", str(parallel), "--output-format", "json", "-j", "2"])
     assert (warm, capsys.readouterr().out) == (fresh, fresh_out)
+
+
+def test_the_temporary_files_made_ahead_are_used_and_none_is_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = _vault_with_moved_heading(tmp_path)
+    serial = tmp_path / "serial"
+    shutil.copytree(vault, serial)
+    taken: list[str] = []
+    take = fixer.Copies.take
+
+    def counted(self: fixer.Copies, path: str, folder: str) -> tuple[int, str] | None:
+        made = take(self, path, folder)
+        if made is not None:
+            taken.append(path)
+        return made
+
+    monkeypatch.setattr(fixer.Copies, "take", counted)
+    before = _tree(vault)
+    assert _fix(capsys, serial, "--no-cache", "-j", "1") == _fix(
+        capsys, vault, "--no-cache", "-j", "2"
+    )
+    after = _tree(vault)
+    written = {p for p, data in after.items() if before[p] != data}
+    assert len(taken) > 100 and set(taken) <= written
+    assert _tree(vault) == _tree(serial)
+    assert not [
+        p for p in vault.rglob("*") if p.name.endswith((".vaultlint-tmp", ".vaultlint-old"))
+    ]
+
+
+def test_copies_not_taken_are_removed_and_are_locked_until_then(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    (root / "Books").mkdir(parents=True)
+    paths = [f"Books/n{n}.md" for n in range(5)] + ["top.md"]
+    for path in paths:
+        (root / path).write_text("x\n", encoding="utf-8")
+    copies = fixer.Copies(root, paths)
+    copies._thread.join(timeout=10)  # all made: fewer than AHEAD
+    made = sorted(p.name for p in root.rglob("*.vaultlint-tmp"))
+    assert len(made) == len(paths)
+    hidden = [str(p.relative_to(root)) for p in root.rglob("*.vaultlint-tmp")]
+    assert fixer.remove_stale_temporaries(root, hidden, time.time() + 3600) == []  # locked
+    books = str((root / "Books").resolve())
+    assert copies.take("Books/n0.md", str(root.resolve())) is None  # another folder
+    fd_name = copies.take("Books/n1.md", books)
+    assert fd_name is not None and os.path.dirname(fd_name[1]) == books
+    os.close(fd_name[0])
+    os.unlink(fd_name[1])
+    assert copies.take("Books/n1.md", books) is None  # taken once
+    copies.close()
+    assert not list(root.rglob("*.vaultlint-tmp"))
+    assert sorted(p.name for p in root.rglob("*.md")) == sorted(p.rsplit("/", 1)[-1] for p in paths)

@@ -40,26 +40,34 @@ def fix_targets(
     fixed_ahead, checker.fixed_ahead = checker.fixed_ahead, {}
     moved: set[str] = set()  # written notes whose headings, block ids or aliases changed
     aliases_moved = False
-    for done, path in enumerate(targets, 1):
-        listener.progress(done, len(targets))
-        known = ahead.get(path)
-        if known is not None and (aliases_moved or not moved.isdisjoint(consulted[path][0])):
-            known = None  # its links read a note a fix changed since: checked again
-        known_hash = consulted[path][1] if known is not None else None
-        change = _fix_one(
-            checker,
-            path,
-            run,
-            unsafe=unsafe,
-            diff=diff,
-            listener=listener,
-            known=known,
-            known_hash=known_hash,
-            known_fix=fixed_ahead.get(path) if known is not None else None,
-        )
-        if change is not None:
-            moved.add(path)
-            aliases_moved = aliases_moved or change
+    # The temporary files of the notes the workers fixed, made ahead on a thread.
+    planned = [path for path in targets if path in fixed_ahead]
+    copies = None if diff or not planned else fixer.Copies(checker.index.root, planned)
+    try:
+        for done, path in enumerate(targets, 1):
+            listener.progress(done, len(targets))
+            known = ahead.get(path)
+            if known is not None and (aliases_moved or not moved.isdisjoint(consulted[path][0])):
+                known = None  # its links read a note a fix changed since: checked again
+            known_hash = consulted[path][1] if known is not None else None
+            change = _fix_one(
+                checker,
+                path,
+                run,
+                unsafe=unsafe,
+                diff=diff,
+                listener=listener,
+                known=known,
+                known_hash=known_hash,
+                known_fix=fixed_ahead.get(path) if known is not None else None,
+                copies=copies,
+            )
+            if change is not None:
+                moved.add(path)
+                aliases_moved = aliases_moved or change
+    finally:
+        if copies is not None:
+            copies.close()
     listener.finished()
 
 
@@ -74,6 +82,7 @@ def _fix_one(
     known: NoteResult | None = None,
     known_hash: bytes | None = None,
     known_fix: FixedAhead | None = None,
+    copies: fixer.Copies | None = None,
 ) -> bool | None:
     """Fix the note at ``path`` (``known``: a check of it already made, of the bytes
     of ``known_hash``, and ``known_fix`` its fix). When it was written and that
@@ -88,7 +97,9 @@ def _fix_one(
     source = index.source(path)
     if known is not None and source.text is not None and content_hash(source.data) == known_hash:
         if known_fix is not None:
-            return _take_fix(checker, path, run, known, known_fix, diff=diff, listener=listener)
+            return _take_fix(
+                checker, path, run, known, known_fix, diff=diff, listener=listener, copies=copies
+            )
         note, findings = index.note(path), known.findings()
     else:  # changed on disk since, or no check made yet
         source, note, findings = checker.check_one(path)
@@ -112,7 +123,7 @@ def _fix_one(
         run.fixed.update(outcome.fixed)
         run.diffs.append(git_diff(path, note.text, outcome.note.text, bom=note.bom))
         return None
-    problem = write_note(index.root, path, source.data, data)
+    problem = write_note(index.root, path, source.data, data, copies)
     if problem is not None:
         run.warnings.append(f"{path}: {problem}")
         listener.warning(run.warnings[-1])
@@ -141,6 +152,7 @@ def _take_fix(
     *,
     diff: bool,
     listener: Listener,
+    copies: fixer.Copies | None = None,
 ) -> bool | None:
     """Write (or diff) the fix a worker made of the note at ``path`` (``_fix_one``)."""
     index = checker.index
@@ -154,7 +166,7 @@ def _take_fix(
         run.fixed.update(ahead.fixed)
         run.diffs.append(git_diff(path, source.text, new, bom=source.bom))
         return None
-    problem = write_note(index.root, path, source.data, ahead.data)
+    problem = write_note(index.root, path, source.data, ahead.data, copies)
     if problem is not None:
         run.warnings.append(f"{path}: {problem}")
         listener.warning(run.warnings[-1])
