@@ -35,7 +35,7 @@ def fix_targets(
     listener: Listener,
 ) -> None:
     """Fix every note of ``targets`` (with ``diff``, only record what would change)."""
-    ahead = checker.check_ahead(targets, unsafe)
+    ahead = checker.check_ahead(targets, unsafe, diff)
     consulted, checker.consulted = checker.consulted or {}, None
     fixed_ahead, checker.fixed_ahead = checker.fixed_ahead, {}
     moved: set[str] = set()  # written notes whose headings, block ids or aliases changed
@@ -158,13 +158,10 @@ def _take_fix(
     index = checker.index
     source = index.source(path)
     run.found += known.counts[0]
-    if diff:
-        assert source.text is not None
-        new = decode(path, ahead.data).text
-        assert new is not None
+    if diff:  # diffed by the worker, from the same texts
         _add(run, ahead.result)
         run.fixed.update(ahead.fixed)
-        run.diffs.append(git_diff(path, source.text, new, bom=source.bom))
+        run.diffs.append(ahead.diff)
         return None
     problem = write_note(index.root, path, source.data, ahead.data, copies)
     if problem is not None:

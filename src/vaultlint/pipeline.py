@@ -141,7 +141,8 @@ class FixedAhead:
     """A note fixed during ``check_ahead``, against the vault as it was then: the bytes
     to write, the fixed note's result and cache entry, the fixes applied, and what
     other notes' links read of the fixed note (its packed headings and block ids, and
-    its aliases). ``moved``: those differ from the note's before the fixes."""
+    its aliases). ``moved``: those differ from the note's before the fixes. ``diff``:
+    for ``--diff``, the note's diff (``fixer.git_diff``), else ""."""
 
     data: bytes
     result: NoteResult
@@ -150,6 +151,7 @@ class FixedAhead:
     targets: bytes
     aliases: tuple[str, ...]
     moved: bool
+    diff: str = ""
 
 
 @dataclass
@@ -184,6 +186,7 @@ class Checker:
     # checked is fixed too, and ``fixed_ahead`` holds those that changed.
     fix_unsafe: bool | None = None
     fixed_ahead: dict[str, FixedAhead] = field(default_factory=dict)
+    diff_ahead: bool = False  # and each fix made ahead is diffed too (``--diff``)
 
     def __post_init__(self) -> None:
         self.names = names_hash(self.index.files)
@@ -335,12 +338,13 @@ class Checker:
         return results
 
     def check_ahead(
-        self, targets: Sequence[str], unsafe: bool | None = None
+        self, targets: Sequence[str], unsafe: bool | None = None, diff: bool = False
     ) -> dict[str, NoteResult]:
         """For ``--fix``: the notes of ``targets`` the cache cannot answer, checked by
         worker processes with their findings and fixes, and in ``consulted`` what
         each one's links read; empty when no worker would start (a small run). With
-        ``unsafe`` (whether unsafe fixes apply), each is fixed too (``fixed_ahead``)."""
+        ``unsafe`` (whether unsafe fixes apply), each is fixed too (``fixed_ahead``),
+        and with ``diff`` each fix is diffed."""
         if len(targets) < PARALLEL_MIN or processes(self.jobs, len(targets)) < 2:
             return {}  # what pre-commit runs: a few notes, no cache lookup spent here
         cache, root = self.cache, self.index.root
@@ -353,11 +357,11 @@ class Checker:
         if jobs < 2 or len(stale) < PARALLEL_MIN or not _can_fork():
             return {}
         ships_rows, self.ships_rows, self.consulted = self.ships_rows, True, {}
-        self.fix_unsafe = unsafe
+        self.fix_unsafe, self.diff_ahead = unsafe, diff
         try:
             return {result.path: result for result in self._check_parallel(stale, jobs)}
         finally:
-            self.ships_rows, self.fix_unsafe = ships_rows, None
+            self.ships_rows, self.fix_unsafe, self.diff_ahead = ships_rows, None, False
 
     def _check_serial(self, path: str) -> NoteResult:
         source, note, findings = self.check_one(path)
@@ -411,6 +415,9 @@ class Checker:
             targets=pack(after),
             aliases=aliases,
             moved=before != after or aliases != note_aliases(note),
+            diff=fixer.git_diff(source.path, note.text, fixed.text, bom=note.bom)
+            if self.diff_ahead
+            else "",
         )
 
     def _consulted(self, source: Source) -> tuple[frozenset[str], bytes]:
