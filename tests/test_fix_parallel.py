@@ -66,6 +66,8 @@ def _vault_with_moved_heading(tmp_path: Path) -> Path:
     (vault / "B second.md").write_text(
         "# Second\r\n\r\nSee [[A first#Focu]] and [[A first#First]].\r\n", encoding="utf-8"
     )
+    (vault / "C bom.md").write_bytes(b"\xef\xbb\xbf# Bom \r\n\r\nText.  \r\n## **Quotes**\r\n")
+    (vault / "D cr.md").write_bytes(b"# Cr \r\rText.  \r")
     return vault
 
 
@@ -80,6 +82,7 @@ def test_a_parallel_diff_prints_what_a_serial_one_does(
         runs.append((code, *capsys.readouterr()))
     assert runs[0] == runs[1]
     assert runs[0][0] == 1 and "+++ b/" in runs[0][1]
+    assert "\n+++ b/C bom.md\t\n@@ -1,4 +1,4 @@\n-\ufeff# Bom \r\n+\ufeff# Bom\r\n" in runs[0][1]
     assert _tree(vault) == before  # --diff writes nothing
 
 
