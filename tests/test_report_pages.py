@@ -6,6 +6,7 @@ sections and stays under GitHub's 1 MiB limit."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from html import escape
@@ -21,6 +22,7 @@ from helpers import genvault, write_vault
 from test_report import FILES, git, report_json
 from vaultlint.cli import main
 from vaultlint.commands import report as report_command
+from vaultlint.report import html_format
 
 # Orphans with names from real vaults: scripts without spaces, emoji, accents, '&'.
 ORPHANS = [
@@ -241,3 +243,34 @@ def test_hygiene_lists_and_severities_are_complete(
     tiles = dict(re.findall(r'<div class="(\w+)"><b>(\d+)</b>', html))
     assert set(tiles) == {"error", "warning", "info"}
     assert sum(map(int, tiles.values())) == sum(rules.values()) > 0
+
+
+def test_a_warm_html_report_prints_each_notes_findings_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The groups and lists of each note's findings are kept with its cache entry: a warm
+    page is the cold page, and neither groups nor renders a finding again. Messages that
+    hold control and bidi characters, and a note that is not UTF-8, survive the trip."""
+    vault = genvault(tmp_path / "vault", 60, seed=4)
+    (vault / "Inbox").mkdir(exist_ok=True)
+    (vault / "Inbox/Odd.md").write_bytes(b"# Odd \n\nSee [[Nowhere]] and caf\xe9.\n")
+    (vault / "Inbox/Links.md").write_text(
+        "# Links \r\n\r\n[[Missing \u202e one]] and [[Gone\x1b[2J]].\r\n", "utf-8"
+    )
+
+    def page(*args: str) -> str:
+        assert main(["report", str(vault), "--format", "html", *args]) == 0
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", capsys.readouterr().out)
+
+    cold = page("--no-cache")
+    assert "0xe9" in cold and "Missing \\u202e one" in cold and "Gone\\x1b[2J" in cold
+    assert page() == cold  # fills the cache
+    assert main(["check", str(vault), "--output-format", "json"]) == 1  # another format
+    capsys.readouterr()
+
+    def never(*_: object) -> None:
+        raise AssertionError("grouped again")
+
+    monkeypatch.setattr(html_format, "group_findings", never)
+    monkeypatch.setattr(html_format, "_group_line", never)
+    assert page() == cold

@@ -174,8 +174,7 @@ class Checker:
     wants_findings: bool = True
     # Whether it wants them even when the run prints text (a baseline filters them).
     keeps_findings: bool = False
-    # Whether workers send their findings back packed all the same (a report that lists
-    # each note's findings reads the packed rows).
+    # Whether workers send their findings back packed all the same (``check_ahead``).
     ships_rows: bool = False
     hashes: dict[str, bytes] = field(default_factory=dict)  # content hashes known
     parsed: int = 0  # notes parsed and checked (not taken from the cache)

@@ -30,7 +30,6 @@ from vaultlint.cache import (
     cache_secret,
     claim,
     settings_key,
-    unpack,
 )
 from vaultlint.config import OBSIDIAN_SETTINGS, Config, load_config
 from vaultlint.engine import Engine
@@ -53,7 +52,7 @@ from vaultlint.yamlfile import shown
 
 if TYPE_CHECKING:  # loaded by the jobs that need them: a plain check is the common run
     from vaultlint.move import Backlinks, MovePlan, StagedChanges
-    from vaultlint.report.collect import FindingKey, Report
+    from vaultlint.report.collect import FindingGroup, Report
 
 
 @dataclass(frozen=True)
@@ -353,31 +352,38 @@ class Workspace:
         per severity, on the notes ``paths`` name (default: the whole vault); lists keep
         ``top`` items. ``details`` adds each note's findings grouped by rule, and keeps
         every incomplete note (as the HTML report lists them)."""
-        from vaultlint.report.collect import Header, collect, group_findings
+        from vaultlint.report import html_format
+        from vaultlint.report.collect import Header, collect
         from vaultlint.report.history import head_commit
         from vaultlint.version import __version__
 
         targets = self.targets(self._paths(paths))
         store = self._cache(RuleSelection(), cache_dir, len(targets)) if cache else None
         checker = self._checker(self.engine(), store, jobs, report=True)
-        checker.ships_rows = details
+        if details:  # each note's findings grouped, and as the page lists them, cached
+            checker.render = html_format.note_findings_text
+            checker.text_key = html_format.NOTE_FINDINGS_KEY
         facts = {}
         total = errors = warnings = 0
         grouped = {}
+        lists = {}
         for result in checker.check(targets):
             found = _facts(result.facts)
-            if found is None:  # an entry whose facts are damaged: check the note again
+            shown = details and result.counts[0] > 0
+            read = _note_findings(result) if shown else None
+            if found is None or (shown and read is None):  # damaged: check the note again
                 result = checker._check_serial(result.path)
                 found = _facts(result.facts)
-            assert found is not None
+                read = _note_findings(result) if shown else None
+            assert found is not None and (read is not None or not shown)
             facts[result.path] = found
             total, errors, warnings = (
                 total + result.counts[0],
                 errors + result.counts[3],
                 warnings + result.counts[4],
             )
-            if details and result.counts[0]:
-                grouped[result.path] = group_findings(_finding_keys(result))
+            if read is not None:
+                grouped[result.path], lists[result.path] = read
         self._save(store)
         types = self.config.obsidian.property_types
         report = collect(
@@ -388,7 +394,7 @@ class Workspace:
             "warning": warnings,
             "info": total - errors - warnings,
         }
-        report.findings = grouped
+        report.findings, report.finding_html = grouped, lists
         date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         report.header = Header(self.root.name, date, head_commit(self.root), __version__)
         return report
@@ -809,15 +815,17 @@ def _result_path(result: NoteResult) -> str:
     return result.path
 
 
-def _finding_keys(result: NoteResult) -> list[FindingKey]:
-    """(line, code, rule, severity, message) of each of a result's findings, read from
-    its packed rows (``cache.finding_row``) without making ``Finding``s of them."""
-    if result.live is not None or result.rows is None:
-        return [(f.line, f.code, f.rule, f.severity.value, f.message) for f in result.findings()]
+def _note_findings(result: NoteResult) -> tuple[tuple[FindingGroup, ...], str] | None:
+    """A result's findings grouped, and as the HTML page lists them, from its text
+    (``html_format.note_findings_text``); None when a damaged entry gave that text."""
+    from vaultlint.report.html_format import read_note_findings
+
+    if result.text is None:
+        return None
     try:
-        return [(r[0], r[5], r[4], r[6], r[7]) for r in unpack(result.rows)]
+        return read_note_findings(result.text.decode())
     except Exception:  # an entry of the right shape but wrong contents
-        return []
+        return None
 
 
 def _facts(data: Any) -> NoteFacts | None:

@@ -240,6 +240,8 @@ class Report:
     severities: dict[str, int] = field(default_factory=dict)  # error, warning, info -> findings
     # Per note with findings, grouped by rule (``group_findings``): only when asked for.
     findings: dict[str, tuple[FindingGroup, ...]] = field(default_factory=dict, repr=False)
+    # Their lists as the HTML page shows them (``html_format._lists``), where already made.
+    finding_html: dict[str, str] = field(default_factory=dict, repr=False)
     properties: PropertiesReport = field(default_factory=PropertiesReport)
 
 

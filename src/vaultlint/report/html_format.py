@@ -10,6 +10,7 @@ is complete: the rows past the first ones are folded in a ``<details>``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from html import escape as _escape
 from typing import TypeVar
 from urllib.parse import quote
 
+from vaultlint.model import Finding
 from vaultlint.printable import escape_matches, printable
 from vaultlint.report.collect import (
     SEVERITIES,
@@ -28,6 +30,7 @@ from vaultlint.report.collect import (
     Incomplete,
     Report,
     TypeReport,
+    group_findings,
     share,
 )
 
@@ -209,7 +212,7 @@ def render(report: Report, limit: int, base: str = "") -> str:
     body += _hygiene(report, limit, links)
     body += properties_section(report, limit)
     body += _rules(report)
-    body += _notes(ordered, limit, links)
+    body += _notes(ordered, limit, links, report.finding_html)
     title = "vaultlint report" + (f": {report.header.vault}" if report.header else "")
     return _page("\n".join(body), text(title))
 
@@ -669,7 +672,7 @@ def _by_weight(findings: dict[str, tuple[FindingGroup, ...]]) -> Entries:
     return sorted(findings.items(), key=weight)
 
 
-def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
+def _notes(ordered: Entries, limit: int, links: Links, made: dict[str, str]) -> list[str]:
     """Each note's findings, one line a rule; the notes past ``limit`` folded."""
     out = ['<h2 id="notes">Findings per note</h2>']
     if not ordered:
@@ -679,7 +682,7 @@ def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
         "warnings. One line a rule: its severity, its code, how many findings (when more "
         "than one), their first lines in brackets, the first message.</p>"
     )
-    entries = [_note_entry(path, groups, links) for path, groups in ordered]
+    entries = [_note_entry(path, groups, links, made.get(path)) for path, groups in ordered]
     out.append("<dl>\n" + "\n".join(entries[:limit]) + "\n</dl>")
     if len(entries) > limit:
         rest = "<dl>\n" + "\n".join(entries[limit:]) + "\n</dl>"
@@ -687,19 +690,57 @@ def _notes(ordered: Entries, limit: int, links: Links) -> list[str]:
     return out
 
 
-def _note_entry(path: str, groups: tuple[FindingGroup, ...], links: Links) -> str:
-    """A note and its findings by severity: the severity, "findings" after the count and
-    "(and N other messages)" are written by the style sheet (``ul.e li::before``,
+def _note_entry(
+    path: str, groups: tuple[FindingGroup, ...], links: Links, lists: str | None = None
+) -> str:
+    """A note and its findings by severity (``lists``: ``_lists`` of them, when made
+    already)."""
+    total = sum(g.findings for g in groups)
+    count = "<small class=o>1</small>" if total == 1 else f"<small>{total}</small>"
+    shown = _lists(groups) if lists is None else lists
+    return f"<dt id={links.entries[path]}>{links.note(path)} {count}<dd>{shown}"
+
+
+def _lists(groups: tuple[FindingGroup, ...]) -> str:
+    """A note's findings, a list a severity: the severity, "findings" after the count
+    and "(and N other messages)" are written by the style sheet (``ul.e li::before``,
     ``dt small::after``, ``li u``), as a large vault has tens of thousands of these
     lines. No end tags where the next element ends one."""
-    total = sum(g.findings for g in groups)
-    lists = []
-    for severity in SEVERITIES:
-        lines = [_group_line(g) for g in groups if g.severity == severity]
-        if lines:
-            lists.append(f"<ul class={_SEVERITY_CLASS[severity]}>{''.join(lines)}</ul>")
-    count = "<small class=o>1</small>" if total == 1 else f"<small>{total}</small>"
-    return f"<dt id={links.entries[path]}>{links.note(path)} {count}<dd>{''.join(lists)}"
+    lines: dict[str, list[str]] = {severity: [] for severity in SEVERITIES}
+    for g in groups:
+        found = lines.get(g.severity)
+        if found is not None:
+            found.append(_group_line(g))
+    return "".join(
+        f"<ul class={_SEVERITY_CLASS[severity]}>{''.join(shown)}</ul>"
+        for severity, shown in lines.items()
+        if shown
+    )
+
+
+# Names the cached form of ``note_findings_text``: a new one when that form changes.
+NOTE_FINDINGS_KEY = "report-html-findings/1"
+
+
+def note_findings_text(findings: Sequence[Finding]) -> str:
+    """One note's findings as a report with details keeps them (in the cache, like a
+    check's text): their groups (``group_findings``) as one line of JSON, then the
+    lists the page shows of them (``_lists``). ``read_note_findings`` reads it."""
+    groups = group_findings(
+        [(f.line, f.code, f.rule, f.severity.value, f.message) for f in findings]
+    )
+    # ASCII: a lone surrogate (a name that is not UTF-8) stays an escape.
+    return json.dumps(groups, separators=(",", ":")) + "\n" + _lists(groups)
+
+
+def read_note_findings(text: str) -> tuple[tuple[FindingGroup, ...], str]:
+    """The groups and lists of ``note_findings_text``."""
+    head, _, lists = text.partition("\n")
+    groups = tuple(
+        FindingGroup(code, rule, severity, count, message, tuple(lines), messages)
+        for code, rule, severity, count, message, lines, messages in json.loads(head)
+    )
+    return groups, lists
 
 
 def _group_line(g: FindingGroup) -> str:
