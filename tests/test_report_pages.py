@@ -6,7 +6,6 @@ sections and stays under GitHub's 1 MiB limit."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from html import escape
